@@ -1,0 +1,53 @@
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { createRouter } from './lib/create-router.ts';
+import { ApiError, handleError, problemResponse } from './lib/errors.ts';
+import { registerDocs } from './lib/openapi.ts';
+import type { AppDeps } from './lib/types.ts';
+import { accessLog } from './middleware/access-log.ts';
+import { appContext } from './middleware/context.ts';
+import { healthRouter } from './routes/health/health.index.ts';
+import { itemsRouter } from './routes/items/items.index.ts';
+
+/** Builds the whole HTTP application from its dependencies. No runtime-specific code lives here. */
+export function createApp(deps: AppDeps) {
+  const app = createRouter();
+
+  app.use(requestId({ headerName: 'X-Request-Id' }));
+  app.use(appContext(deps));
+  app.use(accessLog());
+  app.use(secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  if (deps.config.corsOrigins.length) {
+    app.use(
+      '/api/*',
+      cors({
+        origin: deps.config.corsOrigins,
+        allowHeaders: ['Content-Type', 'If-Match', 'If-None-Match', 'X-Request-Id', 'Authorization'],
+        exposeHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After'],
+        maxAge: 600,
+      }),
+    );
+  }
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: (c) =>
+        problemResponse(c, new ApiError('payload_too_large', { detail: 'The request body is too large.' })),
+    }),
+  );
+
+  const routes = app.route('/', healthRouter(deps.clock())).route('/', itemsRouter);
+  registerDocs(app, deps);
+
+  app.notFound((c) =>
+    problemResponse(c, new ApiError('not_found', { detail: `No route for ${c.req.method} ${c.req.path}.` })),
+  );
+  app.onError(handleError);
+  return routes;
+}
+
+/** The app's type, for Hono's typed client (`hc<AppType>`). */
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import pkg from '../package.json' with { type: 'json' };
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+const boolean = (fallback: boolean) =>
+  z
+    .stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off'] })
+    .optional()
+    .transform((v) => v ?? fallback);
+
+const optionalUrl = z.url().optional();
+
+/**
+ * Every setting, read from environment variables (Node, Deno, Bun) or bindings
+ * (Workers). Parsed once at start-up; a bad value stops start-up naming the field.
+ */
+export const EnvSchema = z.object({
+  APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  APP_VERSION: z.string().min(1).default(pkg.version),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Postgres URL. Unset on Node means the embedded PGlite database. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** Forces a driver; by default Neon hosts use neon-http and other URLs use pg. */
+  DATABASE_DRIVER: z.enum(['pglite', 'pg', 'neon-http']).optional(),
+  /** Neon SQL-over-HTTP endpoint override: only for the local stand-in (dev and tests). */
+  NEON_HTTP_ENDPOINT: optionalUrl,
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Where the embedded database keeps its files. */
+  DATA_DIR: z.string().min(1).default('./.data'),
+  /** Apply pending migrations at start-up (default: only for the embedded database). */
+  MIGRATE_ON_START: z.stringbool().optional(),
+  /** Seed demo data into an empty database at start-up (default: only for the embedded database). */
+  SEED_DEMO_DATA: z.stringbool().optional(),
+  /** Comma-separated origins allowed by CORS; empty allows none. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
+  /** Largest accepted request body, in bytes. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** How long a stopping Node server keeps serving in-flight requests. */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** Log one JSON line per request. */
+  ACCESS_LOG: boolean(true),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface AppConfig {
+  env: 'development' | 'test' | 'production';
+  version: string;
+  host: string;
+  port: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+  database: {
+    driver: 'pglite' | 'pg' | 'neon-http';
+    url?: string;
+    neonEndpoint?: string;
+    poolSize: number;
+    dataDir: string;
+    migrateOnStart: boolean;
+    seedDemoData: boolean;
+  };
+  corsOrigins: string[];
+  maxBodyBytes: number;
+  shutdownDrainMs: number;
+  accessLog: boolean;
+}
+
+/** A configuration error; its message names every offending field. */
+export class ConfigError extends Error {
+  readonly issues: { field: string; message: string }[];
+  constructor(issues: { field: string; message: string }[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i.field}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+const NEON_HOST = /\.neon\.tech$|\.neon\.build$/;
+
+/** Validates raw settings (strings from the environment) into the app's configuration. */
+export function parseConfig(raw: Record<string, unknown>): AppConfig {
+  const strings = Object.fromEntries(
+    Object.entries(raw).filter(([, v]) => typeof v === 'string' && v !== ''),
+  ) as Record<string, string>;
+  const result = EnvSchema.safeParse(strings);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => ({ field: i.path.join('.') || '(root)', message: i.message })),
+    );
+  }
+  const env = result.data;
+  const driver = env.DATABASE_DRIVER ?? inferDriver(env.DATABASE_URL);
+  if (driver !== 'pglite' && !env.DATABASE_URL) {
+    throw new ConfigError([{ field: 'DATABASE_URL', message: `required when DATABASE_DRIVER is ${driver}` }]);
+  }
+  const embedded = driver === 'pglite';
+  return {
+    env: env.APP_ENV,
+    version: env.APP_VERSION,
+    host: env.HOST,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    database: {
+      driver,
+      url: env.DATABASE_URL,
+      neonEndpoint: env.NEON_HTTP_ENDPOINT,
+      poolSize: env.DATABASE_POOL_SIZE,
+      dataDir: env.DATA_DIR,
+      migrateOnStart: env.MIGRATE_ON_START ?? embedded,
+      seedDemoData: env.SEED_DEMO_DATA ?? embedded,
+    },
+    corsOrigins: env.CORS_ORIGINS,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
+    accessLog: env.ACCESS_LOG,
+  };
+}
+
+function inferDriver(url: string | undefined): AppConfig['database']['driver'] {
+  if (!url) return 'pglite';
+  try {
+    return NEON_HOST.test(new URL(url).hostname) ? 'neon-http' : 'pg';
+  } catch {
+    return 'pg';
+  }
+}

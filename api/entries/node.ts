@@ -1,0 +1,63 @@
+import { serve } from '@hono/node-server';
+import { migrate } from '../../db/node/migrate.ts';
+import { openDatabase } from '../../db/node/open-database.ts';
+import { isEmpty, seedDemoData } from '../../db/seed.ts';
+import { createApp } from '../app.ts';
+import { ConfigError, parseConfig } from '../config.ts';
+import { createLogger } from '../lib/logger.ts';
+
+/** Node entry: reads the environment once, opens the configured database, serves until a signal. */
+async function main(): Promise<void> {
+  const config = parseConfig(process.env);
+  const logger = createLogger({ level: config.logLevel });
+  const handle = await openDatabase(config.database);
+  if (config.database.migrateOnStart) {
+    const { applied } = await migrate(handle);
+    if (applied) logger.info('migrations applied', { applied, driver: handle.driver });
+  }
+  if (config.database.seedDemoData && (await isEmpty(handle.db))) {
+    const seeded = await seedDemoData(handle.db);
+    logger.info('demo data seeded', seeded);
+  }
+
+  let draining = false;
+  const app = createApp({ config, db: handle.db, logger, clock: () => new Date(), isDraining: () => draining });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    logger.info('listening', {
+      url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${info.port}`,
+      driver: handle.driver,
+      dataDir: handle.driver === 'pglite' ? config.database.dataDir : undefined,
+      version: config.version,
+    });
+  });
+
+  const shutdown = async (signal: string) => {
+    if (draining) {
+      logger.warn('second signal: exiting now', { signal });
+      process.exit(1);
+    }
+    draining = true;
+    logger.info('shutting down: draining in-flight requests', { signal, drainMs: config.shutdownDrainMs });
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, config.shutdownDrainMs, 'timeout').unref());
+    if ((await Promise.race([closed, timeout])) === 'timeout') {
+      logger.warn('drain period over: closing remaining connections');
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    }
+    await handle.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error('start-up failed:', error instanceof Error ? (error.stack ?? error.message) : error);
+  }
+  process.exit(1);
+});

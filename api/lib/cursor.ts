@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { ApiError } from './errors.ts';
+
+const CursorSchema = z.object({ s: z.string(), v: z.string(), id: z.uuid() });
+
+function toBase64Url(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): string {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
+}
+
+/** An opaque cursor bound to the sort it was issued for. */
+export function encodeCursor(sort: string, position: { value: string; id: string }): string {
+  return toBase64Url(JSON.stringify({ s: sort, v: position.value, id: position.id }));
+}
+
+/** Decodes a cursor, rejecting one that is malformed or was issued for another sort. */
+export function decodeCursor(cursor: string, sort: string): { value: string; id: string } {
+  let parsed: z.infer<typeof CursorSchema>;
+  try {
+    parsed = CursorSchema.parse(JSON.parse(fromBase64Url(cursor)));
+  } catch {
+    throw invalid('is not a cursor this API issued');
+  }
+  if (parsed.s !== sort) throw invalid(`was issued for sort "${parsed.s}", not "${sort}"`);
+  return { value: parsed.v, id: parsed.id };
+}
+
+function invalid(message: string) {
+  return new ApiError('invalid_request', {
+    detail: `The cursor ${message}.`,
+    errors: [{ field: 'cursor', in: 'query', message }],
+  });
+}

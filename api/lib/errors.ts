@@ -1,0 +1,186 @@
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { classifyDbError } from '../../db/errors.ts';
+import type { AppEnv } from './types.ts';
+
+/** Every error the API returns, with its HTTP status. Codes are stable; clients may branch on them. */
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  validation_failed: 422,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  precondition_failed: 412,
+  precondition_required: 428,
+  rate_limited: 429,
+  internal_error: 500,
+  service_unavailable: 503,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+const TITLES: Record<ErrorCode, string> = {
+  invalid_request: 'Invalid request',
+  validation_failed: 'Validation failed',
+  unauthorized: 'Unauthorized',
+  forbidden: 'Forbidden',
+  not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
+  conflict: 'Conflict',
+  payload_too_large: 'Payload too large',
+  unsupported_media_type: 'Unsupported media type',
+  precondition_failed: 'Precondition failed',
+  precondition_required: 'Precondition required',
+  rate_limited: 'Too many requests',
+  internal_error: 'Internal server error',
+  service_unavailable: 'Service unavailable',
+};
+
+export interface FieldError {
+  /** Dotted path of the offending field, e.g. `title` or `tags.2`. */
+  field: string;
+  /** Where the field was read from: body, query, path or header. */
+  in: string;
+  message: string;
+}
+
+export interface ApiErrorOptions {
+  detail?: string;
+  errors?: FieldError[];
+  headers?: Record<string, string>;
+  /** Extra members added to the problem document. */
+  extensions?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+/** The one error type handlers throw; `handleError` turns it into problem+json. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: ContentfulStatusCode;
+  readonly options: ApiErrorOptions;
+
+  constructor(code: ErrorCode, options: ApiErrorOptions = {}) {
+    super(options.detail ?? TITLES[code], { cause: options.cause });
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.options = options;
+  }
+}
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: 'urn:edgeplane:problem:not_found' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
+    requestId: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z
+      .array(z.object({ field: z.string(), in: z.string(), message: z.string() }))
+      .optional()
+      .openapi({ description: 'Per-field validation errors.' }),
+  })
+  .openapi('Problem', { description: 'An RFC 9457 problem document.' });
+
+export type Problem = z.infer<typeof ProblemSchema>;
+
+/** Builds the problem+json response for an error code. */
+export function problemResponse(c: Context<AppEnv>, error: ApiError): Response {
+  const body = {
+    type: `urn:edgeplane:problem:${error.code}`,
+    title: TITLES[error.code],
+    status: error.status,
+    detail: error.options.detail,
+    code: error.code,
+    requestId: c.get('requestId'),
+    instance: new URL(c.req.url).pathname,
+    errors: error.options.errors,
+    ...error.options.extensions,
+  };
+  return new Response(JSON.stringify(body), {
+    status: error.status,
+    headers: {
+      'content-type': 'application/problem+json',
+      ...error.options.headers,
+    },
+  });
+}
+
+/**
+ * Three tiers: our own errors, Hono's HTTP exceptions (malformed JSON, body limit),
+ * then everything else, which is logged with its stack and answered without details.
+ */
+export function handleError(err: Error, c: Context<AppEnv>): Response {
+  if (err instanceof ApiError) return problemResponse(c, err);
+  if (err instanceof HTTPException) return problemResponse(c, fromHttpException(err));
+  const db = classifyDbError(err);
+  if (db === 'unavailable') {
+    c.var.deps?.logger.warn('database unavailable', { error: describe(err) });
+    return problemResponse(
+      c,
+      new ApiError('service_unavailable', {
+        detail: 'The database is unavailable; try again shortly.',
+        headers: { 'retry-after': '5' },
+      }),
+    );
+  }
+  c.var.deps?.logger.error('unhandled error', { error: describe(err), stack: err.stack });
+  return problemResponse(c, new ApiError('internal_error', { detail: 'An unexpected error occurred.' }));
+}
+
+function fromHttpException(err: HTTPException): ApiError {
+  switch (err.status) {
+    case 413:
+      return new ApiError('payload_too_large', { detail: 'The request body is too large.' });
+    case 415:
+      return new ApiError('unsupported_media_type', { detail: err.message });
+    case 401:
+      return new ApiError('unauthorized', { detail: err.message });
+    case 403:
+      return new ApiError('forbidden', { detail: err.message });
+    case 404:
+      return new ApiError('not_found', { detail: err.message });
+    default:
+      return new ApiError(err.status >= 500 ? 'internal_error' : 'invalid_request', {
+        detail: err.status >= 500 ? 'An unexpected error occurred.' : err.message,
+      });
+  }
+}
+
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  return `${err.name}: ${err.message}${cause}`;
+}
+
+/** The standard error responses of a route, for its OpenAPI definition. */
+export function errorResponses<S extends ContentfulStatusCode>(...statuses: S[]) {
+  const descriptions: Partial<Record<ContentfulStatusCode, string>> = {
+    400: 'The request is malformed (bad JSON, bad cursor).',
+    404: 'The resource does not exist.',
+    412: 'The `If-Match` precondition did not hold: the resource changed.',
+    413: 'The request body is too large.',
+    415: 'The request body is not JSON.',
+    422: 'A field failed validation; `errors` names each one.',
+    428: 'The request must be conditional (`If-Match` or `version`).',
+    500: 'An unexpected error occurred.',
+    503: 'A dependency (the database) is unavailable; retry later.',
+  };
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: descriptions[status] ?? 'Error',
+        content: { 'application/problem+json': { schema: ProblemSchema } },
+      },
+    ]),
+  ) as Record<S, { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } }>;
+}

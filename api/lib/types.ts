@@ -1,0 +1,31 @@
+import type { OpenAPIHono, RouteConfig, RouteHandler } from '@hono/zod-openapi';
+import type { Database } from '../../db/types.ts';
+import type { AppConfig } from '../config.ts';
+import type { Logger } from './logger.ts';
+
+/** Who performs a change; recorded in the audit log. */
+export interface Actor {
+  type: 'user' | 'api_key' | 'system' | 'anonymous';
+  id: string | null;
+}
+
+/** Everything the app needs from its runtime, built once by an entry. */
+export interface AppDeps {
+  config: AppConfig;
+  db: Database;
+  logger: Logger;
+  clock: () => Date;
+  /** Set by entries that drain before stopping; readiness fails while draining. */
+  isDraining?: () => boolean;
+}
+
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps;
+    requestId: string;
+    actor: Actor;
+  };
+}
+
+export type AppOpenAPI = OpenAPIHono<AppEnv>;
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;

@@ -1,0 +1,55 @@
+import { sql } from 'drizzle-orm';
+import { ApiError } from '../../lib/errors.ts';
+import type { AppDeps, AppRouteHandler } from '../../lib/types.ts';
+import type { live as LiveRoute, ready as ReadyRoute } from './health.routes.ts';
+
+const PROBE_TIMEOUT_MS = 2_000;
+
+interface Check {
+  status: 'up' | 'down';
+  latencyMs: number;
+  error?: string;
+}
+
+async function probe(deps: AppDeps, run: () => Promise<unknown>): Promise<Check> {
+  const started = Date.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      run(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+      }),
+    ]);
+    return { status: 'up', latencyMs: Date.now() - started };
+  } catch (error) {
+    deps.logger.warn('readiness probe failed', { error: String(error) });
+    // The message says what failed without leaking SQL or connection strings.
+    const reason = error instanceof Error && error.message.startsWith('no answer') ? error.message : 'unreachable';
+    return { status: 'down', latencyMs: Date.now() - started, error: reason };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export const live: AppRouteHandler<typeof LiveRoute> = (c) => c.json({ status: 'ok' as const }, 200);
+
+export function readyHandler(startedAt: Date): AppRouteHandler<typeof ReadyRoute> {
+  return async (c) => {
+    const { deps } = c.var;
+    if (deps.isDraining?.()) {
+      throw new ApiError('service_unavailable', { detail: 'The server is shutting down.' });
+    }
+    const checks = { database: await probe(deps, () => deps.db.execute(sql`select 1`)) };
+    const down = Object.entries(checks).filter(([, check]) => check.status === 'down');
+    if (down.length) {
+      throw new ApiError('service_unavailable', {
+        detail: `Not ready: ${down.map(([name, check]) => `${name} ${check.error}`).join('; ')}.`,
+        headers: { 'retry-after': '5' },
+        extensions: { checks },
+      });
+    }
+    const uptimeSeconds = Math.round((deps.clock().getTime() - startedAt.getTime()) / 1000);
+    return c.json({ status: 'ok' as const, version: deps.config.version, uptimeSeconds, checks }, 200);
+  };
+}

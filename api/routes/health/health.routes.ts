@@ -1,0 +1,45 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { errorResponses } from '../../lib/errors.ts';
+
+const tags = ['Health'];
+
+export const CheckSchema = z.object({
+  status: z.enum(['up', 'down']),
+  latencyMs: z.number(),
+  error: z.string().optional(),
+});
+
+export const ReadySchema = z
+  .object({
+    status: z.literal('ok'),
+    version: z.string(),
+    uptimeSeconds: z.number(),
+    checks: z.record(z.string(), CheckSchema),
+  })
+  .openapi('Readiness');
+
+export const live = createRoute({
+  method: 'get',
+  path: '/health/live',
+  tags,
+  summary: 'Liveness',
+  description: 'The process is up. Checks no dependency, so a database outage never restarts pods.',
+  responses: {
+    200: {
+      description: 'Alive.',
+      content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } },
+    },
+  },
+});
+
+export const ready = createRoute({
+  method: 'get',
+  path: '/health/ready',
+  tags,
+  summary: 'Readiness',
+  description: 'Probes the database. 503 (a problem document with `checks`) when it is down or the server is draining.',
+  responses: {
+    200: { description: 'Ready to serve.', content: { 'application/json': { schema: ReadySchema } } },
+    ...errorResponses(503),
+  },
+});

@@ -1,0 +1,145 @@
+import type { Context } from 'hono';
+import { classifyDbError, dbErrorConstraint } from '../../../db/errors.ts';
+import type { AuditContext } from '../../../db/queries/audit.ts';
+import * as queries from '../../../db/queries/items.ts';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { ApiError } from '../../lib/errors.ts';
+import { etag, parseEntityTags } from '../../lib/etag.ts';
+import type { AppEnv, AppRouteHandler } from '../../lib/types.ts';
+import type { CreateRoute, GetRoute, ListRoute, RemoveRoute, UpdateRoute } from './items.routes.ts';
+import { toItem } from './items.schemas.ts';
+
+function auditContext(c: Context<AppEnv>): AuditContext {
+  const actor = c.get('actor');
+  return { actorType: actor.type, actorId: actor.id, requestId: c.get('requestId') };
+}
+
+const toDate = (value: string | null | undefined) =>
+  value === undefined ? undefined : value === null ? null : new Date(value);
+
+export const list: AppRouteHandler<ListRoute> = async (c) => {
+  const query = c.req.valid('query');
+  const descending = query.sort.startsWith('-');
+  const sort = query.sort.replace(/^-/, '') as queries.SortKey;
+  const page = await queries.listItems(c.var.deps.db, {
+    limit: query.limit,
+    sort,
+    direction: descending ? 'desc' : 'asc',
+    after: query.cursor ? decodeCursor(query.cursor, query.sort) : undefined,
+    status: query.status,
+    priority: query.priority,
+    tag: query.tag,
+    ownerId: query.owner,
+    q: query.q,
+  });
+  return c.json(
+    { data: page.rows.map(toItem), nextCursor: page.next ? encodeCursor(query.sort, page.next) : null },
+    200,
+  );
+};
+
+export const get: AppRouteHandler<GetRoute> = async (c) => {
+  const { id } = c.req.valid('param');
+  const row = await queries.getItem(c.var.deps.db, id);
+  if (!row) throw notFound(id);
+  const tag = etag(row.version);
+  const ifNoneMatch = c.req.valid('header')['if-none-match'];
+  if (ifNoneMatch) {
+    // If-None-Match uses weak comparison: W/"3" and "3" both match version 3.
+    const tags = parseEntityTags(ifNoneMatch);
+    if (tags.any || [...tags.strong, ...tags.weak].includes(row.version)) {
+      return c.body(null, 304, { ETag: tag });
+    }
+  }
+  return c.json(toItem(row), 200, { ETag: tag });
+};
+
+export const create: AppRouteHandler<CreateRoute> = async (c) => {
+  const body = c.req.valid('json');
+  const row = await withFieldErrors(() =>
+    queries.createItem(c.var.deps.db, { ...body, dueAt: toDate(body.dueAt) }, auditContext(c)),
+  );
+  return c.json(toItem(row), 201, { ETag: etag(row.version), Location: `/api/v1/items/${row.id}` });
+};
+
+export const update: AppRouteHandler<UpdateRoute> = async (c) => {
+  const { id } = c.req.valid('param');
+  const { version, ...patch } = c.req.valid('json');
+  if (Object.keys(patch).length === 0) {
+    throw new ApiError('validation_failed', {
+      detail: 'The body changes nothing: send at least one field to update.',
+      errors: [{ field: '(root)', in: 'body', message: 'at least one field is required' }],
+    });
+  }
+  const expected = expectedVersion(c.req.valid('header')['if-match'], version);
+  if (expected === undefined) {
+    throw new ApiError('precondition_required', {
+      detail: 'Send the ETag you read in If-Match (or its number as "version") so no update is lost.',
+    });
+  }
+  const result = await withFieldErrors(() =>
+    queries.updateItem(c.var.deps.db, id, expected, { ...patch, dueAt: toDate(patch.dueAt) }, auditContext(c)),
+  );
+  if (!result.ok) throw changeFailed(id, result);
+  return c.json(toItem(result.item), 200, { ETag: etag(result.item.version) });
+};
+
+export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
+  const { id } = c.req.valid('param');
+  const ifMatch = c.req.valid('header')['if-match'];
+  const expected = ifMatch === undefined ? undefined : expectedVersion(ifMatch, undefined);
+  if (ifMatch !== undefined && expected === undefined) throw badIfMatch();
+  const result = await queries.deleteItem(c.var.deps.db, id, expected, auditContext(c));
+  if (!result.ok) throw changeFailed(id, result);
+  return c.body(null, 204);
+};
+
+/** The version a conditional request names, from `If-Match` or the body's `version`. */
+function expectedVersion(ifMatch: string | undefined, bodyVersion: number | undefined): number | undefined {
+  if (ifMatch === undefined) return bodyVersion;
+  const tags = parseEntityTags(ifMatch);
+  if (tags.any || tags.strong.length !== 1) throw badIfMatch();
+  const [fromHeader] = tags.strong;
+  if (bodyVersion !== undefined && bodyVersion !== fromHeader) {
+    throw new ApiError('invalid_request', {
+      detail: 'If-Match and "version" name different versions.',
+      errors: [{ field: 'version', in: 'body', message: `does not match If-Match ${ifMatch}` }],
+    });
+  }
+  return fromHeader;
+}
+
+function badIfMatch() {
+  return new ApiError('invalid_request', {
+    detail: 'If-Match must be exactly one strong ETag as returned by the API, e.g. "3".',
+    errors: [{ field: 'if-match', in: 'header', message: 'must be one strong ETag' }],
+  });
+}
+
+function notFound(id: string) {
+  return new ApiError('not_found', { detail: `Item ${id} does not exist.` });
+}
+
+function changeFailed(id: string, result: Exclude<queries.ChangeResult, { ok: true }>) {
+  if (result.reason === 'not_found') return notFound(id);
+  return new ApiError('precondition_failed', {
+    detail: `Item ${id} has changed: it is at version ${result.current.version}. Reload it and apply your change again.`,
+    headers: { ETag: etag(result.current.version) },
+    extensions: { currentVersion: result.current.version },
+  });
+}
+
+/** Maps constraint violations caused by the request to field errors. */
+async function withFieldErrors<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (classifyDbError(error) === 'foreign_key_violation' && dbErrorConstraint(error)?.includes('owner_id')) {
+      throw new ApiError('validation_failed', {
+        detail: 'ownerId does not name an existing user.',
+        errors: [{ field: 'ownerId', in: 'body', message: 'no user with this id' }],
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,99 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { errorResponses } from '../../lib/errors.ts';
+import {
+  CreateItemSchema,
+  ItemIdParamsSchema,
+  ItemListSchema,
+  ItemSchema,
+  ListItemsQuerySchema,
+  UpdateItemSchema,
+} from './items.schemas.ts';
+
+const tags = ['Items'];
+const etagHeader = { ETag: { schema: { type: 'string' as const }, description: 'The item version, e.g. `"3"`.' } };
+const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+export const list = createRoute({
+  method: 'get',
+  path: '/api/v1/items',
+  tags,
+  summary: 'List items',
+  description: 'Cursor-paginated; filter by status, priority, tag and owner; search title and description.',
+  request: { query: ListItemsQuerySchema },
+  responses: {
+    200: json(ItemListSchema, 'A page of items.'),
+    ...errorResponses(400, 422, 500, 503),
+  },
+});
+
+export const get = createRoute({
+  method: 'get',
+  path: '/api/v1/items/{id}',
+  tags,
+  summary: 'Get an item',
+  request: {
+    params: ItemIdParamsSchema,
+    headers: z.object({ 'if-none-match': z.string().optional() }),
+  },
+  responses: {
+    200: { ...json(ItemSchema, 'The item.'), headers: etagHeader },
+    304: { description: 'The item still has the version named in `If-None-Match`.', headers: etagHeader },
+    ...errorResponses(404, 422, 500, 503),
+  },
+});
+
+export const create = createRoute({
+  method: 'post',
+  path: '/api/v1/items',
+  tags,
+  summary: 'Create an item',
+  request: { body: { required: true, content: { 'application/json': { schema: CreateItemSchema } } } },
+  responses: {
+    201: {
+      ...json(ItemSchema, 'The created item.'),
+      headers: { ...etagHeader, Location: { schema: { type: 'string' }, description: 'The item URL.' } },
+    },
+    ...errorResponses(400, 413, 415, 422, 500, 503),
+  },
+});
+
+export const update = createRoute({
+  method: 'patch',
+  path: '/api/v1/items/{id}',
+  tags,
+  summary: 'Update an item',
+  description:
+    'Optimistic concurrency: send the ETag you read in `If-Match` (or its number as `version`). ' +
+    'A stale version gets 412 and changes nothing; neither gets 428.',
+  request: {
+    params: ItemIdParamsSchema,
+    headers: z.object({ 'if-match': z.string().optional() }),
+    body: { required: true, content: { 'application/json': { schema: UpdateItemSchema } } },
+  },
+  responses: {
+    200: { ...json(ItemSchema, 'The updated item.'), headers: etagHeader },
+    ...errorResponses(400, 404, 412, 413, 415, 422, 428, 500, 503),
+  },
+});
+
+export const remove = createRoute({
+  method: 'delete',
+  path: '/api/v1/items/{id}',
+  tags,
+  summary: 'Delete an item',
+  description: 'Soft delete: the item disappears from the API and is purged later. `If-Match` is honoured when sent.',
+  request: {
+    params: ItemIdParamsSchema,
+    headers: z.object({ 'if-match': z.string().optional() }),
+  },
+  responses: {
+    204: { description: 'Deleted.' },
+    ...errorResponses(404, 412, 422, 500, 503),
+  },
+});
+
+export type ListRoute = typeof list;
+export type GetRoute = typeof get;
+export type CreateRoute = typeof create;
+export type UpdateRoute = typeof update;
+export type RemoveRoute = typeof remove;

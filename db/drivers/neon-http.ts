@@ -1,0 +1,37 @@
+import { neon, neonConfig } from '@neondatabase/serverless';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/neon-http';
+import * as schema from '../schema.ts';
+import type { Database, DbHandle } from '../types.ts';
+
+export interface NeonHttpOptions {
+  url: string;
+  /**
+   * Overrides Neon's SQL-over-HTTP endpoint. Only for the local stand-in used in
+   * development and tests; production leaves it unset and talks to Neon.
+   */
+  endpoint?: string;
+}
+
+/** Neon over HTTP: the only driver the Worker uses, and an option for Node. */
+export function openNeonHttp(options: NeonHttpOptions): DbHandle {
+  if (options.endpoint) {
+    const endpoint = options.endpoint;
+    neonConfig.fetchEndpoint = () => endpoint;
+  }
+  const client = neon(options.url);
+  const db = drizzle({ client, schema });
+  return {
+    db: db as unknown as Database,
+    driver: 'neon-http',
+    async runAtomic(statements) {
+      // neon-http has no interactive transactions; a batch is one transaction.
+      await client.transaction(statements.map((s) => client.query(s)));
+    },
+    async queryRows<T>(statement: string) {
+      const result = await db.execute(sql.raw(statement));
+      return result.rows as T[];
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,35 @@
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { drizzle } from 'drizzle-orm/pglite';
+import * as schema from '../schema.ts';
+import type { Database, DbHandle } from '../types.ts';
+
+export interface PgliteOptions {
+  /** A directory to keep data in; omitted means in memory. */
+  dataDir?: string;
+}
+
+/** Creates the embedded Postgres with the extensions the migrations need. */
+export async function createPglite(options: PgliteOptions = {}): Promise<PGlite> {
+  return PGlite.create({ dataDir: options.dataDir, extensions: { pg_trgm } });
+}
+
+/** The embedded default: Postgres compiled to WebAssembly, in process. */
+export async function openPglite(options: PgliteOptions | { client: PGlite } = {}): Promise<DbHandle> {
+  const client = 'client' in options ? options.client : await createPglite(options);
+  const db = drizzle({ client, schema });
+  return {
+    db: db as unknown as Database,
+    driver: 'pglite',
+    async runAtomic(statements) {
+      await client.transaction(async (tx) => {
+        for (const statement of statements) await tx.exec(statement);
+      });
+    },
+    async queryRows<T>(statement: string) {
+      const result = await client.query<T>(statement);
+      return result.rows;
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,175 @@
+import { and, arrayContains, asc, desc, eq, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { type ItemRow, items } from '../schema.ts';
+import type { Database } from '../types.ts';
+import { type AuditContext, auditCte } from './audit.ts';
+
+export type ItemStatus = ItemRow['status'];
+export type ItemPriority = ItemRow['priority'];
+
+export interface ItemInput {
+  title: string;
+  description?: string | null;
+  status?: ItemStatus;
+  priority?: ItemPriority;
+  tags?: string[];
+  ownerId?: string | null;
+  dueAt?: Date | null;
+}
+
+export type ItemPatch = Partial<ItemInput>;
+
+export const SORT_KEYS = ['created', 'updated', 'due', 'priority'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+export interface ListItemsParams {
+  limit: number;
+  sort: SortKey;
+  direction: 'asc' | 'desc';
+  after?: { value: string; id: string };
+  status?: ItemStatus[];
+  priority?: ItemPriority[];
+  tag?: string;
+  ownerId?: string;
+  q?: string;
+}
+
+/** Sort expressions, each paired with the type its cursor value is cast back to. */
+const SORTS: Record<SortKey, { expr: SQL; cast: SQL; cursorValue: (row: ItemRow) => string }> = {
+  created: {
+    expr: sql`${items.createdAt}`,
+    cast: sql`timestamptz`,
+    cursorValue: (r) => r.createdAt.toISOString(),
+  },
+  updated: {
+    expr: sql`${items.updatedAt}`,
+    cast: sql`timestamptz`,
+    cursorValue: (r) => r.updatedAt.toISOString(),
+  },
+  // Items without a due date sort after every dated item.
+  due: {
+    expr: sql`coalesce(${items.dueAt}, 'infinity'::timestamptz)`,
+    cast: sql`timestamptz`,
+    cursorValue: (r) => r.dueAt?.toISOString() ?? 'infinity',
+  },
+  priority: { expr: sql`${items.priority}`, cast: sql`item_priority`, cursorValue: (r) => r.priority },
+};
+
+const live = isNull(items.deletedAt);
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+/**
+ * Keyset pagination on (sort value, id): a page boundary is a position, not an
+ * offset, so rows inserted meanwhile never shift or repeat later pages.
+ */
+export async function listItems(db: Database, params: ListItemsParams) {
+  const sort = SORTS[params.sort];
+  const conditions: SQL[] = [live];
+  if (params.status?.length) conditions.push(inArray(items.status, params.status));
+  if (params.priority?.length) conditions.push(inArray(items.priority, params.priority));
+  if (params.tag) conditions.push(arrayContains(items.tags, [params.tag]));
+  if (params.ownerId) conditions.push(eq(items.ownerId, params.ownerId));
+  if (params.q) {
+    const pattern = `%${escapeLike(params.q)}%`;
+    conditions.push(or(ilike(items.title, pattern), ilike(items.description, pattern)) as SQL);
+  }
+  if (params.after) {
+    const op = params.direction === 'desc' ? sql`<` : sql`>`;
+    conditions.push(
+      sql`(${sort.expr}, ${items.id}) ${op} (${params.after.value}::${sort.cast}, ${params.after.id}::uuid)`,
+    );
+  }
+  const order = params.direction === 'desc' ? desc : asc;
+  const rows = await db
+    .select()
+    .from(items)
+    .where(and(...conditions))
+    .orderBy(order(sort.expr), order(items.id))
+    .limit(params.limit + 1);
+  const hasMore = rows.length > params.limit;
+  const page = hasMore ? rows.slice(0, params.limit) : rows;
+  const last = page.at(-1);
+  return {
+    rows: page,
+    next: hasMore && last ? { value: sort.cursorValue(last), id: last.id } : null,
+  };
+}
+
+/** A live (not deleted) item, or undefined. */
+export async function getItem(db: Database, id: string): Promise<ItemRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(items)
+    .where(and(eq(items.id, id), live));
+  return row;
+}
+
+/** Inserts an item and its `item.created` audit row in one statement. */
+export async function createItem(db: Database, input: ItemInput, context: AuditContext): Promise<ItemRow> {
+  const inserted = db.$with('inserted').as(db.insert(items).values(input).returning());
+  const audit = auditCte(db, { action: 'item.created', entityType: 'item', table: items, changed: inserted, context });
+  const [row] = await db.with(inserted, audit).select().from(inserted);
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+export type ChangeResult =
+  | { ok: true; item: ItemRow }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'version_mismatch'; current: ItemRow };
+
+/**
+ * Applies a patch only if the item is still at `expectedVersion`, bumping the
+ * version, and records `item.updated` with before/after in the same statement.
+ */
+export async function updateItem(
+  db: Database,
+  id: string,
+  expectedVersion: number,
+  patch: ItemPatch,
+  context: AuditContext,
+): Promise<ChangeResult> {
+  return conditionalChange(db, id, expectedVersion, 'item.updated', context, {
+    ...patch,
+    version: sql`${items.version} + 1`,
+    updatedAt: sql`now()`,
+  });
+}
+
+/** Soft-deletes an item (optionally only at `expectedVersion`) with its `item.deleted` audit row. */
+export async function deleteItem(
+  db: Database,
+  id: string,
+  expectedVersion: number | undefined,
+  context: AuditContext,
+): Promise<ChangeResult> {
+  return conditionalChange(db, id, expectedVersion, 'item.deleted', context, {
+    deletedAt: sql`now()`,
+    version: sql`${items.version} + 1`,
+    updatedAt: sql`now()`,
+  });
+}
+
+async function conditionalChange(
+  db: Database,
+  id: string,
+  expectedVersion: number | undefined,
+  action: string,
+  context: AuditContext,
+  set: Parameters<ReturnType<Database['update']>['set']>[0],
+): Promise<ChangeResult> {
+  const target = and(
+    eq(items.id, id),
+    live,
+    expectedVersion === undefined ? undefined : eq(items.version, expectedVersion),
+  );
+  const before = db.$with('before').as(db.select().from(items).where(target));
+  const updated = db.$with('updated').as(db.update(items).set(set).where(target).returning());
+  const audit = auditCte(db, { action, entityType: 'item', table: items, changed: updated, before, context });
+  const [row] = await db.with(before, updated, audit).select().from(updated);
+  if (row) return { ok: true, item: row };
+  const current = await getItem(db, id);
+  return current ? { ok: false, reason: 'version_mismatch', current } : { ok: false, reason: 'not_found' };
+}

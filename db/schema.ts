@@ -1,0 +1,136 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/** Millisecond precision keeps database timestamps and JavaScript `Date` values identical. */
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
+
+export const userRole = pgEnum('user_role', ['admin', 'editor', 'viewer']);
+export const itemStatus = pgEnum('item_status', ['pending', 'in_progress', 'done', 'archived']);
+/** Declaration order is the sort order: sorting by priority uses the enum's order. */
+export const itemPriority = pgEnum('item_priority', ['low', 'medium', 'high', 'urgent']);
+export const jobStatus = pgEnum('job_status', ['queued', 'running', 'succeeded', 'failed', 'dead', 'cancelled']);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: userRole('role').notNull().default('viewer'),
+    passwordHash: text('password_hash'),
+    disabled: boolean('disabled').notNull().default(false),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`)],
+);
+
+export const items = pgTable(
+  'items',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    title: text('title').notNull(),
+    description: text('description'),
+    status: itemStatus('status').notNull().default('pending'),
+    priority: itemPriority('priority').notNull().default('medium'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
+    dueAt: timestamptz('due_at'),
+    version: integer('version').notNull().default(1),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    deletedAt: timestamptz('deleted_at'),
+  },
+  (t) => [
+    // Partial indexes: every list query excludes soft-deleted rows.
+    index('items_created_idx').on(t.createdAt.desc(), t.id.desc()).where(sql`${t.deletedAt} is null`),
+    index('items_updated_idx').on(t.updatedAt.desc(), t.id.desc()).where(sql`${t.deletedAt} is null`),
+    index('items_status_created_idx').on(t.status, t.createdAt.desc()).where(sql`${t.deletedAt} is null`),
+    index('items_priority_created_idx').on(t.priority, t.createdAt.desc()).where(sql`${t.deletedAt} is null`),
+    index('items_owner_created_idx').on(t.ownerId, t.createdAt.desc()).where(sql`${t.deletedAt} is null`),
+    index('items_due_idx').on(t.dueAt, t.id).where(sql`${t.deletedAt} is null`),
+    index('items_tags_gin').using('gin', t.tags),
+    index('items_title_trgm').using('gin', sql`${t.title} gin_trgm_ops`),
+    index('items_description_trgm').using('gin', sql`${t.description} gin_trgm_ops`),
+    index('items_deleted_at_idx').on(t.deletedAt).where(sql`${t.deletedAt} is not null`),
+  ],
+);
+
+export const auditLogs = pgTable(
+  'audit_logs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** `user`, `api_key`, `system` or `anonymous`. */
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id'),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    requestId: text('request_id'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('audit_logs_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('audit_logs_entity_idx').on(t.entityType, t.entityId, t.createdAt.desc()),
+    index('audit_logs_actor_idx').on(t.actorType, t.actorId, t.createdAt.desc()),
+    index('audit_logs_action_idx').on(t.action, t.createdAt.desc()),
+  ],
+);
+
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    type: text('type').notNull(),
+    status: jobStatus('status').notNull().default('queued'),
+    payload: jsonb('payload').notNull().default(sql`'{}'::jsonb`),
+    result: jsonb('result'),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull().default(5),
+    runAt: timestamptz('run_at').notNull().defaultNow(),
+    lockedBy: text('locked_by'),
+    leaseExpiresAt: timestamptz('lease_expires_at'),
+    lastError: text('last_error'),
+    idempotencyKey: text('idempotency_key'),
+    createdBy: text('created_by'),
+    requestId: text('request_id'),
+    traceparent: text('traceparent'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    startedAt: timestamptz('started_at'),
+    finishedAt: timestamptz('finished_at'),
+  },
+  (t) => [
+    uniqueIndex('jobs_idempotency_key_key').on(t.idempotencyKey),
+    // The dispatcher's claim query: due jobs in run_at order.
+    index('jobs_due_idx').on(t.runAt).where(sql`${t.status} in ('queued', 'failed')`),
+    index('jobs_lease_idx').on(t.leaseExpiresAt).where(sql`${t.status} = 'running'`),
+    index('jobs_type_status_created_idx').on(t.type, t.status, t.createdAt.desc()),
+    index('jobs_created_idx').on(t.createdAt.desc(), t.id.desc()),
+  ],
+);
+
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedBy: text('updated_by'),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+export type ItemRow = typeof items.$inferSelect;
+export type NewItemRow = typeof items.$inferInsert;
+export type AuditLogRow = typeof auditLogs.$inferSelect;

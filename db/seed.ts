@@ -1,0 +1,65 @@
+import { count } from 'drizzle-orm';
+import type { AuditContext } from './queries/audit.ts';
+import { createItem, type ItemInput } from './queries/items.ts';
+import { items, users } from './schema.ts';
+import type { Database } from './types.ts';
+
+const SYSTEM: AuditContext = { actorType: 'system', actorId: 'seed', requestId: null };
+
+const DEMO_USERS = [
+  { email: 'admin@edgeplane.local', name: 'Ada Admin', role: 'admin' },
+  { email: 'editor@edgeplane.local', name: 'Eddie Editor', role: 'editor' },
+  { email: 'viewer@edgeplane.local', name: 'Vera Viewer', role: 'viewer' },
+] as const;
+
+const TITLES = [
+  'Rotate the database credentials',
+  'Write the incident review for the queue backlog',
+  'Upgrade the ingress controller',
+  'Add alerting on dead jobs',
+  'Document the restore procedure',
+  'Tune the autoscaler thresholds',
+  'Review API key scopes',
+  'Archive last quarter reports',
+  'Investigate slow item search',
+  'Plan the Postgres major upgrade',
+  'Clean up stale feature flags',
+  'Load-test the import endpoint',
+];
+const TAGS = ['ops', 'security', 'docs', 'database', 'infra', 'reporting'];
+const STATUSES = ['pending', 'in_progress', 'done', 'archived'] as const;
+const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+const DAY = 86_400_000;
+
+/** True when the database holds neither users nor items. */
+export async function isEmpty(db: Database): Promise<boolean> {
+  const [u] = await db.select({ n: count() }).from(users);
+  const [i] = await db.select({ n: count() }).from(items);
+  return (u?.n ?? 0) === 0 && (i?.n ?? 0) === 0;
+}
+
+/** Creates demo users and items (each with its audit row). Deterministic for a given `now`. */
+export async function seedDemoData(db: Database, now = new Date()): Promise<{ users: number; items: number }> {
+  const created = await db
+    .insert(users)
+    .values([...DEMO_USERS])
+    .onConflictDoNothing()
+    .returning({ id: users.id });
+  const owners = created.map((u) => u.id);
+  const inputs: ItemInput[] = TITLES.flatMap((title, i) =>
+    [0, 1].map((round) => {
+      const n = i * 2 + round;
+      return {
+        title: round ? `${title} (follow-up)` : title,
+        description: `Demo item ${n + 1}: ${title.toLowerCase()}.`,
+        status: STATUSES[n % STATUSES.length],
+        priority: PRIORITIES[(n * 3) % PRIORITIES.length],
+        tags: [TAGS[n % TAGS.length] as string, TAGS[(n + 2) % TAGS.length] as string],
+        ownerId: owners.length ? owners[n % owners.length] : null,
+        dueAt: n % 3 === 0 ? null : new Date(now.getTime() + ((n % 10) - 3) * DAY),
+      };
+    }),
+  );
+  for (const input of inputs) await createItem(db, input, SYSTEM);
+  return { users: created.length, items: inputs.length };
+}

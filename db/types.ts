@@ -1,0 +1,18 @@
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type * as schema from './schema.ts';
+
+/** The drizzle database every driver produces; core code depends on this type only. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type DriverName = 'pglite' | 'pg' | 'neon-http';
+
+/** An open database plus what its owner needs to probe and close it. */
+export interface DbHandle {
+  db: Database;
+  driver: DriverName;
+  /** Runs statements atomically (one transaction, or one batch on neon-http). */
+  runAtomic(statements: string[]): Promise<void>;
+  /** Returns rows of a read-only query as plain objects. */
+  queryRows<T = Record<string, unknown>>(statement: string): Promise<T[]>;
+  close(): Promise<void>;
+}
