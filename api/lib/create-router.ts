@@ -14,8 +14,10 @@ const TARGET_NAMES: Record<string, string> = {
 
 /** Flattens a zod error into one entry per offending field. */
 export function fieldErrors(error: ZodError, target: string): FieldError[] {
+  // A query, path or header value is one parameter even when it parses into a list.
+  const depth = target === 'json' || target === 'form' ? Number.POSITIVE_INFINITY : 1;
   return error.issues.map((issue) => ({
-    field: issue.path.length ? issue.path.join('.') : '(root)',
+    field: issue.path.length ? issue.path.slice(0, depth).join('.') : '(root)',
     in: TARGET_NAMES[target] ?? target,
     message: issue.message,
   }));

@@ -16,6 +16,8 @@ export function openPg(options: PgOptions): DbHandle {
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
+    // Idle connections never keep a finished process (a CLI, a test worker) alive.
+    allowExitOnIdle: true,
   });
   // An idle client losing its connection must not crash the process; the next
   // query gets a fresh connection or a clear error.

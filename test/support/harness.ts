@@ -1,0 +1,81 @@
+import { beforeAll, inject } from 'vitest';
+import { createApp } from '../../api/app.ts';
+import { parseConfig } from '../../api/config.ts';
+import { createLogger } from '../../api/lib/logger.ts';
+import type { AppDeps } from '../../api/lib/types.ts';
+import { migrate } from '../../db/node/migrate.ts';
+import { openPg } from '../../db/node/pg.ts';
+import { openPglite } from '../../db/node/pglite.ts';
+import type { DbHandle } from '../../db/types.ts';
+
+type BackendName = 'pglite' | 'postgres';
+
+/** Which database this test project runs against, and why it is skipped if it is. */
+export const backend = resolveBackend();
+
+function resolveBackend(): { name: BackendName; label: string; skip: boolean } {
+  const name: BackendName = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+  if (name === 'postgres' && !inject('postgresUrl')) {
+    return { name, label: 'postgres (skipped: TEST_DATABASE_URL is not set)', skip: true };
+  }
+  return { name, label: name, skip: false };
+}
+
+// One database per test worker, shared by the files it runs (projects set isolate: false).
+let shared: Promise<DbHandle> | undefined;
+
+async function openShared(): Promise<DbHandle> {
+  if (backend.name === 'postgres') {
+    return openPg({ url: inject('postgresUrl') as string, poolSize: 4 });
+  }
+  const handle = await openPglite();
+  await migrate(handle);
+  return handle;
+}
+
+/** The shared database of this worker (migrated). */
+export function testDatabase(): Promise<DbHandle> {
+  shared ??= openShared();
+  return shared;
+}
+
+/** Builds dependencies for an app under test; override any of them. */
+export function testDeps(db: DbHandle, overrides: Partial<AppDeps> = {}): AppDeps {
+  return {
+    config: parseConfig({ APP_ENV: 'test', ACCESS_LOG: 'false', LOG_LEVEL: 'silent' }),
+    db: db.db,
+    logger: createLogger({ level: 'silent' }),
+    clock: () => new Date(),
+    ...overrides,
+  };
+}
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  handle: DbHandle;
+  /** Sends a request; a `json` body is serialized with the JSON content type. */
+  request(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+}
+
+/** An app over the worker's database, ready in `beforeAll`. */
+export function useTestApp(overrides: Partial<AppDeps> = {}): TestApp {
+  const ctx = {} as TestApp;
+  beforeAll(async () => {
+    ctx.handle = await testDatabase();
+    ctx.app = createApp(testDeps(ctx.handle, overrides));
+  });
+  ctx.request = (path, init = {}) => {
+    const { json, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (json !== undefined) headers.set('content-type', 'application/json');
+    return Promise.resolve(
+      ctx.app.request(path, { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) }),
+    );
+  };
+  return ctx;
+}
+
+/** A string unique to one test, for titles and tags its assertions can filter on. */
+export function unique(prefix = 't'): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+}

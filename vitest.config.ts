@@ -1,0 +1,44 @@
+import { defineConfig } from 'vitest/config';
+
+const routeTests = ['api/**/*.test.ts', 'db/**/*.test.ts', 'jobs/**/*.test.ts'];
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        // Route and data tests on the embedded PGlite: always run, no services needed.
+        test: {
+          name: 'pglite',
+          include: routeTests,
+          env: { TEST_DB: 'pglite' },
+          // One PGlite per worker, shared by its files (a cold start costs seconds).
+          isolate: false,
+          testTimeout: 20_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // The same tests on a real Postgres when TEST_DATABASE_URL is set; skipped, saying why, otherwise.
+        test: {
+          name: 'postgres',
+          include: routeTests,
+          env: { TEST_DB: 'postgres' },
+          globalSetup: ['test/support/postgres-global-setup.ts'],
+          isolate: false,
+          testTimeout: 20_000,
+          hookTimeout: 60_000,
+        },
+      },
+      'test/workerd/vitest.config.ts',
+      {
+        // The black-box HTTP suite against the Node entry and the Worker entry.
+        test: {
+          name: 'conformance',
+          include: ['test/conformance/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
