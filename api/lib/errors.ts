@@ -105,12 +105,10 @@ export function problemResponse(c: Context<AppEnv>, error: ApiError): Response {
     errors: error.options.errors,
     ...error.options.extensions,
   };
-  return new Response(JSON.stringify(body), {
-    status: error.status,
-    headers: {
-      'content-type': 'application/problem+json',
-      ...error.options.headers,
-    },
+  // c.body keeps headers set earlier in the chain (X-Request-Id, CORS).
+  return c.body(JSON.stringify(body), error.status, {
+    'content-type': 'application/problem+json',
+    ...error.options.headers,
   });
 }
 

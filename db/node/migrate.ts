@@ -20,7 +20,9 @@ export interface MigrateResult {
  */
 export async function migrate(handle: DbHandle, migrationsFolder = MIGRATIONS_FOLDER): Promise<MigrateResult> {
   const migrations = readMigrationFiles({ migrationsFolder });
+  // IF NOT EXISTS alone races (two creators both miss, one hits a unique violation).
   await handle.runAtomic([
+    `SELECT pg_advisory_xact_lock(${LOCK_KEY})`,
     'CREATE SCHEMA IF NOT EXISTS drizzle',
     `CREATE TABLE IF NOT EXISTS ${TABLE} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`,
   ]);

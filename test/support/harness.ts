@@ -50,11 +50,17 @@ export function testDeps(db: DbHandle, overrides: Partial<AppDeps> = {}): AppDep
   };
 }
 
+/** A response whose JSON body tests read without declaring its type first. */
+export interface TestResponse extends Response {
+  // biome-ignore lint/suspicious/noExplicitAny: assertions check the shape.
+  json(): Promise<any>;
+}
+
 export interface TestApp {
   app: ReturnType<typeof createApp>;
   handle: DbHandle;
   /** Sends a request; a `json` body is serialized with the JSON content type. */
-  request(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  request(path: string, init?: RequestInit & { json?: unknown }): Promise<TestResponse>;
 }
 
 /** An app over the worker's database, ready in `beforeAll`. */

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { openPg } from '../../../db/node/pg.ts';
+import { backend, useTestApp } from '../../../test/support/harness.ts';
+
+describe.skipIf(backend.skip)(`health [${backend.label}]`, () => {
+  const t = useTestApp();
+
+  it('Should report live without touching dependencies', async () => {
+    const res = await t.request('/health/live');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('Should report ready with the database up, the version and the uptime', async () => {
+    const res = await t.request('/health/ready');
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ status: 'ok', version: expect.any(String), checks: { database: { status: 'up' } } });
+    expect(body.uptimeSeconds).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe(`health and requests with the database down`, () => {
+  // A real pool pointed at a port nothing listens on: the driver fails as in an outage.
+  const down = openPg({ url: 'postgres://postgres@127.0.0.1:9/unreachable', poolSize: 1 });
+  const t = useTestApp({ db: down.db });
+
+  it('Should report not ready with 503 naming the database', async () => {
+    const res = await t.request('/health/ready');
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    const body = await res.json();
+    expect(body).toMatchObject({ code: 'service_unavailable', checks: { database: { status: 'down' } } });
+    expect(body.detail).toContain('database');
+    expect(JSON.stringify(body)).not.toContain('127.0.0.1');
+  });
+
+  it('Should answer API requests with 503 and Retry-After, not a crash', async () => {
+    const res = await t.request('/api/v1/items');
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect((await res.json()).code).toBe('service_unavailable');
+    const write = await t.request('/api/v1/items', { method: 'POST', json: { title: 'while down' } });
+    expect(write.status).toBe(503);
+  });
+
+  it('Should still report live', async () => {
+    expect((await t.request('/health/live')).status).toBe(200);
+  });
+});
+
+describe('health while draining', () => {
+  const t = useTestApp({ isDraining: () => true });
+
+  it('Should fail readiness so the load balancer stops sending traffic', async () => {
+    const res = await t.request('/health/ready');
+    expect(res.status).toBe(503);
+    expect((await res.json()).detail).toMatch(/shutting down/);
+  });
+});
