@@ -7,6 +7,7 @@ import { migrate } from '../../db/node/migrate.ts';
 import { openPg } from '../../db/node/pg.ts';
 import { openPglite } from '../../db/node/pglite.ts';
 import type { DbHandle } from '../../db/types.ts';
+import type { TestResponse } from './http.ts';
 
 type BackendName = 'pglite' | 'postgres';
 
@@ -48,12 +49,6 @@ export function testDeps(db: DbHandle, overrides: Partial<AppDeps> = {}): AppDep
     clock: () => new Date(),
     ...overrides,
   };
-}
-
-/** A response whose JSON body tests read without declaring its type first. */
-export interface TestResponse extends Response {
-  // biome-ignore lint/suspicious/noExplicitAny: assertions check the shape.
-  json(): Promise<any>;
 }
 
 export interface TestApp {

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestResponse } from '../support/http.ts';
+import { freePort, type Started, start, waitForOk } from '../support/processes.ts';
+import { createScratchDatabase } from '../support/scratch-database.ts';
+import { conformanceSuite } from './suite.ts';
+
+/**
+ * Runs the Node entry as a user would (`tsx api/entries/node.ts`) on real Postgres
+ * when TEST_DATABASE_URL is set, else on its embedded default (PGlite, migrated and
+ * seeded at start-up), and runs the black-box suite against it.
+ */
+let server: Started;
+let baseUrl = '';
+let cleanup: () => Promise<unknown> = async () => {};
+
+beforeAll(async () => {
+  const port = await freePort();
+  const env: Record<string, string> = { PORT: String(port), LOG_LEVEL: 'info', ACCESS_LOG: 'false' };
+  if (process.env.TEST_DATABASE_URL) {
+    const scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL, 'edgeplane_conf_node');
+    Object.assign(env, { DATABASE_URL: scratch.url, MIGRATE_ON_START: 'true' });
+    cleanup = scratch.drop;
+  } else {
+    const dataDir = mkdtempSync(join(tmpdir(), 'edgeplane-conf-'));
+    env.DATA_DIR = dataDir;
+    cleanup = async () => rmSync(dataDir, { recursive: true, force: true });
+  }
+  server = start(process.execPath, ['--import', 'tsx', 'api/entries/node.ts'], env);
+  baseUrl = `http://127.0.0.1:${port}`;
+  await waitForOk(`${baseUrl}/health/ready`, 60_000, server.output);
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await cleanup();
+});
+
+conformanceSuite(`node (${process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded pglite'})`, () => baseUrl);
+
+const embedded = !process.env.TEST_DATABASE_URL;
+
+describe('node entry lifecycle', () => {
+  it.skipIf(!embedded)(
+    'Should seed demo data on first start of the embedded default (not done on Postgres)',
+    async () => {
+      const res = (await fetch(`${baseUrl}/api/v1/items?q=demo%20item&limit=100`)) as TestResponse;
+      expect((await res.json()).data.length).toBeGreaterThanOrEqual(20);
+    },
+  );
+
+  it('Should drain and exit with code 0 on SIGTERM', async () => {
+    expect(await server.stop()).toBe(0);
+    expect(server.output()).toContain('"msg":"stopped"');
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { TestResponse } from '../support/http.ts';
+
+/**
+ * The black-box HTTP suite: plain fetch against a base URL, no imports of app
+ * internals. Every runtime entry must pass it unchanged.
+ */
+export function conformanceSuite(name: string, baseUrl: () => string): void {
+  const url = (path: string) => new URL(path, baseUrl()).toString();
+  const send = (path: string, init: RequestInit & { json?: unknown } = {}) => {
+    const { json, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (json !== undefined) headers.set('content-type', 'application/json');
+    const body = json === undefined ? rest.body : JSON.stringify(json);
+    return fetch(url(path), { ...rest, headers, body }) as Promise<TestResponse>;
+  };
+  const tag = () => `cf-${crypto.randomUUID().slice(0, 8)}`;
+  const create = async (body: Record<string, unknown>) => {
+    const res = await send('/api/v1/items', { method: 'POST', json: body });
+    expect(res.status).toBe(201);
+    return { res, item: await res.json() };
+  };
+
+  describe(`conformance: ${name}`, () => {
+    it('Should be live and ready with the database up', async () => {
+      expect((await send('/health/live')).status).toBe(200);
+      const ready = await send('/health/ready');
+      expect(ready.status).toBe(200);
+      expect((await ready.json()).checks.database.status).toBe('up');
+    });
+
+    it('Should serve the OpenAPI document and the reference page', async () => {
+      const doc = await (await send('/openapi.json')).json();
+      expect(doc.openapi).toBe('3.1.0');
+      expect(doc.paths['/api/v1/items']).toBeDefined();
+      const docs = await send('/docs');
+      expect(docs.status).toBe(200);
+      expect(docs.headers.get('content-type')).toContain('text/html');
+    });
+
+    it('Should answer an unknown route with a 404 problem carrying the request id', async () => {
+      const res = await send('/api/v1/unknown', { headers: { 'x-request-id': 'conformance-1' } });
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(res.headers.get('x-request-id')).toBe('conformance-1');
+      expect(await res.json()).toMatchObject({ code: 'not_found', requestId: 'conformance-1' });
+    });
+
+    it('Should create an item and read it back at its Location, with ETag and 304', async () => {
+      const { res, item } = await create({ title: `Conformance ${tag()}`, priority: 'high', tags: ['conformance'] });
+      const location = res.headers.get('location') as string;
+      expect(location).toBe(`/api/v1/items/${item.id}`);
+      const read = await send(location);
+      expect(read.status).toBe(200);
+      expect(await read.json()).toEqual(item);
+      const etag = read.headers.get('etag') as string;
+      expect(etag).toBe('"1"');
+      expect((await send(location, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    });
+
+    it('Should find an item by search and page a tag with cursors', async () => {
+      const t = tag();
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await create({ title: `Searchable ${t} ${i}`, tags: [t] })).item.id);
+      const found = await (await send(`/api/v1/items?q=${encodeURIComponent(`searchable ${t}`)}`)).json();
+      expect(found.data).toHaveLength(3);
+      const first = await (await send(`/api/v1/items?tag=${t}&limit=2`)).json();
+      const second = await (await send(`/api/v1/items?tag=${t}&limit=2&cursor=${first.nextCursor}`)).json();
+      expect([...first.data, ...second.data].map((i: { id: string }) => i.id)).toEqual(ids.reverse());
+      expect(second.nextCursor).toBeNull();
+    });
+
+    it('Should update with If-Match, refuse a stale one with 412, and require one (428)', async () => {
+      const { item } = await create({ title: `Patch ${tag()}` });
+      const path = `/api/v1/items/${item.id}`;
+      const ok = await send(path, { method: 'PATCH', json: { status: 'done' }, headers: { 'if-match': '"1"' } });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('etag')).toBe('"2"');
+      const stale = await send(path, { method: 'PATCH', json: { status: 'archived' }, headers: { 'if-match': '"1"' } });
+      expect(stale.status).toBe(412);
+      expect((await stale.json()).code).toBe('precondition_failed');
+      expect((await send(path, { method: 'PATCH', json: { status: 'archived' } })).status).toBe(428);
+      expect(await (await send(path)).json()).toMatchObject({ status: 'done', version: 2 });
+    });
+
+    it('Should reject an empty title with 422 naming the field, and malformed JSON with 400', async () => {
+      const empty = await send('/api/v1/items', { method: 'POST', json: { title: '' } });
+      expect(empty.status).toBe(422);
+      expect((await empty.json()).errors[0]).toMatchObject({ field: 'title', in: 'body' });
+      const malformed = await send('/api/v1/items', {
+        method: 'POST',
+        body: '{',
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(malformed.status).toBe(400);
+    });
+
+    it('Should soft-delete an item', async () => {
+      const { item } = await create({ title: `Delete ${tag()}` });
+      const path = `/api/v1/items/${item.id}`;
+      expect((await send(path, { method: 'DELETE' })).status).toBe(204);
+      expect((await send(path)).status).toBe(404);
+    });
+  });
+}
