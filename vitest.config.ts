@@ -34,7 +34,7 @@ export default defineConfig({
         // The black-box HTTP suite against the Node entry and the Worker entry.
         test: {
           name: 'conformance',
-          include: ['test/conformance/*.test.ts'],
+          include: ['test/conformance/*.test.ts', 'test/neon-stand-in.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 120_000,
         },

@@ -1,0 +1,308 @@
+/**
+ * A local stand-in for Neon's SQL-over-HTTP endpoint, for development and tests only.
+ *
+ * It speaks the protocol `@neondatabase/serverless` uses (`POST /sql`, one query or a
+ * batch run as one transaction, raw text values, Postgres errors as 400 JSON), so the
+ * real client and `drizzle-orm/neon-http` run end to end on a machine without Neon:
+ * under `wrangler dev`, inside workerd tests, and from Node. It sits in front of a real
+ * Postgres server (one pool per database the requests name) or an in-process PGlite.
+ * It does no authentication and is never the production path.
+ *
+ *   tsx dev/neon-stand-in.ts
+ *     UPSTREAM_DATABASE_URL  a Postgres server to forward to (else PGlite)
+ *     DATA_DIR               where PGlite keeps its files (else in memory)
+ *     PORT                   port on 127.0.0.1 (default 4444; 0 picks one)
+ */
+import { mkdir } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import type { PGlite } from '@electric-sql/pglite';
+import { createPglite } from '../db/node/pglite.ts';
+import {
+  isSqlError,
+  pgliteBackend,
+  postgresBackend,
+  type SqlBackend,
+  type SqlSession,
+  type TextResult,
+} from './sql-backends.ts';
+
+export interface NeonStandInOptions {
+  /** A Postgres server to forward to. Without it (and without `pglite`) an in-process PGlite is used. */
+  upstreamUrl?: string;
+  /** An existing PGlite to serve; the caller keeps ownership. */
+  pglite?: PGlite;
+  /** Where a PGlite created here keeps its files; omitted means in memory. */
+  dataDir?: string;
+  /** Port on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number;
+  /** Connections per database on the upstream server. */
+  poolSize?: number;
+  /** Receives one line per failed request; silent by default. */
+  log?: (line: string) => void;
+}
+
+export interface NeonStandIn {
+  /** The endpoint for `neonConfig.fetchEndpoint`, e.g. `http://127.0.0.1:PORT/sql`. */
+  url: string;
+  port: number;
+  backend: SqlBackend['kind'];
+  close(): Promise<void>;
+}
+
+interface Query {
+  query: string;
+  params: (string | null)[];
+}
+
+interface Batch {
+  isolationLevel?: string;
+  readOnly?: boolean;
+  deferrable?: boolean;
+}
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+// The values the Neon client sends in Neon-Batch-Isolation-Level, as SQL.
+const ISOLATION_LEVELS: Record<string, string> = {
+  ReadUncommitted: 'READ UNCOMMITTED',
+  ReadCommitted: 'READ COMMITTED',
+  RepeatableRead: 'REPEATABLE READ',
+  Serializable: 'SERIALIZABLE',
+};
+
+// Copied from a Postgres error into the 400 body; the client turns them into NeonDbError fields.
+const ERROR_FIELDS = [
+  'severity',
+  'code',
+  'detail',
+  'hint',
+  'position',
+  'internalPosition',
+  'internalQuery',
+  'where',
+  'schema',
+  'table',
+  'column',
+  'dataType',
+  'constraint',
+  'file',
+  'line',
+  'routine',
+] as const;
+
+/** A request the stand-in refuses before any SQL runs. */
+class BadRequest extends Error {}
+
+/** Starts the stand-in on 127.0.0.1. */
+export async function startNeonStandIn(options: NeonStandInOptions = {}): Promise<NeonStandIn> {
+  const backend = await openBackend(options);
+  const log = options.log ?? (() => {});
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log(`neon stand-in: ${req.method} ${req.url} failed: ${String(error)}`);
+      if (!res.headersSent) reply(res, 500, 'text/plain', 'internal error');
+      else res.destroy();
+    });
+  });
+  // Keep-alive sockets from the Neon client must not hold close() open.
+  server.keepAliveTimeout = 1_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://stand-in').pathname;
+    if (req.method === 'GET' && path === '/health') return reply(res, 200, 'text/plain', 'ok');
+    if (path !== '/sql') return reply(res, 404, 'text/plain', 'not found: the endpoint is POST /sql');
+    if (req.method !== 'POST') return reply(res, 405, 'text/plain', 'method not allowed: use POST');
+
+    let database: string;
+    let queries: Query[];
+    let batch: Batch | undefined;
+    try {
+      database = databaseOf(req.headers['neon-connection-string']);
+      ({ queries, batch } = parseBody(await readBody(req), req.headers));
+    } catch (error) {
+      if (!(error instanceof BadRequest)) throw error;
+      return reply(res, 400, 'application/json', JSON.stringify({ message: error.message }));
+    }
+
+    const arrayMode = req.headers['neon-array-mode'] === 'true';
+    try {
+      const results = await backend.withSession(database, (session) =>
+        batch ? runBatch(session, queries, batch) : runEach(session, queries),
+      );
+      const bodies = results.map((result) => toBody(result, arrayMode));
+      return reply(res, 200, 'application/json', JSON.stringify(batch ? { results: bodies } : bodies[0]));
+    } catch (error) {
+      if (isSqlError(error)) {
+        const body: Record<string, unknown> = { message: error.message };
+        for (const field of ERROR_FIELDS) {
+          const value = (error as unknown as Record<string, unknown>)[field];
+          if (value !== undefined) body[field] = value;
+        }
+        return reply(res, 400, 'application/json', JSON.stringify(body));
+      }
+      // The database could not be reached: a 5xx, which the client reports as a server error.
+      log(`neon stand-in: database unavailable: ${String(error)}`);
+      return reply(res, 503, 'text/plain', `database unavailable: ${error instanceof Error ? error.message : error}`);
+    }
+  }
+
+  return {
+    url: `http://127.0.0.1:${port}/sql`,
+    port,
+    backend: backend.kind,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await backend.close();
+    },
+  };
+}
+
+async function openBackend(options: NeonStandInOptions): Promise<SqlBackend> {
+  if (options.upstreamUrl) return postgresBackend({ upstreamUrl: options.upstreamUrl, poolSize: options.poolSize });
+  if (options.pglite) return pgliteBackend(options.pglite);
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  return pgliteBackend(await createPglite({ dataDir: options.dataDir }), { closeWith: true });
+}
+
+async function runEach(session: SqlSession, queries: Query[]): Promise<TextResult[]> {
+  const results: TextResult[] = [];
+  for (const { query, params } of queries) results.push(await session.query(query, params));
+  return results;
+}
+
+/** A batch is one transaction: all of its statements commit, or none does. */
+async function runBatch(session: SqlSession, queries: Query[], batch: Batch): Promise<TextResult[]> {
+  const modes = [
+    batch.isolationLevel ? `ISOLATION LEVEL ${ISOLATION_LEVELS[batch.isolationLevel]}` : '',
+    batch.readOnly === undefined ? '' : batch.readOnly ? 'READ ONLY' : 'READ WRITE',
+    batch.deferrable === undefined ? '' : batch.deferrable ? 'DEFERRABLE' : 'NOT DEFERRABLE',
+  ].filter(Boolean);
+  await session.query(['BEGIN', ...modes].join(' '), []);
+  try {
+    const results = await runEach(session, queries);
+    await session.query('COMMIT', []);
+    return results;
+  } catch (error) {
+    await session.query('ROLLBACK', []).catch(() => {});
+    throw error;
+  }
+}
+
+function toBody(result: TextResult, arrayMode: boolean) {
+  const rows = arrayMode
+    ? result.rows
+    : result.rows.map((row) => Object.fromEntries(result.fields.map((f, i) => [f.name, row[i] ?? null])));
+  return { command: result.command, rowCount: result.rowCount, rowAsArray: arrayMode, fields: result.fields, rows };
+}
+
+function databaseOf(header: string | string[] | undefined): string {
+  if (typeof header !== 'string') throw new BadRequest('missing Neon-Connection-String header');
+  try {
+    const url = new URL(header);
+    return decodeURIComponent(url.pathname.slice(1)) || 'postgres';
+  } catch {
+    throw new BadRequest('Neon-Connection-String is not a valid URL');
+  }
+}
+
+function parseBody(text: string, headers: IncomingMessage['headers']): { queries: Query[]; batch?: Batch } {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new BadRequest('the body is not JSON');
+  }
+  const record = (body ?? {}) as { queries?: unknown };
+  if (Array.isArray(record.queries)) {
+    const level = headerValue(headers['neon-batch-isolation-level']);
+    if (level !== undefined && !(level in ISOLATION_LEVELS)) {
+      throw new BadRequest(`unknown Neon-Batch-Isolation-Level: ${level}`);
+    }
+    return {
+      queries: record.queries.map(toQuery),
+      batch: {
+        isolationLevel: level,
+        readOnly: flag(headers['neon-batch-read-only']),
+        deferrable: flag(headers['neon-batch-deferrable']),
+      },
+    };
+  }
+  return { queries: [toQuery(body)] };
+}
+
+function toQuery(value: unknown): Query {
+  const { query, params = [] } = (value ?? {}) as { query?: unknown; params?: unknown };
+  if (typeof query !== 'string') throw new BadRequest('each query needs a "query" string');
+  if (!Array.isArray(params)) throw new BadRequest('"params" must be an array');
+  return { query, params: params.map((p) => (p === null || p === undefined ? null : String(p))) };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function flag(value: string | string[] | undefined): boolean | undefined {
+  const text = headerValue(value);
+  return text === undefined ? undefined : text === 'true';
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BadRequest('the body is too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function reply(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const standIn = await startNeonStandIn({
+    upstreamUrl: env.UPSTREAM_DATABASE_URL || undefined,
+    dataDir: env.UPSTREAM_DATABASE_URL ? undefined : env.DATA_DIR || undefined,
+    port: env.PORT ? Number(env.PORT) : 4444,
+    log: (line) => console.error(line),
+  });
+  const behind = env.UPSTREAM_DATABASE_URL
+    ? 'Postgres (database from each request)'
+    : `PGlite ${env.DATA_DIR || '(in memory)'}`;
+  console.log(`Neon stand-in (dev/test only) listening on ${standIn.url}, in front of ${behind}`);
+  console.log(`  point clients at it with NEON_HTTP_ENDPOINT=${standIn.url}`);
+  const stop = () => {
+    standIn.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error('neon stand-in failed to start:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
