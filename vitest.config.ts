@@ -35,6 +35,8 @@ export default defineConfig({
         test: {
           name: 'conformance',
           include: ['test/conformance/*.test.ts', 'test/neon-stand-in.test.ts'],
+          // Vite overwrites BASE_URL inside tests; pass the user's value on under another name.
+          env: { CONFORMANCE_BASE_URL: process.env.BASE_URL ?? '' },
           testTimeout: 30_000,
           hookTimeout: 120_000,
         },

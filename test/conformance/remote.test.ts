@@ -2,7 +2,7 @@ import { describe, it } from 'vitest';
 import { conformanceSuite } from './suite.ts';
 
 /** `BASE_URL=https://… npm run test:conformance` checks any running instance. */
-const baseUrl = process.env.BASE_URL;
+const baseUrl = process.env.CONFORMANCE_BASE_URL;
 
 if (baseUrl) {
   conformanceSuite(`remote ${baseUrl}`, () => baseUrl);

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { migrate } from '../../db/node/migrate.ts';
+import { openPg } from '../../db/node/pg.ts';
+import { createPglite, openPglite } from '../../db/node/pglite.ts';
+import { type NeonStandIn, startNeonStandIn } from '../../dev/neon-stand-in.ts';
+import { freePort, type Started, start, waitForOk } from '../support/processes.ts';
+import { createScratchDatabase } from '../support/scratch-database.ts';
+import { conformanceSuite } from './suite.ts';
+
+/**
+ * Runs the Worker entry under `wrangler dev` (workerd, no nodejs_compat) with the real
+ * Neon HTTP client talking to the local stand-in, in front of a per-run Postgres
+ * database when TEST_DATABASE_URL is set and an in-memory PGlite otherwise, then runs
+ * the black-box suite against it.
+ */
+const wranglerBin = createRequire(import.meta.url).resolve('wrangler/bin/wrangler.js');
+
+let worker: Started | undefined;
+let standIn: NeonStandIn | undefined;
+let baseUrl = '';
+const cleanups: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  let databaseUrl: string;
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (serverUrl) {
+    const scratch = await createScratchDatabase(serverUrl, 'edgeplane_conf_worker');
+    cleanups.push(scratch.drop);
+    const handle = openPg({ url: scratch.url, poolSize: 1 });
+    await migrate(handle);
+    await handle.close();
+    standIn = await startNeonStandIn({ upstreamUrl: serverUrl });
+    databaseUrl = scratch.url;
+  } else {
+    const pglite = await createPglite();
+    cleanups.push(() => pglite.close());
+    await migrate(await openPglite({ client: pglite }));
+    standIn = await startNeonStandIn({ pglite });
+    databaseUrl = 'postgres://edgeplane@localhost:5432/edgeplane';
+  }
+  const persistDir = mkdtempSync(join(tmpdir(), 'edgeplane-wrangler-'));
+  cleanups.push(async () => rmSync(persistDir, { recursive: true, force: true }));
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  worker = start(
+    process.execPath,
+    [
+      wranglerBin,
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--inspector-port',
+      String(inspectorPort),
+      '--persist-to',
+      persistDir,
+      '--log-level',
+      'warn',
+      '--var',
+      `DATABASE_URL:${databaseUrl}`,
+      '--var',
+      `NEON_HTTP_ENDPOINT:${standIn.url}`,
+      '--var',
+      'ACCESS_LOG:false',
+    ],
+    { WRANGLER_SEND_METRICS: 'false', CI: 'true' },
+  );
+  baseUrl = `http://127.0.0.1:${port}`;
+  await waitForOk(`${baseUrl}/health/ready`, 90_000, worker.output);
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await standIn?.close();
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+conformanceSuite(
+  `worker under wrangler dev (${process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite'} via Neon stand-in)`,
+  () => baseUrl,
+);
