@@ -1,0 +1,16 @@
+/**
+ * The part of `cloudflare:test` these tests use. The package's own declarations need
+ * the full Workers types as globals, which clash with the Node types the rest of the
+ * repository is checked with, so the one program `npm run check` builds declares only this.
+ */
+declare module 'cloudflare:test' {
+  /** The Worker's bindings, as set in test/workerd/vitest.config.ts. */
+  export const env: {
+    APP_ENV: string;
+    DATABASE_URL: string;
+    NEON_HTTP_ENDPOINT: string;
+    TEST_BACKEND: 'postgres' | 'pglite';
+  };
+  /** The Worker's default export (api/entries/worker.ts), called like a service binding. */
+  export const SELF: { fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> };
+}

@@ -1,0 +1,47 @@
+import type { TestProject } from 'vitest/node';
+import { openNeonHttp } from '../../db/drivers/neon-http.ts';
+import { migrate } from '../../db/node/migrate.ts';
+import { startNeonStandIn } from '../../dev/neon-stand-in.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The database URL the Worker gets as DATABASE_URL. */
+    workerdDatabaseUrl: string;
+    /** The Neon stand-in's SQL endpoint, the Worker's NEON_HTTP_ENDPOINT. */
+    workerdNeonEndpoint: string;
+    /** Which database is behind the stand-in, for test names. */
+    workerdBackend: 'postgres' | 'pglite';
+  }
+}
+
+// Any valid URL: the stand-in serves its one PGlite database under every name.
+const PGLITE_URL = 'postgres://edgeplane@pglite.localhost/edgeplane';
+
+/**
+ * Starts the Neon stand-in in Node for the Worker under test: in front of a fresh
+ * database on TEST_DATABASE_URL's server (dropped afterwards), else an in-memory
+ * PGlite. Migrations go through the stand-in with the neon-http driver, as on the edge.
+ */
+export default async function setup(project: TestProject) {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  let scratch: ScratchDatabase | undefined;
+  if (serverUrl) scratch = await createScratchDatabase(serverUrl, 'edgeplane_workerd');
+  const standIn = await startNeonStandIn(serverUrl ? { upstreamUrl: serverUrl } : {});
+  const databaseUrl = scratch?.url ?? PGLITE_URL;
+  try {
+    await migrate(openNeonHttp({ url: databaseUrl, endpoint: standIn.url }));
+  } catch (error) {
+    await standIn.close();
+    await scratch?.drop();
+    throw error;
+  }
+  project.provide('workerdDatabaseUrl', databaseUrl);
+  project.provide('workerdNeonEndpoint', standIn.url);
+  project.provide('workerdBackend', standIn.backend);
+  return async () => {
+    // Connections close before the database is dropped.
+    await standIn.close();
+    await scratch?.drop();
+  };
+}

@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url';
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineProject } from 'vitest/config';
+
+/**
+ * The Worker entry inside workerd, configured from wrangler.toml (so without
+ * nodejs_compat for the Worker itself), talking to the Neon stand-in that the
+ * global setup starts. Its URL only exists once the setup has run, hence the
+ * options function and `inject`.
+ */
+export default defineProject({
+  plugins: [
+    cloudflareTest(({ inject }) => ({
+      wrangler: { configPath: fileURLToPath(new URL('../../wrangler.toml', import.meta.url)) },
+      miniflare: {
+        bindings: {
+          APP_ENV: 'test',
+          ACCESS_LOG: 'false',
+          DATABASE_URL: inject('workerdDatabaseUrl'),
+          NEON_HTTP_ENDPOINT: inject('workerdNeonEndpoint'),
+          TEST_BACKEND: inject('workerdBackend'),
+        },
+      },
+    })),
+  ],
+  test: {
+    name: 'workerd',
+    include: ['*.test.ts'],
+    globalSetup: ['./global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+});
