@@ -19,14 +19,8 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import { createPglite } from '../db/node/pglite.ts';
-import {
-  isSqlError,
-  pgliteBackend,
-  postgresBackend,
-  type SqlBackend,
-  type SqlSession,
-  type TextResult,
-} from './sql-backends.ts';
+import { BadRequest, errorBody, readSqlRequest, resultBody, runSqlRequest, type SqlRequest } from './neon-protocol.ts';
+import { isSqlError, pgliteBackend, postgresBackend, type SqlBackend } from './sql-backends.ts';
 
 export interface NeonStandInOptions {
   /** A Postgres server to forward to. Without it (and without `pglite`) an in-process PGlite is used. */
@@ -50,50 +44,6 @@ export interface NeonStandIn {
   backend: SqlBackend['kind'];
   close(): Promise<void>;
 }
-
-interface Query {
-  query: string;
-  params: (string | null)[];
-}
-
-interface Batch {
-  isolationLevel?: string;
-  readOnly?: boolean;
-  deferrable?: boolean;
-}
-
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
-
-// The values the Neon client sends in Neon-Batch-Isolation-Level, as SQL.
-const ISOLATION_LEVELS: Record<string, string> = {
-  ReadUncommitted: 'READ UNCOMMITTED',
-  ReadCommitted: 'READ COMMITTED',
-  RepeatableRead: 'REPEATABLE READ',
-  Serializable: 'SERIALIZABLE',
-};
-
-// Copied from a Postgres error into the 400 body; the client turns them into NeonDbError fields.
-const ERROR_FIELDS = [
-  'severity',
-  'code',
-  'detail',
-  'hint',
-  'position',
-  'internalPosition',
-  'internalQuery',
-  'where',
-  'schema',
-  'table',
-  'column',
-  'dataType',
-  'constraint',
-  'file',
-  'line',
-  'routine',
-] as const;
-
-/** A request the stand-in refuses before any SQL runs. */
-class BadRequest extends Error {}
 
 /** Starts the stand-in on 127.0.0.1. */
 export async function startNeonStandIn(options: NeonStandInOptions = {}): Promise<NeonStandIn> {
@@ -125,33 +75,18 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
     if (path !== '/sql') return reply(res, 404, 'text/plain', 'not found: the endpoint is POST /sql');
     if (req.method !== 'POST') return reply(res, 405, 'text/plain', 'method not allowed: use POST');
 
-    let database: string;
-    let queries: Query[];
-    let batch: Batch | undefined;
+    let request: SqlRequest;
     try {
-      database = databaseOf(req.headers['neon-connection-string']);
-      ({ queries, batch } = parseBody(await readBody(req), req.headers));
+      request = await readSqlRequest(req);
     } catch (error) {
       if (!(error instanceof BadRequest)) throw error;
       return reply(res, 400, 'application/json', JSON.stringify({ message: error.message }));
     }
-
-    const arrayMode = req.headers['neon-array-mode'] === 'true';
     try {
-      const results = await backend.withSession(database, (session) =>
-        batch ? runBatch(session, queries, batch) : runEach(session, queries),
-      );
-      const bodies = results.map((result) => toBody(result, arrayMode));
-      return reply(res, 200, 'application/json', JSON.stringify(batch ? { results: bodies } : bodies[0]));
+      const results = await backend.withSession(request.database, (session) => runSqlRequest(session, request));
+      return reply(res, 200, 'application/json', JSON.stringify(resultBody(request, results)));
     } catch (error) {
-      if (isSqlError(error)) {
-        const body: Record<string, unknown> = { message: error.message };
-        for (const field of ERROR_FIELDS) {
-          const value = (error as unknown as Record<string, unknown>)[field];
-          if (value !== undefined) body[field] = value;
-        }
-        return reply(res, 400, 'application/json', JSON.stringify(body));
-      }
+      if (isSqlError(error)) return reply(res, 400, 'application/json', JSON.stringify(errorBody(error)));
       // The database could not be reached: a 5xx, which the client reports as a server error.
       log(`neon stand-in: database unavailable: ${String(error)}`);
       return reply(res, 503, 'text/plain', `database unavailable: ${error instanceof Error ? error.message : error}`);
@@ -177,99 +112,6 @@ async function openBackend(options: NeonStandInOptions): Promise<SqlBackend> {
   if (options.pglite) return pgliteBackend(options.pglite);
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   return pgliteBackend(await createPglite({ dataDir: options.dataDir }), { closeWith: true });
-}
-
-async function runEach(session: SqlSession, queries: Query[]): Promise<TextResult[]> {
-  const results: TextResult[] = [];
-  for (const { query, params } of queries) results.push(await session.query(query, params));
-  return results;
-}
-
-/** A batch is one transaction: all of its statements commit, or none does. */
-async function runBatch(session: SqlSession, queries: Query[], batch: Batch): Promise<TextResult[]> {
-  const modes = [
-    batch.isolationLevel ? `ISOLATION LEVEL ${ISOLATION_LEVELS[batch.isolationLevel]}` : '',
-    batch.readOnly === undefined ? '' : batch.readOnly ? 'READ ONLY' : 'READ WRITE',
-    batch.deferrable === undefined ? '' : batch.deferrable ? 'DEFERRABLE' : 'NOT DEFERRABLE',
-  ].filter(Boolean);
-  await session.query(['BEGIN', ...modes].join(' '), []);
-  try {
-    const results = await runEach(session, queries);
-    await session.query('COMMIT', []);
-    return results;
-  } catch (error) {
-    await session.query('ROLLBACK', []).catch(() => {});
-    throw error;
-  }
-}
-
-function toBody(result: TextResult, arrayMode: boolean) {
-  const rows = arrayMode
-    ? result.rows
-    : result.rows.map((row) => Object.fromEntries(result.fields.map((f, i) => [f.name, row[i] ?? null])));
-  return { command: result.command, rowCount: result.rowCount, rowAsArray: arrayMode, fields: result.fields, rows };
-}
-
-function databaseOf(header: string | string[] | undefined): string {
-  if (typeof header !== 'string') throw new BadRequest('missing Neon-Connection-String header');
-  try {
-    const url = new URL(header);
-    return decodeURIComponent(url.pathname.slice(1)) || 'postgres';
-  } catch {
-    throw new BadRequest('Neon-Connection-String is not a valid URL');
-  }
-}
-
-function parseBody(text: string, headers: IncomingMessage['headers']): { queries: Query[]; batch?: Batch } {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new BadRequest('the body is not JSON');
-  }
-  const record = (body ?? {}) as { queries?: unknown };
-  if (Array.isArray(record.queries)) {
-    const level = headerValue(headers['neon-batch-isolation-level']);
-    if (level !== undefined && !(level in ISOLATION_LEVELS)) {
-      throw new BadRequest(`unknown Neon-Batch-Isolation-Level: ${level}`);
-    }
-    return {
-      queries: record.queries.map(toQuery),
-      batch: {
-        isolationLevel: level,
-        readOnly: flag(headers['neon-batch-read-only']),
-        deferrable: flag(headers['neon-batch-deferrable']),
-      },
-    };
-  }
-  return { queries: [toQuery(body)] };
-}
-
-function toQuery(value: unknown): Query {
-  const { query, params = [] } = (value ?? {}) as { query?: unknown; params?: unknown };
-  if (typeof query !== 'string') throw new BadRequest('each query needs a "query" string');
-  if (!Array.isArray(params)) throw new BadRequest('"params" must be an array');
-  return { query, params: params.map((p) => (p === null || p === undefined ? null : String(p))) };
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function flag(value: string | string[] | undefined): boolean | undefined {
-  const text = headerValue(value);
-  return text === undefined ? undefined : text === 'true';
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BadRequest('the body is too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function reply(res: ServerResponse, status: number, type: string, body: string): void {
