@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import pkg from '../package.json' with { type: 'json' };
+// A named import lets bundlers keep only this field of package.json.
+import { version } from '../package.json';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
@@ -17,7 +18,7 @@ const optionalUrl = z.url().optional();
  */
 export const EnvSchema = z.object({
   APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  APP_VERSION: z.string().min(1).default(pkg.version),
+  APP_VERSION: z.string().min(1).default(version),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(1).max(65535).default(8787),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
@@ -7,7 +6,8 @@ import { migrate } from '../../db/node/migrate.ts';
 import { openPg } from '../../db/node/pg.ts';
 import { createPglite, openPglite } from '../../db/node/pglite.ts';
 import { type NeonStandIn, startNeonStandIn } from '../../dev/neon-stand-in.ts';
-import { freePort, type Started, start, waitForOk } from '../support/processes.ts';
+import { startWranglerDev, type WranglerDev } from '../../dev/wrangler-dev.ts';
+import { freePort, waitForOk } from '../support/processes.ts';
 import { createScratchDatabase } from '../support/scratch-database.ts';
 import { conformanceSuite } from './suite.ts';
 
@@ -17,9 +17,7 @@ import { conformanceSuite } from './suite.ts';
  * database when TEST_DATABASE_URL is set and an in-memory PGlite otherwise, then runs
  * the black-box suite against it.
  */
-const wranglerBin = createRequire(import.meta.url).resolve('wrangler/bin/wrangler.js');
-
-let worker: Started | undefined;
+let worker: WranglerDev | undefined;
 let standIn: NeonStandIn | undefined;
 let baseUrl = '';
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -45,30 +43,14 @@ beforeAll(async () => {
   const persistDir = mkdtempSync(join(tmpdir(), 'edgeplane-wrangler-'));
   cleanups.push(async () => rmSync(persistDir, { recursive: true, force: true }));
   const [port, inspectorPort] = [await freePort(), await freePort()];
-  worker = start(
-    process.execPath,
-    [
-      wranglerBin,
-      'dev',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--inspector-port',
-      String(inspectorPort),
-      '--persist-to',
-      persistDir,
-      '--log-level',
-      'warn',
-      '--var',
-      `DATABASE_URL:${databaseUrl}`,
-      '--var',
-      `NEON_HTTP_ENDPOINT:${standIn.url}`,
-      '--var',
-      'ACCESS_LOG:false',
-    ],
-    { WRANGLER_SEND_METRICS: 'false', CI: 'true' },
-  );
+  worker = startWranglerDev({
+    port,
+    inspectorPort,
+    persistTo: persistDir,
+    logLevel: 'warn',
+    vars: { DATABASE_URL: databaseUrl, NEON_HTTP_ENDPOINT: standIn.url, ACCESS_LOG: 'false' },
+    stdio: 'pipe',
+  });
   baseUrl = `http://127.0.0.1:${port}`;
   await waitForOk(`${baseUrl}/health/ready`, 90_000, worker.output);
 });
