@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** The repository root: children run from here so `--import tsx` and relative paths resolve. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const EXIT_WITH_PARENT = pathToFileURL(fileURLToPath(new URL('./exit-with-parent.ts', import.meta.url))).href;
+const STOP_GRACE_MS = 5_000;
+const OUTPUT_LINES_KEPT = 40;
+
+const running = new Set<ChildProcess>();
+// Last line of defence: whatever way this process exits, no child outlives it.
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A TypeScript script running in its own Node process. */
+export interface TsChild {
+  name: string;
+  process: ChildProcess;
+  /** Settles when the process has exited (or failed to start). */
+  exited: Promise<ChildExit>;
+  /** The last lines the child wrote, for error messages. */
+  output(): string;
+  /** SIGTERM, then SIGKILL if it has not exited within a grace period. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  env: NodeJS.ProcessEnv;
+  /** Echo the child's output lines to stderr, prefixed with its name. */
+  echo?: boolean;
+}
+
+/**
+ * Starts `node --import tsx <script>` from the repository root, with an IPC
+ * channel (for messages, and so the child notices when the bench goes away).
+ */
+export function spawnTs(name: string, script: string, options: SpawnOptions): TsChild {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', EXIT_WITH_PARENT, script], {
+    cwd: REPO_ROOT,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  running.add(child);
+  const lines: string[] = [];
+  const collect = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line.trim()) continue;
+      lines.push(line);
+      if (lines.length > OUTPUT_LINES_KEPT) lines.shift();
+      if (options.echo) process.stderr.write(`[${name}] ${line}\n`);
+    }
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<ChildExit>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', (error) => {
+      lines.push(String(error));
+      resolve({ code: null, signal: null });
+    });
+  }).finally(() => running.delete(child));
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null || !running.has(child)) return;
+    child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'late'>((resolve) => {
+      timer = setTimeout(resolve, STOP_GRACE_MS, 'late');
+    });
+    if ((await Promise.race([exited, grace])) === 'late') child.kill('SIGKILL');
+    clearTimeout(timer);
+    await exited;
+  };
+  return { name, process: child, exited, output: () => lines.join('\n'), stop };
+}
+
+/** Polls `url` until it answers 2xx; fails early, with the child's output, if the child exits first. */
+export async function waitForHttp(child: TsChild, url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exit: ChildExit | undefined;
+  void child.exited.then((e) => {
+    exit = e;
+  });
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (exit) {
+      throw new Error(
+        `${child.name} exited (code ${exit.code}, signal ${exit.signal}) before ${url} answered:\n${child.output()}`,
+      );
+    }
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await response.arrayBuffer();
+      if (response.ok) return;
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${child.name}: ${url} did not answer 2xx within ${timeoutMs} ms (${last}):\n${child.output()}`);
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error('no port assigned'))));
+    });
+  });
+}

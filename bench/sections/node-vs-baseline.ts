@@ -1,0 +1,152 @@
+import { fileURLToPath } from 'node:url';
+import { EnvSchema } from '../../api/config.ts';
+import { createScratchDatabase } from '../../test/support/scratch-database.ts';
+import type { BenchConfig } from '../config.ts';
+import { prepareDatabase } from '../lib/bench-database.ts';
+import { freePort, spawnTs, waitForHttp } from '../lib/child-process.ts';
+import { captureItemsSql } from '../lib/items-sql.ts';
+import { runLoad } from '../lib/load.ts';
+import type { LoadResult } from '../lib/load-spec.ts';
+import { assertSameResponses } from '../lib/same-responses.ts';
+import type { Section, SectionContext, Table } from '../lib/section.ts';
+
+const APP_ENTRY = fileURLToPath(new URL('../../api/entries/node.ts', import.meta.url));
+const BASELINE_ENTRY = fileURLToPath(new URL('../baseline-server.ts', import.meta.url));
+/** How many different items the GET-by-id route cycles through. */
+const ID_SAMPLE = 1_000;
+
+interface Route {
+  label: string;
+  method: 'GET' | 'POST';
+  paths: string[];
+  body?: string;
+}
+
+interface Measurement {
+  route: string;
+  app: LoadResult;
+  baseline: LoadResult;
+  /** App throughput over baseline throughput. */
+  ratio: number;
+}
+
+const routes = (ids: string[]): Route[] => [
+  { label: 'GET /api/v1/items?limit=20', method: 'GET', paths: ['/api/v1/items?limit=20'] },
+  { label: 'GET /api/v1/items/{id}', method: 'GET', paths: ids.map((id) => `/api/v1/items/${id}`) },
+  { label: 'POST /api/v1/items', method: 'POST', paths: ['/api/v1/items'], body: '{"title":"Bench item"}' },
+];
+
+/** The parent's environment without any of the app's own settings, so only the bench's choices apply. */
+function childEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(EnvSchema.shape)) delete env[key];
+  return { ...env, ...settings };
+}
+
+/** Starts a server process (stopped by the section's teardown) and waits until it is ready; returns its origin. */
+async function startServer(context: SectionContext, name: string, entry: string, env: NodeJS.ProcessEnv) {
+  const port = await freePort();
+  const child = spawnTs(name, entry, { env: { ...env, HOST: '127.0.0.1', PORT: String(port) }, echo: true });
+  context.defer(`stop ${name}`, () => child.stop());
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHttp(child, `${origin}/health/ready`);
+  return origin;
+}
+
+const num = (value: number, digits = 0) =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function toTable(config: BenchConfig, postgresVersion: string, measured: Measurement[]): Table {
+  const problems = measured.flatMap((m) =>
+    (['app', 'baseline'] as const)
+      .filter((name) => m[name].non2xx || m[name].errors || m[name].timeouts)
+      .map((name) => {
+        const r = m[name];
+        return `! ${m.route} on ${name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts (${JSON.stringify(r.statusCodes)}): not comparable.`;
+      }),
+  );
+  return {
+    caption: [
+      `${config.connections} connections; ${config.warmupSeconds} s warm-up + ${config.durationSeconds} s measured per route and server; ` +
+        `pool ${config.poolSize}; ${num(config.items)} seeded items; PostgreSQL ${postgresVersion}.`,
+      'Load from autocannon in its own process; latency percentiles over 2xx responses; ratio = app req/s ÷ baseline req/s.',
+    ],
+    columns: [
+      'route',
+      'app req/s',
+      'app p50 ms',
+      'app p99 ms',
+      'baseline req/s',
+      'baseline p50',
+      'baseline p99',
+      'app/baseline ratio',
+    ],
+    rows: measured.map((m) => [
+      m.route,
+      num(m.app.requestsPerSecond),
+      num(m.app.latencyMs.p50, 2),
+      num(m.app.latencyMs.p99, 2),
+      num(m.baseline.requestsPerSecond),
+      num(m.baseline.latencyMs.p50, 2),
+      num(m.baseline.latencyMs.p99, 2),
+      num(m.ratio, 2),
+    ]),
+    notes: problems,
+  };
+}
+
+/** The Node entry (Hono, zod-openapi, drizzle) against node:http + pg running the same SQL, on real Postgres. */
+export const nodeVsBaseline: Section = {
+  name: 'node-vs-baseline',
+  title: 'Node entry vs minimal node:http + pg (same SQL, same JSON)',
+  async run(context) {
+    const { config, defer, log } = context;
+    const database = await createScratchDatabase(config.serverUrl, 'edgeplane_bench');
+    defer(`drop database ${database.name}`, () => database.drop());
+    log(`database ${database.name}: migrating and seeding ${num(config.items)} items`);
+    const { ids, postgresVersion } = await prepareDatabase(database.url, config.items, ID_SAMPLE);
+    const [probeId] = ids;
+    if (!probeId) throw new Error('the seed produced no live items');
+
+    const db = { DATABASE_URL: database.url, DATABASE_POOL_SIZE: String(config.poolSize) };
+    const appEnv = childEnv({
+      ...db,
+      MIGRATE_ON_START: 'false',
+      SEED_DEMO_DATA: 'false',
+      ACCESS_LOG: 'false',
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_DRAIN_MS: '1000',
+    });
+    const app = await startServer(context, 'app', APP_ENTRY, appEnv);
+    const baseline = await startServer(context, 'baseline', BASELINE_ENTRY, childEnv(db));
+    await assertSameResponses(app, baseline, { itemId: probeId, databaseUrl: database.url });
+    log('both servers answer identically; measuring');
+
+    const measure = (route: Route, name: string, origin: string) => {
+      log(`${route.label} on ${name}: ${config.warmupSeconds} s warm-up, ${config.durationSeconds} s measured`);
+      const { connections, durationSeconds, warmupSeconds } = config;
+      const { method, paths, body } = route;
+      return runLoad({ origin, method, paths, body, connections, durationSeconds, warmupSeconds });
+    };
+    const measured: Measurement[] = [];
+    for (const route of routes(ids)) {
+      // One route on both servers back to back: same table size, same machine state.
+      const a = await measure(route, 'app', app);
+      const b = await measure(route, 'baseline', baseline);
+      const ratio = b.requestsPerSecond ? Math.round((a.requestsPerSecond / b.requestsPerSecond) * 1000) / 1000 : 0;
+      measured.push({ route: route.label, app: a, baseline: b, ratio });
+    }
+
+    const sql = await captureItemsSql();
+    return {
+      table: toTable(config, postgresVersion, measured),
+      details: {
+        postgresVersion,
+        items: config.items,
+        idsRotated: ids.length,
+        sql: { list: sql.list.text, get: sql.get.text, create: sql.create.text },
+        routes: measured,
+      },
+    };
+  },
+};
