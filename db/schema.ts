@@ -54,13 +54,16 @@ export const items = pgTable(
     deletedAt: timestamptz('deleted_at'),
   },
   (t) => [
-    // Partial indexes: every list query excludes soft-deleted rows.
-    index('items_created_idx').on(t.createdAt.desc(), t.id.desc()).where(sql`${t.deletedAt} is null`),
-    index('items_updated_idx').on(t.updatedAt.desc(), t.id.desc()).where(sql`${t.deletedAt} is null`),
-    index('items_status_created_idx').on(t.status, t.createdAt.desc()).where(sql`${t.deletedAt} is null`),
-    index('items_priority_created_idx').on(t.priority, t.createdAt.desc()).where(sql`${t.deletedAt} is null`),
-    index('items_owner_created_idx').on(t.ownerId, t.createdAt.desc()).where(sql`${t.deletedAt} is null`),
-    index('items_due_idx').on(t.dueAt, t.id).where(sql`${t.deletedAt} is null`),
+    // Partial indexes: every list query excludes soft-deleted rows. Ascending keys serve
+    // both directions (a backward scan gives `desc`, nulls first, as the queries sort).
+    index('items_created_idx').on(t.createdAt, t.id).where(sql`${t.deletedAt} is null`),
+    index('items_updated_idx').on(t.updatedAt, t.id).where(sql`${t.deletedAt} is null`),
+    index('items_due_idx')
+      .on(sql`coalesce(${t.dueAt}, 'infinity'::timestamptz)`, t.id)
+      .where(sql`${t.deletedAt} is null`),
+    index('items_priority_idx').on(t.priority, t.id).where(sql`${t.deletedAt} is null`),
+    index('items_status_created_idx').on(t.status, t.createdAt, t.id).where(sql`${t.deletedAt} is null`),
+    index('items_owner_created_idx').on(t.ownerId, t.createdAt, t.id).where(sql`${t.deletedAt} is null`),
     index('items_tags_gin').using('gin', t.tags),
     index('items_title_trgm').using('gin', sql`${t.title} gin_trgm_ops`),
     index('items_description_trgm').using('gin', sql`${t.description} gin_trgm_ops`),
@@ -84,10 +87,10 @@ export const auditLogs = pgTable(
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
   (t) => [
-    index('audit_logs_created_idx').on(t.createdAt.desc(), t.id.desc()),
-    index('audit_logs_entity_idx').on(t.entityType, t.entityId, t.createdAt.desc()),
-    index('audit_logs_actor_idx').on(t.actorType, t.actorId, t.createdAt.desc()),
-    index('audit_logs_action_idx').on(t.action, t.createdAt.desc()),
+    index('audit_logs_created_idx').on(t.createdAt, t.id),
+    index('audit_logs_entity_idx').on(t.entityType, t.entityId, t.createdAt),
+    index('audit_logs_actor_idx').on(t.actorType, t.actorId, t.createdAt),
+    index('audit_logs_action_idx').on(t.action, t.createdAt),
   ],
 );
 
@@ -119,8 +122,8 @@ export const jobs = pgTable(
     // The dispatcher's claim query: due jobs in run_at order.
     index('jobs_due_idx').on(t.runAt).where(sql`${t.status} in ('queued', 'failed')`),
     index('jobs_lease_idx').on(t.leaseExpiresAt).where(sql`${t.status} = 'running'`),
-    index('jobs_type_status_created_idx').on(t.type, t.status, t.createdAt.desc()),
-    index('jobs_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('jobs_type_status_created_idx').on(t.type, t.status, t.createdAt),
+    index('jobs_created_idx').on(t.createdAt, t.id),
   ],
 );
 

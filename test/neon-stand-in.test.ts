@@ -9,7 +9,7 @@ import { migrate } from '../db/node/migrate.ts';
 import { createItem } from '../db/queries/items.ts';
 import * as schema from '../db/schema.ts';
 import { type NeonStandIn, startNeonStandIn } from '../dev/neon-stand-in.ts';
-import { createScratchDatabase } from './support/scratch-database.ts';
+import { createScratchDatabase } from '../dev/scratch-database.ts';
 
 // The real Neon client and drizzle neon-http, talking HTTP to the stand-in, which runs
 // the SQL on PGlite (always) and on a scratch database of TEST_DATABASE_URL's server.

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { spawnTs } from './child-process.ts';
+import { spawnTs } from '../../dev/child-process.ts';
 import type { LoadMessage, LoadResult, LoadSpec } from './load-spec.ts';
 
 const RUNNER = fileURLToPath(new URL('./load-runner.ts', import.meta.url));

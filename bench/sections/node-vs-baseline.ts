@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { EnvSchema } from '../../api/config.ts';
-import { createScratchDatabase } from '../../test/support/scratch-database.ts';
+import { freePort, spawnTs, waitForHttp } from '../../dev/child-process.ts';
+import { createScratchDatabase } from '../../dev/scratch-database.ts';
 import type { BenchConfig } from '../config.ts';
 import { prepareDatabase } from '../lib/bench-database.ts';
-import { freePort, spawnTs, waitForHttp } from '../lib/child-process.ts';
 import { captureItemsSql } from '../lib/items-sql.ts';
 import { runLoad } from '../lib/load.ts';
 import type { LoadResult } from '../lib/load-spec.ts';

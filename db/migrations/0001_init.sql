@@ -71,16 +71,16 @@ CREATE TABLE "users" (
 );
 --> statement-breakpoint
 ALTER TABLE "items" ADD CONSTRAINT "items_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "audit_logs_created_idx" ON "audit_logs" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "audit_logs_entity_idx" ON "audit_logs" USING btree ("entity_type","entity_id","created_at" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "audit_logs_actor_idx" ON "audit_logs" USING btree ("actor_type","actor_id","created_at" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "audit_logs_action_idx" ON "audit_logs" USING btree ("action","created_at" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "items_created_idx" ON "items" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "items"."deleted_at" is null;--> statement-breakpoint
-CREATE INDEX "items_updated_idx" ON "items" USING btree ("updated_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "items"."deleted_at" is null;--> statement-breakpoint
-CREATE INDEX "items_status_created_idx" ON "items" USING btree ("status","created_at" DESC NULLS LAST) WHERE "items"."deleted_at" is null;--> statement-breakpoint
-CREATE INDEX "items_priority_created_idx" ON "items" USING btree ("priority","created_at" DESC NULLS LAST) WHERE "items"."deleted_at" is null;--> statement-breakpoint
-CREATE INDEX "items_owner_created_idx" ON "items" USING btree ("owner_id","created_at" DESC NULLS LAST) WHERE "items"."deleted_at" is null;--> statement-breakpoint
-CREATE INDEX "items_due_idx" ON "items" USING btree ("due_at","id") WHERE "items"."deleted_at" is null;--> statement-breakpoint
+CREATE INDEX "audit_logs_created_idx" ON "audit_logs" USING btree ("created_at","id");--> statement-breakpoint
+CREATE INDEX "audit_logs_entity_idx" ON "audit_logs" USING btree ("entity_type","entity_id","created_at");--> statement-breakpoint
+CREATE INDEX "audit_logs_actor_idx" ON "audit_logs" USING btree ("actor_type","actor_id","created_at");--> statement-breakpoint
+CREATE INDEX "audit_logs_action_idx" ON "audit_logs" USING btree ("action","created_at");--> statement-breakpoint
+CREATE INDEX "items_created_idx" ON "items" USING btree ("created_at","id") WHERE "items"."deleted_at" is null;--> statement-breakpoint
+CREATE INDEX "items_updated_idx" ON "items" USING btree ("updated_at","id") WHERE "items"."deleted_at" is null;--> statement-breakpoint
+CREATE INDEX "items_due_idx" ON "items" USING btree (coalesce("due_at", 'infinity'::timestamptz),"id") WHERE "items"."deleted_at" is null;--> statement-breakpoint
+CREATE INDEX "items_priority_idx" ON "items" USING btree ("priority","id") WHERE "items"."deleted_at" is null;--> statement-breakpoint
+CREATE INDEX "items_status_created_idx" ON "items" USING btree ("status","created_at","id") WHERE "items"."deleted_at" is null;--> statement-breakpoint
+CREATE INDEX "items_owner_created_idx" ON "items" USING btree ("owner_id","created_at","id") WHERE "items"."deleted_at" is null;--> statement-breakpoint
 CREATE INDEX "items_tags_gin" ON "items" USING gin ("tags");--> statement-breakpoint
 CREATE INDEX "items_title_trgm" ON "items" USING gin ("title" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "items_description_trgm" ON "items" USING gin ("description" gin_trgm_ops);--> statement-breakpoint
@@ -88,6 +88,6 @@ CREATE INDEX "items_deleted_at_idx" ON "items" USING btree ("deleted_at") WHERE 
 CREATE UNIQUE INDEX "jobs_idempotency_key_key" ON "jobs" USING btree ("idempotency_key");--> statement-breakpoint
 CREATE INDEX "jobs_due_idx" ON "jobs" USING btree ("run_at") WHERE "jobs"."status" in ('queued', 'failed');--> statement-breakpoint
 CREATE INDEX "jobs_lease_idx" ON "jobs" USING btree ("lease_expires_at") WHERE "jobs"."status" = 'running';--> statement-breakpoint
-CREATE INDEX "jobs_type_status_created_idx" ON "jobs" USING btree ("type","status","created_at" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "jobs_created_idx" ON "jobs" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "jobs_type_status_created_idx" ON "jobs" USING btree ("type","status","created_at");--> statement-breakpoint
+CREATE INDEX "jobs_created_idx" ON "jobs" USING btree ("created_at","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "users_email_lower_key" ON "users" USING btree (lower("email"));

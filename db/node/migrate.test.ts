@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createScratchDatabase } from '../../dev/scratch-database.ts';
 import { backend } from '../../test/support/harness.ts';
-import { createScratchDatabase } from '../../test/support/scratch-database.ts';
 import type { DbHandle } from '../types.ts';
 import { MIGRATIONS_FOLDER, migrate } from './migrate.ts';
 import { openPg } from './pg.ts';

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, spawnTs, type TsChild, waitForHttp } from '../../dev/child-process.ts';
+import { createScratchDatabase } from '../../dev/scratch-database.ts';
 import type { TestResponse } from '../support/http.ts';
-import { freePort, type Started, start, waitForOk } from '../support/processes.ts';
-import { createScratchDatabase } from '../support/scratch-database.ts';
 import { conformanceSuite } from './suite.ts';
 
 /**
@@ -12,7 +12,7 @@ import { conformanceSuite } from './suite.ts';
  * when TEST_DATABASE_URL is set, else on its embedded default (PGlite, migrated and
  * seeded at start-up), and runs the black-box suite against it.
  */
-let server: Started;
+let server: TsChild;
 let baseUrl = '';
 let cleanup: () => Promise<unknown> = async () => {};
 
@@ -28,9 +28,9 @@ beforeAll(async () => {
     env.DATA_DIR = dataDir;
     cleanup = async () => rmSync(dataDir, { recursive: true, force: true });
   }
-  server = start(process.execPath, ['--import', 'tsx', 'api/entries/node.ts'], env);
+  server = spawnTs('node entry', 'api/entries/node.ts', { env: { ...process.env, ...env } });
   baseUrl = `http://127.0.0.1:${port}`;
-  await waitForOk(`${baseUrl}/health/ready`, 60_000, server.output);
+  await waitForHttp(server, `${baseUrl}/health/ready`, 60_000);
 });
 
 afterAll(async () => {
@@ -52,7 +52,8 @@ describe('node entry lifecycle', () => {
   );
 
   it('Should drain and exit with code 0 on SIGTERM', async () => {
-    expect(await server.stop()).toBe(0);
+    server.process.kill('SIGTERM');
+    expect((await server.exited).code).toBe(0);
     expect(server.output()).toContain('"msg":"stopped"');
   });
 });

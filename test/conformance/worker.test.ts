@@ -5,10 +5,10 @@ import { afterAll, beforeAll } from 'vitest';
 import { migrate } from '../../db/node/migrate.ts';
 import { openPg } from '../../db/node/pg.ts';
 import { createPglite, openPglite } from '../../db/node/pglite.ts';
+import { freePort, waitForHttp } from '../../dev/child-process.ts';
 import { type NeonStandIn, startNeonStandIn } from '../../dev/neon-stand-in.ts';
+import { createScratchDatabase } from '../../dev/scratch-database.ts';
 import { startWranglerDev, type WranglerDev } from '../../dev/wrangler-dev.ts';
-import { freePort, waitForOk } from '../support/processes.ts';
-import { createScratchDatabase } from '../support/scratch-database.ts';
 import { conformanceSuite } from './suite.ts';
 
 /**
@@ -52,7 +52,7 @@ beforeAll(async () => {
     stdio: 'pipe',
   });
   baseUrl = `http://127.0.0.1:${port}`;
-  await waitForOk(`${baseUrl}/health/ready`, 90_000, worker.output);
+  await waitForHttp({ name: 'wrangler dev', ...worker }, `${baseUrl}/health/ready`, 90_000);
 });
 
 afterAll(async () => {

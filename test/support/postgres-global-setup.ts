@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../../db/node/migrate.ts';
 import { openPg } from '../../db/node/pg.ts';
-import { createScratchDatabase } from './scratch-database.ts';
+import { createScratchDatabase } from '../../dev/scratch-database.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -2,7 +2,7 @@ import type { TestProject } from 'vitest/node';
 import { openNeonHttp } from '../../db/drivers/neon-http.ts';
 import { migrate } from '../../db/node/migrate.ts';
 import { startNeonStandIn } from '../../dev/neon-stand-in.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../dev/scratch-database.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The repository root: children run from here so `--import tsx` and relative paths resolve. */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const EXIT_WITH_PARENT = pathToFileURL(fileURLToPath(new URL('./exit-with-parent.ts', import.meta.url))).href;
 const STOP_GRACE_MS = 5_000;
 const OUTPUT_LINES_KEPT = 40;
@@ -81,19 +81,26 @@ export function spawnTs(name: string, script: string, options: SpawnOptions): Ts
   return { name, process: child, exited, output: () => lines.join('\n'), stop };
 }
 
-/** Polls `url` until it answers 2xx; fails early, with the child's output, if the child exits first. */
-export async function waitForHttp(child: TsChild, url: string, timeoutMs = 30_000): Promise<void> {
+/** Something that runs, can exit early, and has output worth showing when it fails. */
+export interface Watched {
+  name: string;
+  exited: Promise<unknown>;
+  output(): string;
+}
+
+/** Polls `url` until it answers 2xx; fails early, with the process output, if it exits first. */
+export async function waitForHttp(target: Watched, url: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let exit: ChildExit | undefined;
-  void child.exited.then((e) => {
+  let exit: unknown;
+  let exitedEarly = false;
+  void target.exited.then((e) => {
     exit = e;
+    exitedEarly = true;
   });
   let last = 'no answer yet';
   while (Date.now() < deadline) {
-    if (exit) {
-      throw new Error(
-        `${child.name} exited (code ${exit.code}, signal ${exit.signal}) before ${url} answered:\n${child.output()}`,
-      );
+    if (exitedEarly) {
+      throw new Error(`${target.name} exited (${JSON.stringify(exit)}) before ${url} answered:\n${target.output()}`);
     }
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
@@ -105,7 +112,7 @@ export async function waitForHttp(child: TsChild, url: string, timeoutMs = 30_00
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`${child.name}: ${url} did not answer 2xx within ${timeoutMs} ms (${last}):\n${child.output()}`);
+  throw new Error(`${target.name}: ${url} did not answer 2xx within ${timeoutMs} ms (${last}):\n${target.output()}`);
 }
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
