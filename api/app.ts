@@ -10,6 +10,7 @@ import { accessLog } from './middleware/access-log.ts';
 import { appContext } from './middleware/context.ts';
 import { healthRouter } from './routes/health/health.index.ts';
 import { itemsRouter } from './routes/items/items.index.ts';
+import { jobsRouter } from './routes/jobs/jobs.index.ts';
 
 /** Builds the whole HTTP application from its dependencies. No runtime-specific code lives here. */
 export function createApp(deps: AppDeps) {
@@ -39,7 +40,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
-  const routes = app.route('/', healthRouter(deps.clock())).route('/', itemsRouter);
+  const routes = app.route('/', healthRouter(deps.clock())).route('/', itemsRouter).route('/', jobsRouter);
   registerDocs(app, deps);
 
   app.notFound((c) =>

@@ -54,6 +54,32 @@ export const EnvSchema = z.object({
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /** Log one JSON line per request. */
   ACCESS_LOG: boolean(true),
+  /** The app's public base URL (QStash delivers to it and signs it). */
+  PUBLIC_URL: optionalUrl,
+  /** `auto`: QStash when QSTASH_TOKEN is set, else the in-process dispatcher (Node). */
+  JOBS_DELIVERY: z.enum(['auto', 'qstash', 'dispatcher']).default('auto'),
+  QSTASH_URL: z.url().default('https://qstash.upstash.io'),
+  QSTASH_TOKEN: z.string().min(1).optional(),
+  QSTASH_CURRENT_SIGNING_KEY: z.string().min(1).optional(),
+  QSTASH_NEXT_SIGNING_KEY: z.string().min(1).optional(),
+  /** Jobs one dispatcher runs at once. */
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  JOB_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** How long a claimed job stays reserved without a heartbeat before another worker may take it. */
+  JOB_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+  JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  JOB_BACKOFF_BASE_MS: z.coerce.number().int().min(10).default(2_000),
+  JOB_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(3_600_000),
+  /** Largest accepted import upload, in bytes. */
+  IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1_048_576),
+  /** Retention defaults; the `retention.*` settings override them. */
+  RETENTION_DELETED_ITEMS_DAYS: z.coerce.number().int().min(1).default(30),
+  RETENTION_AUDIT_DAYS: z.coerce.number().int().min(1).default(365),
+  RETENTION_FINISHED_JOBS_DAYS: z.coerce.number().int().min(1).default(14),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -77,6 +103,19 @@ export interface AppConfig {
   maxBodyBytes: number;
   shutdownDrainMs: number;
   accessLog: boolean;
+  publicUrl?: string;
+  jobs: {
+    delivery: 'qstash' | 'dispatcher';
+    qstash?: { url: string; token: string; currentSigningKey: string; nextSigningKey: string };
+    concurrency: number;
+    pollIntervalMs: number;
+    leaseMs: number;
+    maxAttempts: number;
+    backoffBaseMs: number;
+    backoffMaxMs: number;
+    importMaxBytes: number;
+  };
+  retention: { deletedItemsDays: number; auditDays: number; finishedJobsDays: number };
 }
 
 /** A configuration error; its message names every offending field. */
@@ -108,6 +147,13 @@ export function parseConfig(raw: Record<string, unknown>): AppConfig {
     throw new ConfigError([{ field: 'DATABASE_URL', message: `required when DATABASE_DRIVER is ${driver}` }]);
   }
   const embedded = driver === 'pglite';
+  const delivery = env.JOBS_DELIVERY === 'auto' ? (env.QSTASH_TOKEN ? 'qstash' : 'dispatcher') : env.JOBS_DELIVERY;
+  if (delivery === 'qstash') {
+    const missing = (['QSTASH_TOKEN', 'QSTASH_CURRENT_SIGNING_KEY', 'QSTASH_NEXT_SIGNING_KEY', 'PUBLIC_URL'] as const)
+      .filter((field) => !env[field])
+      .map((field) => ({ field, message: 'required for QStash job delivery' }));
+    if (missing.length) throw new ConfigError(missing);
+  }
   return {
     env: env.APP_ENV,
     version: env.APP_VERSION,
@@ -127,6 +173,31 @@ export function parseConfig(raw: Record<string, unknown>): AppConfig {
     maxBodyBytes: env.MAX_BODY_BYTES,
     shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
     accessLog: env.ACCESS_LOG,
+    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
+    jobs: {
+      delivery,
+      qstash:
+        delivery === 'qstash'
+          ? {
+              url: env.QSTASH_URL,
+              token: env.QSTASH_TOKEN as string,
+              currentSigningKey: env.QSTASH_CURRENT_SIGNING_KEY as string,
+              nextSigningKey: env.QSTASH_NEXT_SIGNING_KEY as string,
+            }
+          : undefined,
+      concurrency: env.JOB_CONCURRENCY,
+      pollIntervalMs: env.JOB_POLL_INTERVAL_MS,
+      leaseMs: env.JOB_LEASE_MS,
+      maxAttempts: env.JOB_MAX_ATTEMPTS,
+      backoffBaseMs: env.JOB_BACKOFF_BASE_MS,
+      backoffMaxMs: env.JOB_BACKOFF_MAX_MS,
+      importMaxBytes: env.IMPORT_MAX_BYTES,
+    },
+    retention: {
+      deletedItemsDays: env.RETENTION_DELETED_ITEMS_DAYS,
+      auditDays: env.RETENTION_AUDIT_DAYS,
+      finishedJobsDays: env.RETENTION_FINISHED_JOBS_DAYS,
+    },
   };
 }
 

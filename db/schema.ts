@@ -112,6 +112,8 @@ export const jobs = pgTable(
     createdBy: text('created_by'),
     requestId: text('request_id'),
     traceparent: text('traceparent'),
+    /** When the job was last handed to QStash; null means the relay still has to publish it. */
+    publishedAt: timestamptz('published_at'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
     startedAt: timestamptz('started_at'),
@@ -124,8 +126,35 @@ export const jobs = pgTable(
     index('jobs_lease_idx').on(t.leaseExpiresAt).where(sql`${t.status} = 'running'`),
     index('jobs_type_status_created_idx').on(t.type, t.status, t.createdAt),
     index('jobs_created_idx').on(t.createdAt, t.id),
+    index('jobs_unpublished_idx').on(t.createdAt).where(sql`${t.publishedAt} is null and ${t.status} = 'queued'`),
+    index('jobs_finished_idx').on(t.finishedAt).where(sql`${t.finishedAt} is not null`),
   ],
 );
+
+/** Outgoing webhook subscriptions: item events are POSTed, signed, to `url`. */
+export const webhooks = pgTable('webhooks', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  url: text('url').notNull(),
+  events: text('events').array().notNull(),
+  /** The Standard Webhooks signing secret (`whsec_…`), shown once at creation. */
+  secret: text('secret').notNull(),
+  description: text('description'),
+  active: boolean('active').notNull().default(true),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+/** Generated reports; the id is the id of the `generate-report` job that made it. */
+export const reports = pgTable('reports', {
+  id: uuid('id').primaryKey(),
+  format: text('format').notNull(),
+  contentType: text('content_type').notNull(),
+  filename: text('filename').notNull(),
+  content: text('content').notNull(),
+  rowCount: integer('row_count').notNull(),
+  createdBy: text('created_by'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
 
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
@@ -137,3 +166,6 @@ export const settings = pgTable('settings', {
 export type ItemRow = typeof items.$inferSelect;
 export type NewItemRow = typeof items.$inferInsert;
 export type AuditLogRow = typeof auditLogs.$inferSelect;
+export type JobRow = typeof jobs.$inferSelect;
+export type WebhookRow = typeof webhooks.$inferSelect;
+export type ReportRow = typeof reports.$inferSelect;

@@ -2,9 +2,12 @@ import { serve } from '@hono/node-server';
 import { migrate } from '../../db/node/migrate.ts';
 import { openDatabase } from '../../db/node/open-database.ts';
 import { isEmpty, seedDemoData } from '../../db/seed.ts';
+import { createDispatcher, type Dispatcher } from '../../jobs/dispatcher.ts';
+import { dispatcherQueue } from '../../jobs/queue.ts';
 import { createApp } from '../app.ts';
 import { ConfigError, parseConfig } from '../config.ts';
 import { createLogger } from '../lib/logger.ts';
+import type { AppDeps } from '../lib/types.ts';
 
 /** Node entry: reads the environment once, opens the configured database, serves until a signal. */
 async function main(): Promise<void> {
@@ -21,14 +24,32 @@ async function main(): Promise<void> {
   }
 
   let draining = false;
-  const app = createApp({ config, db: handle.db, logger, clock: () => new Date(), isDraining: () => draining });
+  let dispatcher: Dispatcher | undefined;
+  const deps: AppDeps = {
+    config,
+    db: handle.db,
+    logger,
+    clock: () => new Date(),
+    isDraining: () => draining,
+    queue: dispatcherQueue(() => dispatcher?.wake()),
+  };
+  if (config.jobs.delivery === 'dispatcher') {
+    dispatcher = createDispatcher(deps, {
+      concurrency: config.jobs.concurrency,
+      pollIntervalMs: config.jobs.pollIntervalMs,
+      leaseMs: config.jobs.leaseMs,
+    });
+  }
+  const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info('listening', {
       url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${info.port}`,
       driver: handle.driver,
       dataDir: handle.driver === 'pglite' ? config.database.dataDir : undefined,
       version: config.version,
+      jobs: config.jobs.delivery,
     });
+    dispatcher?.start();
   });
 
   const shutdown = async (signal: string) => {
@@ -45,6 +66,7 @@ async function main(): Promise<void> {
       logger.warn('drain period over: closing remaining connections');
       if ('closeAllConnections' in server) server.closeAllConnections();
     }
+    await dispatcher?.stop(config.shutdownDrainMs);
     await handle.close();
     logger.info('stopped');
     process.exit(0);

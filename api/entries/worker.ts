@@ -1,5 +1,6 @@
 import type { ExecutionContext } from 'hono';
 import { openNeonHttp } from '../../db/drivers/neon-http.ts';
+import { unconfiguredQueue } from '../../jobs/queue.ts';
 import { createApp } from '../app.ts';
 import { type AppConfig, ConfigError, parseConfig } from '../config.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -15,7 +16,14 @@ function build(env: Record<string, unknown>): App {
     throw new ConfigError([{ field: 'DATABASE_DRIVER', message: 'the Worker supports only neon-http' }]);
   }
   const db = openNeonHttp({ url: config.database.url as string, endpoint: config.database.neonEndpoint });
-  return createApp({ config, db: db.db, logger: createLogger({ level: config.logLevel }), clock: () => new Date() });
+  const logger = createLogger({ level: config.logLevel });
+  return createApp({
+    config,
+    db: db.db,
+    logger,
+    clock: () => new Date(),
+    queue: unconfiguredQueue((message) => logger.warn(message)),
+  });
 }
 
 function appFor(env: Record<string, unknown>): App | ConfigError {

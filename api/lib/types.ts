@@ -1,5 +1,6 @@
 import type { OpenAPIHono, RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import type { Database } from '../../db/types.ts';
+import type { JobQueue } from '../../jobs/queue.ts';
 import type { AppConfig } from '../config.ts';
 import type { Logger } from './logger.ts';
 
@@ -15,6 +16,8 @@ export interface AppDeps {
   db: Database;
   logger: Logger;
   clock: () => Date;
+  /** Delivers queued jobs (QStash, or the in-process dispatcher). */
+  queue: JobQueue;
   /** Set by entries that drain before stopping; readiness fails while draining. */
   isDraining?: () => boolean;
 }

@@ -1,4 +1,4 @@
-import { beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import { parseConfig } from '../../api/config.ts';
 import { createLogger } from '../../api/lib/logger.ts';
@@ -7,6 +7,8 @@ import { migrate } from '../../db/node/migrate.ts';
 import { openPg } from '../../db/node/pg.ts';
 import { openPglite } from '../../db/node/pglite.ts';
 import type { DbHandle } from '../../db/types.ts';
+import { createScratchDatabase } from '../../dev/scratch-database.ts';
+import { dispatcherQueue } from '../../jobs/queue.ts';
 import type { TestResponse } from './http.ts';
 
 type BackendName = 'pglite' | 'postgres';
@@ -40,6 +42,34 @@ export function testDatabase(): Promise<DbHandle> {
   return shared;
 }
 
+/**
+ * A database of this file's own, for tests that act on whole tables (job dispatch,
+ * retention): on Postgres a fresh migrated database, dropped after the file; on
+ * PGlite the worker's instance, which runs one file at a time anyway.
+ */
+export function useIsolatedDatabase(): { handle: DbHandle; url?: string } {
+  const ref = {} as { handle: DbHandle; url?: string };
+  let drop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    if (backend.name !== 'postgres') {
+      ref.handle = await testDatabase();
+      return;
+    }
+    const scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL as string, 'edgeplane_test_iso');
+    ref.url = scratch.url;
+    ref.handle = openPg({ url: scratch.url, poolSize: 4 });
+    await migrate(ref.handle);
+    drop = async () => {
+      await ref.handle.close();
+      await scratch.drop();
+    };
+  });
+  afterAll(async () => {
+    await drop?.();
+  });
+  return ref;
+}
+
 /** Builds dependencies for an app under test; override any of them. */
 export function testDeps(db: DbHandle, overrides: Partial<AppDeps> = {}): AppDeps {
   return {
@@ -47,6 +77,7 @@ export function testDeps(db: DbHandle, overrides: Partial<AppDeps> = {}): AppDep
     db: db.db,
     logger: createLogger({ level: 'silent' }),
     clock: () => new Date(),
+    queue: dispatcherQueue(),
     ...overrides,
   };
 }
@@ -58,11 +89,12 @@ export interface TestApp {
   request(path: string, init?: RequestInit & { json?: unknown }): Promise<TestResponse>;
 }
 
-/** An app over the worker's database, ready in `beforeAll`. */
-export function useTestApp(overrides: Partial<AppDeps> = {}): TestApp {
+/** An app over the worker's database (or an isolated one), ready in `beforeAll`. */
+export function useTestApp(overrides: Partial<AppDeps> = {}, options: { isolated?: boolean } = {}): TestApp {
   const ctx = {} as TestApp;
+  const isolated = options.isolated ? useIsolatedDatabase() : undefined;
   beforeAll(async () => {
-    ctx.handle = await testDatabase();
+    ctx.handle = isolated ? isolated.handle : await testDatabase();
     ctx.app = createApp(testDeps(ctx.handle, overrides));
   });
   ctx.request = (path, init = {}) => {

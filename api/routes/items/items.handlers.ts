@@ -1,18 +1,12 @@
-import type { Context } from 'hono';
 import { classifyDbError, dbErrorConstraint } from '../../../db/errors.ts';
-import type { AuditContext } from '../../../db/queries/audit.ts';
 import * as queries from '../../../db/queries/items.ts';
+import { auditContext } from '../../lib/audit-context.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { etag, parseEntityTags } from '../../lib/etag.ts';
-import type { AppEnv, AppRouteHandler } from '../../lib/types.ts';
+import type { AppRouteHandler } from '../../lib/types.ts';
 import type { CreateRoute, GetRoute, ListRoute, RemoveRoute, UpdateRoute } from './items.routes.ts';
 import { toItem } from './items.schemas.ts';
-
-function auditContext(c: Context<AppEnv>): AuditContext {
-  const actor = c.get('actor');
-  return { actorType: actor.type, actorId: actor.id, requestId: c.get('requestId') };
-}
 
 const toDate = (value: string | null | undefined) =>
   value === undefined ? undefined : value === null ? null : new Date(value);

@@ -1,0 +1,81 @@
+import * as queries from '../../../db/queries/jobs.ts';
+import { enqueue as enqueueJob, flushQueue } from '../../../jobs/enqueue.ts';
+import { auditContext } from '../../lib/audit-context.ts';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { ApiError } from '../../lib/errors.ts';
+import { stableJson } from '../../lib/stable-json.ts';
+import type { AppRouteHandler } from '../../lib/types.ts';
+import type { CancelRoute, EnqueueRoute, GetRoute, ListRoute, RetryRoute } from './jobs.routes.ts';
+import { toJob } from './jobs.schemas.ts';
+
+const LIST_SORT = '-created';
+
+export const enqueue: AppRouteHandler<EnqueueRoute> = async (c) => {
+  const body = c.req.valid('json') as { type: string; payload: unknown; runAt?: string; maxAttempts?: number };
+  const idempotencyKey = c.req.valid('header')['idempotency-key'];
+  const { job, created } = await enqueueJob(
+    c.var.deps,
+    {
+      type: body.type,
+      payload: body.payload,
+      runAt: body.runAt ? new Date(body.runAt) : undefined,
+      maxAttempts: body.maxAttempts,
+      idempotencyKey,
+    },
+    auditContext(c),
+  );
+  if (!created && (job.type !== body.type || stableJson(job.payload) !== stableJson(body.payload))) {
+    throw new ApiError('conflict', {
+      detail: 'This Idempotency-Key was already used for a different request.',
+      errors: [{ field: 'idempotency-key', in: 'header', message: `already used by job ${job.id}` }],
+    });
+  }
+  const headers: Record<string, string> = { Location: `/api/v1/jobs/${job.id}` };
+  if (!created) headers['Idempotent-Replayed'] = 'true';
+  return c.json(toJob(job), 202, headers);
+};
+
+export const list: AppRouteHandler<ListRoute> = async (c) => {
+  const query = c.req.valid('query');
+  const page = await queries.listJobs(c.var.deps.db, {
+    limit: query.limit,
+    type: query.type,
+    status: query.status,
+    after: query.cursor ? decodeCursor(query.cursor, LIST_SORT) : undefined,
+  });
+  return c.json({ data: page.rows.map(toJob), nextCursor: page.next ? encodeCursor(LIST_SORT, page.next) : null }, 200);
+};
+
+export const get: AppRouteHandler<GetRoute> = async (c) => {
+  const { id } = c.req.valid('param');
+  const row = await queries.getJob(c.var.deps.db, id);
+  if (!row) throw notFound(id);
+  return c.json(toJob(row), 200);
+};
+
+export const retry: AppRouteHandler<RetryRoute> = async (c) => {
+  const { id } = c.req.valid('param');
+  const result = await queries.retryJob(c.var.deps.db, id, auditContext(c));
+  if (!result.ok) throw transitionRefused(id, result.current?.status, 'retried', 'failed or dead');
+  await flushQueue(c.var.deps);
+  return c.json(toJob(result.job), 200);
+};
+
+export const cancel: AppRouteHandler<CancelRoute> = async (c) => {
+  const { id } = c.req.valid('param');
+  const result = await queries.cancelJob(c.var.deps.db, id, auditContext(c));
+  if (!result.ok) throw transitionRefused(id, result.current?.status, 'cancelled', 'queued');
+  return c.json(toJob(result.job), 200);
+};
+
+function notFound(id: string) {
+  return new ApiError('not_found', { detail: `Job ${id} does not exist.` });
+}
+
+function transitionRefused(id: string, status: string | undefined, verb: string, allowed: string) {
+  if (!status) return notFound(id);
+  return new ApiError('conflict', {
+    detail: `Job ${id} is ${status}; only ${allowed} jobs can be ${verb}.`,
+    extensions: { currentStatus: status },
+  });
+}

@@ -1,0 +1,79 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { errorResponses } from '../../lib/errors.ts';
+import { EnqueueJobSchema, JobIdParamsSchema, JobListSchema, JobSchema, ListJobsQuerySchema } from './jobs.schemas.ts';
+
+const tags = ['Jobs'];
+const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+export const enqueue = createRoute({
+  method: 'post',
+  path: '/api/v1/jobs',
+  tags,
+  summary: 'Enqueue a job',
+  description:
+    'The payload is validated for the job type. With an `Idempotency-Key`, repeating the request returns the ' +
+    'original job (header `Idempotent-Replayed: true`); reusing the key for a different request is 409.',
+  request: {
+    headers: z.object({
+      'idempotency-key': z
+        .string()
+        .min(1)
+        .max(200)
+        .optional()
+        .openapi({ description: 'Makes retries of this request safe.' }),
+    }),
+    body: { required: true, content: { 'application/json': { schema: EnqueueJobSchema } } },
+  },
+  responses: {
+    202: {
+      ...json(JobSchema, 'The job, queued (or the original job for a replayed Idempotency-Key).'),
+      headers: { Location: { schema: { type: 'string' }, description: 'The job URL.' } },
+    },
+    ...errorResponses(400, 409, 413, 415, 422, 500, 503),
+  },
+});
+
+export const list = createRoute({
+  method: 'get',
+  path: '/api/v1/jobs',
+  tags,
+  summary: 'List jobs',
+  description: 'Newest first; filter by type and status.',
+  request: { query: ListJobsQuerySchema },
+  responses: { 200: json(JobListSchema, 'A page of jobs.'), ...errorResponses(400, 422, 500, 503) },
+});
+
+export const get = createRoute({
+  method: 'get',
+  path: '/api/v1/jobs/{id}',
+  tags,
+  summary: 'Get a job',
+  request: { params: JobIdParamsSchema },
+  responses: { 200: json(JobSchema, 'The job.'), ...errorResponses(404, 422, 500, 503) },
+});
+
+export const retry = createRoute({
+  method: 'post',
+  path: '/api/v1/jobs/{id}/retry',
+  tags,
+  summary: 'Retry a failed or dead job',
+  description: 'Queues the job again with a fresh set of attempts. Only `failed` and `dead` jobs can be retried (409).',
+  request: { params: JobIdParamsSchema },
+  responses: { 200: json(JobSchema, 'The job, queued again.'), ...errorResponses(404, 409, 422, 500, 503) },
+});
+
+export const cancel = createRoute({
+  method: 'post',
+  path: '/api/v1/jobs/{id}/cancel',
+  tags,
+  summary: 'Cancel a queued job',
+  description: 'Only `queued` jobs can be cancelled (409 otherwise).',
+  request: { params: JobIdParamsSchema },
+  responses: { 200: json(JobSchema, 'The cancelled job.'), ...errorResponses(404, 409, 422, 500, 503) },
+});
+
+export type EnqueueRoute = typeof enqueue;
+export type ListRoute = typeof list;
+export type GetRoute = typeof get;
+export type RetryRoute = typeof retry;
+export type CancelRoute = typeof cancel;

@@ -1,0 +1,121 @@
+import { z } from '@hono/zod-openapi';
+import type { JobRow } from '../../../db/schema.ts';
+import { JOB_DEFINITIONS } from '../../../jobs/registry.ts';
+
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'dead', 'cancelled'] as const;
+const JOB_TYPES = JOB_DEFINITIONS.map((d) => d.type) as [string, ...string[]];
+
+export const JobSchema = z
+  .object({
+    id: z.uuid(),
+    type: z.enum(JOB_TYPES),
+    status: z.enum(JOB_STATUSES).openapi({
+      description:
+        'queued → running → succeeded | failed (retried at `runAt`) | dead (attempts exhausted); queued → cancelled.',
+    }),
+    payload: z.unknown().openapi({ description: 'The payload (large inputs are summarized).' }),
+    result: z.unknown().nullable(),
+    attempts: z.number().int(),
+    maxAttempts: z.number().int(),
+    runAt: z.iso
+      .datetime()
+      .openapi({ description: 'When the job is (or was) due; for failed jobs, the next attempt.' }),
+    lastError: z.string().nullable(),
+    idempotencyKey: z.string().nullable(),
+    createdBy: z.string().nullable(),
+    requestId: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    startedAt: z.iso.datetime().nullable(),
+    finishedAt: z.iso.datetime().nullable(),
+  })
+  .openapi('Job');
+
+export type Job = z.infer<typeof JobSchema>;
+
+const common = {
+  runAt: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: 'Run no earlier than this time (default: now).' }),
+  maxAttempts: z.number().int().min(1).max(50).optional().openapi({ description: 'Attempts before the job is dead.' }),
+};
+
+/** One variant per job type, each with its own payload schema. */
+export const EnqueueJobSchema = z
+  .discriminatedUnion(
+    'type',
+    JOB_DEFINITIONS.map((d) =>
+      z.object({ type: z.literal(d.type), payload: d.payload.default({}), ...common }).strict(),
+    ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  )
+  .openapi('EnqueueJob');
+
+export const JobListSchema = z
+  .object({ data: z.array(JobSchema), nextCursor: z.string().nullable() })
+  .openapi('JobList');
+
+export const JobIdParamsSchema = z.object({
+  id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }),
+});
+
+const csv = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(values)))
+    .optional();
+
+export const ListJobsQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ param: { name: 'limit', in: 'query' } }),
+  cursor: z
+    .string()
+    .max(500)
+    .optional()
+    .openapi({ param: { name: 'cursor', in: 'query' } }),
+  type: csv(JOB_TYPES).openapi({
+    param: { name: 'type', in: 'query' },
+    type: 'string',
+    description: 'One type or a comma list.',
+  }),
+  status: csv(JOB_STATUSES).openapi({
+    param: { name: 'status', in: 'query' },
+    type: 'string',
+    description: 'One status or a comma list.',
+  }),
+});
+
+/** The API representation of a job row. */
+export function toJob(row: JobRow): Job {
+  const definition = JOB_DEFINITIONS.find((d) => d.type === row.type);
+  const describe = definition && 'describePayload' in definition ? definition.describePayload : undefined;
+  return {
+    id: row.id,
+    type: row.type,
+    status: row.status,
+    payload: describe ? (describe as (p: unknown) => unknown)(row.payload) : row.payload,
+    result: row.result ?? null,
+    attempts: row.attempts,
+    maxAttempts: row.maxAttempts,
+    runAt: row.runAt.toISOString(),
+    lastError: row.lastError,
+    idempotencyKey: row.idempotencyKey,
+    createdBy: row.createdBy,
+    requestId: row.requestId,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    startedAt: row.startedAt?.toISOString() ?? null,
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,332 @@
+import { and, desc, eq, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
+import { type JobRow, jobs } from '../schema.ts';
+import type { Database } from '../types.ts';
+import { type AuditContext, auditCte } from './audit.ts';
+
+export type JobStatus = JobRow['status'];
+
+// Payloads (an import's whole file) and results stay out of audit snapshots.
+const AUDIT_OMIT = ['payload', 'result'];
+
+export interface EnqueueInput {
+  type: string;
+  payload: unknown;
+  runAt?: Date;
+  maxAttempts: number;
+  idempotencyKey?: string;
+  createdBy?: string | null;
+  requestId?: string | null;
+}
+
+/**
+ * Inserts a queued job with its `job.created` audit row in one statement. With an
+ * idempotency key already used, nothing is inserted and the existing job is returned.
+ */
+export async function enqueueJob(
+  db: Database,
+  input: EnqueueInput,
+  context: AuditContext,
+): Promise<{ job: JobRow; created: boolean }> {
+  const inserted = db.$with('inserted').as(
+    db
+      .insert(jobs)
+      .values({
+        type: input.type,
+        payload: input.payload,
+        runAt: input.runAt,
+        maxAttempts: input.maxAttempts,
+        idempotencyKey: input.idempotencyKey,
+        createdBy: input.createdBy,
+        requestId: input.requestId,
+      })
+      .onConflictDoNothing({ target: jobs.idempotencyKey })
+      .returning(),
+  );
+  const audit = auditCte(db, {
+    action: 'job.created',
+    entityType: 'job',
+    table: jobs,
+    changed: inserted,
+    context,
+    omit: AUDIT_OMIT,
+  });
+  const [row] = await db.with(inserted, audit).select().from(inserted);
+  if (row) return { job: row, created: true };
+  const [existing] = await db
+    .select()
+    .from(jobs)
+    .where(eq(jobs.idempotencyKey, input.idempotencyKey ?? ''));
+  if (!existing) throw new Error('job insert returned no row');
+  return { job: existing, created: false };
+}
+
+export async function getJob(db: Database, id: string): Promise<JobRow | undefined> {
+  const [row] = await db.select().from(jobs).where(eq(jobs.id, id));
+  return row;
+}
+
+export interface ListJobsParams {
+  limit: number;
+  type?: string[];
+  status?: JobStatus[];
+  after?: { value: string; id: string };
+}
+
+/** Newest first, keyset-paginated on (created_at, id). */
+export async function listJobs(db: Database, params: ListJobsParams) {
+  const conditions: SQL[] = [];
+  if (params.type?.length) conditions.push(inArray(jobs.type, params.type));
+  if (params.status?.length) conditions.push(inArray(jobs.status, params.status));
+  if (params.after) {
+    conditions.push(
+      sql`(${jobs.createdAt}, ${jobs.id}) < (${params.after.value}::timestamptz, ${params.after.id}::uuid)`,
+    );
+  }
+  const rows = await db
+    .select()
+    .from(jobs)
+    .where(and(...conditions))
+    .orderBy(desc(jobs.createdAt), desc(jobs.id))
+    .limit(params.limit + 1);
+  const hasMore = rows.length > params.limit;
+  const page = hasMore ? rows.slice(0, params.limit) : rows;
+  const last = page.at(-1);
+  return { rows: page, next: hasMore && last ? { value: last.createdAt.toISOString(), id: last.id } : null };
+}
+
+const ms = (value: number) => sql`(${value} * interval '1 millisecond')`;
+
+/** A job another worker held but stopped renewing; it may be taken over. */
+const leaseExpired = and(eq(jobs.status, 'running'), lt(jobs.leaseExpiresAt, sql`now()`));
+const claimable = (respectRunAt: boolean) =>
+  and(
+    sql`${jobs.attempts} < ${jobs.maxAttempts}`,
+    sql`((${jobs.status} in ('queued', 'failed') ${respectRunAt ? sql`and ${jobs.runAt} <= now()` : sql``}) or (${leaseExpired}))`,
+  );
+
+function claimSet(workerId: string, leaseMs: number) {
+  return {
+    status: 'running' as const,
+    attempts: sql`${jobs.attempts} + 1`,
+    lockedBy: workerId,
+    leaseExpiresAt: sql`now() + ${ms(leaseMs)}`,
+    startedAt: sql`now()`,
+    updatedAt: sql`now()`,
+  };
+}
+
+/**
+ * Claims up to `limit` due jobs for one worker. `FOR UPDATE SKIP LOCKED` lets any
+ * number of dispatchers poll one table without ever claiming the same job twice.
+ */
+export async function claimDueJobs(db: Database, workerId: string, limit: number, leaseMs: number): Promise<JobRow[]> {
+  const due = db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(claimable(true))
+    .orderBy(jobs.runAt)
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  return db.update(jobs).set(claimSet(workerId, leaseMs)).where(inArray(jobs.id, due)).returning();
+}
+
+/**
+ * Claims one job by id (a QStash delivery). QStash is the scheduler there, so
+ * `run_at` is not checked; finished, cancelled and running jobs are not claimable.
+ */
+export async function claimJob(db: Database, id: string, workerId: string, leaseMs: number) {
+  const [row] = await db
+    .update(jobs)
+    .set(claimSet(workerId, leaseMs))
+    .where(and(eq(jobs.id, id), claimable(false)))
+    .returning();
+  return row;
+}
+
+/** Jobs whose last attempt's worker vanished: dead, since no attempt is left. */
+export async function reapExpiredLeases(db: Database): Promise<JobRow[]> {
+  return db
+    .update(jobs)
+    .set({
+      status: 'dead',
+      lastError: sql`coalesce(${jobs.lastError} || '; ', '') || 'worker stopped renewing its lease on the last attempt'`,
+      lockedBy: null,
+      leaseExpiresAt: null,
+      finishedAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(leaseExpired, sql`${jobs.attempts} >= ${jobs.maxAttempts}`))
+    .returning();
+}
+
+const ownedBy = (id: string, workerId: string) =>
+  and(eq(jobs.id, id), eq(jobs.lockedBy, workerId), eq(jobs.status, 'running'));
+
+/** Extends a running job's lease; false when the worker no longer owns it. */
+export async function renewLease(db: Database, id: string, workerId: string, leaseMs: number): Promise<boolean> {
+  const rows = await db
+    .update(jobs)
+    .set({ leaseExpiresAt: sql`now() + ${ms(leaseMs)}` })
+    .where(ownedBy(id, workerId))
+    .returning({ id: jobs.id });
+  return rows.length > 0;
+}
+
+/** Marks an owned job succeeded; false when its lease was lost to another worker. */
+export async function completeJob(db: Database, id: string, workerId: string, result: unknown): Promise<boolean> {
+  const rows = await db
+    .update(jobs)
+    .set({
+      status: 'succeeded',
+      result: result ?? null,
+      lastError: null,
+      lockedBy: null,
+      leaseExpiresAt: null,
+      finishedAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(ownedBy(id, workerId))
+    .returning({ id: jobs.id });
+  return rows.length > 0;
+}
+
+/**
+ * Records a failed attempt: `failed` with the next `run_at`, or `dead` when no
+ * attempt is left (or the failure is permanent). Null when the lease was lost.
+ */
+export async function failJob(
+  db: Database,
+  id: string,
+  workerId: string,
+  failure: { error: string; retryAt: Date; permanent: boolean },
+): Promise<'failed' | 'dead' | null> {
+  const dead = failure.permanent ? sql`true` : sql`${jobs.attempts} >= ${jobs.maxAttempts}`;
+  const [row] = await db
+    .update(jobs)
+    .set({
+      status: sql`case when ${dead} then 'dead'::job_status else 'failed'::job_status end`,
+      lastError: failure.error.slice(0, 2000),
+      runAt: sql`case when ${dead} then ${jobs.runAt} else ${failure.retryAt.toISOString()}::timestamptz end`,
+      lockedBy: null,
+      leaseExpiresAt: null,
+      finishedAt: sql`case when ${dead} then now() else null end`,
+      updatedAt: sql`now()`,
+    })
+    .where(ownedBy(id, workerId))
+    .returning({ status: jobs.status });
+  return row ? (row.status as 'failed' | 'dead') : null;
+}
+
+/** Gives an unfinished job back (a stopping worker): queued again, the attempt not counted. */
+export async function releaseJob(db: Database, id: string, workerId: string): Promise<boolean> {
+  const rows = await db
+    .update(jobs)
+    .set({
+      status: 'queued',
+      attempts: sql`greatest(${jobs.attempts} - 1, 0)`,
+      lockedBy: null,
+      leaseExpiresAt: null,
+      runAt: sql`now()`,
+      publishedAt: null,
+      updatedAt: sql`now()`,
+    })
+    .where(ownedBy(id, workerId))
+    .returning({ id: jobs.id });
+  return rows.length > 0;
+}
+
+export type TransitionResult = { ok: true; job: JobRow } | { ok: false; current: JobRow | undefined };
+
+async function auditedTransition(
+  db: Database,
+  id: string,
+  from: JobStatus[],
+  action: string,
+  set: Parameters<ReturnType<Database['update']>['set']>[0],
+  context: AuditContext,
+): Promise<TransitionResult> {
+  const target = and(eq(jobs.id, id), inArray(jobs.status, from));
+  const before = db.$with('before').as(db.select().from(jobs).where(target));
+  const updated = db.$with('updated').as(db.update(jobs).set(set).where(target).returning());
+  const audit = auditCte(db, {
+    action,
+    entityType: 'job',
+    table: jobs,
+    changed: updated,
+    before,
+    context,
+    omit: AUDIT_OMIT,
+  });
+  const [row] = await db.with(before, updated, audit).select().from(updated);
+  return row ? { ok: true, job: row } : { ok: false, current: await getJob(db, id) };
+}
+
+/** Puts a failed or dead job back in the queue with a fresh set of attempts. */
+export function retryJob(db: Database, id: string, context: AuditContext) {
+  return auditedTransition(
+    db,
+    id,
+    ['failed', 'dead'],
+    'job.retried',
+    {
+      status: 'queued',
+      attempts: 0,
+      runAt: sql`now()`,
+      finishedAt: null,
+      publishedAt: null,
+      updatedAt: sql`now()`,
+    },
+    context,
+  );
+}
+
+/** Cancels a job that has not started. */
+export function cancelJob(db: Database, id: string, context: AuditContext) {
+  return auditedTransition(
+    db,
+    id,
+    ['queued'],
+    'job.cancelled',
+    { status: 'cancelled', finishedAt: sql`now()`, updatedAt: sql`now()` },
+    context,
+  );
+}
+
+/** Queued jobs not yet handed to QStash (new, retried, released), oldest first. */
+export async function unpublishedJobs(db: Database, limit: number): Promise<JobRow[]> {
+  return db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.status, 'queued'), isNull(jobs.publishedAt)))
+    .orderBy(jobs.createdAt)
+    .limit(limit);
+}
+
+export async function markPublished(db: Database, ids: string[]): Promise<void> {
+  if (ids.length) await db.update(jobs).set({ publishedAt: sql`now()` }).where(inArray(jobs.id, ids));
+}
+
+/**
+ * For QStash delivery: a job whose worker died mid-run (lease expired) goes back to
+ * the queue unpublished, so the relay hands it to QStash again.
+ */
+export async function requeueExpiredLeases(db: Database): Promise<JobRow[]> {
+  return db
+    .update(jobs)
+    .set({ status: 'queued', lockedBy: null, leaseExpiresAt: null, publishedAt: null, updatedAt: sql`now()` })
+    .where(and(leaseExpired, sql`${jobs.attempts} < ${jobs.maxAttempts}`))
+    .returning();
+}
+
+/** Queue depth and age, for health and metrics. */
+export async function queueStats(db: Database) {
+  const [row] = await db
+    .select({
+      queued: sql<number>`count(*) filter (where ${jobs.status} in ('queued', 'failed'))::int`,
+      running: sql<number>`count(*) filter (where ${jobs.status} = 'running')::int`,
+      oldestQueuedAt: sql<string | null>`min(${jobs.runAt}) filter (where ${jobs.status} in ('queued', 'failed'))`,
+    })
+    .from(jobs)
+    .where(inArray(jobs.status, ['queued', 'failed', 'running']));
+  return row;
+}

@@ -1,0 +1,129 @@
+import type { AppDeps } from '../api/lib/types.ts';
+import { claimDueJobs, reapExpiredLeases, releaseJob } from '../db/queries/jobs.ts';
+import { type DefinitionLookup, type RunOutcome, runClaimedJob } from './runner.ts';
+import { ensureDailyJobs } from './schedule.ts';
+
+export interface DispatcherOptions {
+  workerId?: string;
+  concurrency: number;
+  pollIntervalMs: number;
+  leaseMs: number;
+  /** Enqueue the daily cleanup (on by default; one replica's insert wins each day). */
+  schedule?: boolean;
+  definitions?: DefinitionLookup;
+}
+
+export interface Dispatcher {
+  readonly workerId: string;
+  start(): void;
+  /** Stops claiming, waits up to `timeoutMs` for running jobs, then gives the rest back to the queue. */
+  stop(timeoutMs: number): Promise<void>;
+  /** Polls now instead of at the next interval (called after an enqueue). */
+  wake(): void;
+  /** Claims and runs due jobs until none is due and none is running; returns how many ran. */
+  drain(): Promise<number>;
+  running(): number;
+}
+
+const SCHEDULE_EVERY_MS = 60_000;
+
+/**
+ * The in-process job runner for Node: polls Postgres for due jobs, runs up to
+ * `concurrency` at once, and is safe to run in many replicas against one database
+ * (claims use `FOR UPDATE SKIP LOCKED`; leases recover jobs of a crashed replica).
+ */
+export function createDispatcher(deps: AppDeps, options: DispatcherOptions): Dispatcher {
+  const workerId = options.workerId ?? `dispatcher:${crypto.randomUUID().slice(0, 8)}`;
+  const active = new Map<string, Promise<RunOutcome>>();
+  const stopping = new AbortController();
+  let stopped = true;
+  let loop: Promise<void> | undefined;
+  let wakeUp: (() => void) | undefined;
+  let lastScheduled = Number.NEGATIVE_INFINITY;
+
+  async function fill(): Promise<number> {
+    const free = options.concurrency - active.size;
+    if (free <= 0) return 0;
+    await reapExpiredLeases(deps.db);
+    const claimed = await claimDueJobs(deps.db, workerId, free, options.leaseMs);
+    for (const job of claimed) {
+      const run = runClaimedJob(deps, job, workerId, {
+        stop: stopping.signal,
+        definitions: options.definitions,
+      }).finally(() => {
+        active.delete(job.id);
+        wakeUp?.();
+      });
+      active.set(job.id, run);
+    }
+    return claimed.length;
+  }
+
+  async function poll(): Promise<void> {
+    while (!stopped) {
+      let claimed = 0;
+      try {
+        if (options.schedule !== false && Date.now() - lastScheduled >= SCHEDULE_EVERY_MS) {
+          await ensureDailyJobs(deps);
+          lastScheduled = Date.now();
+        }
+        claimed = await fill();
+      } catch (error) {
+        deps.logger.warn('dispatcher poll failed', { workerId, error: String(error) });
+      }
+      // A full batch suggests more are due: go again as soon as a slot frees up.
+      if (claimed > 0 && active.size < options.concurrency) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.pollIntervalMs);
+        wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wakeUp = undefined;
+    }
+  }
+
+  return {
+    workerId,
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      loop = poll();
+      deps.logger.info('dispatcher started', { workerId, concurrency: options.concurrency });
+    },
+    async stop(timeoutMs) {
+      stopped = true;
+      wakeUp?.();
+      await loop;
+      const finished = Promise.allSettled([...active.values()]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = await Promise.race([
+        finished.then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(resolve, timeoutMs, true);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (late) {
+        stopping.abort(new Error('dispatcher stopping'));
+        const ids = [...active.keys()];
+        await Promise.all(ids.map((id) => releaseJob(deps.db, id, workerId)));
+        deps.logger.warn('dispatcher stopped with jobs still running; released them', { workerId, released: ids });
+      }
+      deps.logger.info('dispatcher stopped', { workerId });
+    },
+    wake() {
+      wakeUp?.();
+    },
+    async drain() {
+      let ran = 0;
+      for (;;) {
+        ran += await fill();
+        if (active.size === 0) return ran;
+        await Promise.race(active.values());
+      }
+    },
+    running: () => active.size,
+  };
+}

@@ -1,0 +1,13 @@
+import type { JobDefinition } from './define.ts';
+import { cleanup } from './types/cleanup.ts';
+
+/** Every job type the platform runs. */
+export const JOB_DEFINITIONS = [cleanup] as const satisfies readonly JobDefinition[];
+
+export type JobType = (typeof JOB_DEFINITIONS)[number]['type'];
+
+const byType = new Map<string, JobDefinition>(JOB_DEFINITIONS.map((definition) => [definition.type, definition]));
+
+export function jobDefinition(type: string): JobDefinition | undefined {
+  return byType.get(type);
+}
