@@ -84,6 +84,7 @@ export function testDeps(db: DbHandle, overrides: Partial<AppDeps> = {}): AppDep
 
 export interface TestApp {
   app: ReturnType<typeof createApp>;
+  deps: AppDeps;
   handle: DbHandle;
   /** Sends a request; a `json` body is serialized with the JSON content type. */
   request(path: string, init?: RequestInit & { json?: unknown }): Promise<TestResponse>;
@@ -95,7 +96,8 @@ export function useTestApp(overrides: Partial<AppDeps> = {}, options: { isolated
   const isolated = options.isolated ? useIsolatedDatabase() : undefined;
   beforeAll(async () => {
     ctx.handle = isolated ? isolated.handle : await testDatabase();
-    ctx.app = createApp(testDeps(ctx.handle, overrides));
+    ctx.deps = testDeps(ctx.handle, overrides);
+    ctx.app = createApp(ctx.deps);
   });
   ctx.request = (path, init = {}) => {
     const { json, ...rest } = init;
