@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../api/lib/types.ts';
 import { executeRows } from '../db/execute.ts';
 import { openPg } from '../db/node/pg.ts';
