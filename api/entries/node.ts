@@ -3,11 +3,15 @@ import { migrate } from '../../db/node/migrate.ts';
 import { openDatabase } from '../../db/node/open-database.ts';
 import { isEmpty, seedDemoData } from '../../db/seed.ts';
 import { createDispatcher, type Dispatcher } from '../../jobs/dispatcher.ts';
+import { runMaintenance } from '../../jobs/maintenance.ts';
+import { qstashQueue } from '../../jobs/qstash.ts';
 import { dispatcherQueue } from '../../jobs/queue.ts';
 import { createApp } from '../app.ts';
 import { ConfigError, parseConfig } from '../config.ts';
 import { createLogger } from '../lib/logger.ts';
 import type { AppDeps } from '../lib/types.ts';
+
+const MAINTENANCE_INTERVAL_MS = 60_000;
 
 /** Node entry: reads the environment once, opens the configured database, serves until a signal. */
 async function main(): Promise<void> {
@@ -31,7 +35,10 @@ async function main(): Promise<void> {
     logger,
     clock: () => new Date(),
     isDraining: () => draining,
-    queue: dispatcherQueue(() => dispatcher?.wake()),
+    queue:
+      config.jobs.delivery === 'qstash'
+        ? qstashQueue({ db: handle.db, config, logger })
+        : dispatcherQueue(() => dispatcher?.wake()),
   };
   if (config.jobs.delivery === 'dispatcher') {
     dispatcher = createDispatcher(deps, {
@@ -51,6 +58,13 @@ async function main(): Promise<void> {
     });
     dispatcher?.start();
   });
+  // With QStash delivering, this process still recovers stalled jobs and relays the outbox.
+  const maintenance =
+    config.jobs.delivery === 'qstash'
+      ? setInterval(() => {
+          runMaintenance(deps).catch((error: unknown) => logger.warn('maintenance failed', { error: String(error) }));
+        }, MAINTENANCE_INTERVAL_MS)
+      : undefined;
 
   const shutdown = async (signal: string) => {
     if (draining) {
@@ -66,6 +80,7 @@ async function main(): Promise<void> {
       logger.warn('drain period over: closing remaining connections');
       if ('closeAllConnections' in server) server.closeAllConnections();
     }
+    clearInterval(maintenance);
     await dispatcher?.stop(config.shutdownDrainMs);
     await handle.close();
     logger.info('stopped');

@@ -1,48 +1,51 @@
 import type { ExecutionContext } from 'hono';
 import { openNeonHttp } from '../../db/drivers/neon-http.ts';
+import { runMaintenance } from '../../jobs/maintenance.ts';
+import { qstashQueue } from '../../jobs/qstash.ts';
 import { unconfiguredQueue } from '../../jobs/queue.ts';
 import { createApp } from '../app.ts';
 import { type AppConfig, ConfigError, parseConfig } from '../config.ts';
 import { createLogger } from '../lib/logger.ts';
+import type { AppDeps } from '../lib/types.ts';
 
 type App = ReturnType<typeof createApp>;
+type Built = { deps: AppDeps; app: App };
 
-/** Parses the bindings once per isolate; the app and its Neon client are reused across requests. */
-let cached: { env: object; app: App } | { env: object; error: ConfigError } | undefined;
+/** Parses the bindings once per isolate; the app and its clients are reused across requests. */
+let cached: { env: object; built: Built | ConfigError } | undefined;
 
-function build(env: Record<string, unknown>): App {
+function build(env: Record<string, unknown>): Built {
   const config: AppConfig = parseConfig({ ...env, DATABASE_DRIVER: env.DATABASE_DRIVER ?? 'neon-http' });
   if (config.database.driver !== 'neon-http') {
     throw new ConfigError([{ field: 'DATABASE_DRIVER', message: 'the Worker supports only neon-http' }]);
   }
-  const db = openNeonHttp({ url: config.database.url as string, endpoint: config.database.neonEndpoint });
+  const { db } = openNeonHttp({ url: config.database.url as string, endpoint: config.database.neonEndpoint });
   const logger = createLogger({ level: config.logLevel });
-  return createApp({
-    config,
-    db: db.db,
-    logger,
-    clock: () => new Date(),
-    queue: unconfiguredQueue((message) => logger.warn(message)),
-  });
+  const queue =
+    config.jobs.delivery === 'qstash'
+      ? qstashQueue({ db, config, logger })
+      : unconfiguredQueue((message) => logger.warn(message));
+  const deps: AppDeps = { config, db, logger, clock: () => new Date(), queue };
+  return { deps, app: createApp(deps) };
 }
 
-function appFor(env: Record<string, unknown>): App | ConfigError {
+function builtFor(env: Record<string, unknown>): Built | ConfigError {
   if (cached?.env !== env) {
     try {
-      cached = { env, app: build(env) };
+      cached = { env, built: build(env) };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       console.error(error.message);
-      cached = { env, error };
+      cached = { env, built: error };
     }
   }
-  return 'app' in cached ? cached.app : cached.error;
+  return cached.built;
 }
 
 export default {
   fetch(request: Request, env: Record<string, unknown>, ctx: ExecutionContext): Response | Promise<Response> {
-    const app = appFor(env);
-    if (app instanceof ConfigError) {
+    const built = builtFor(env);
+    if (built instanceof ConfigError) {
       // Misconfiguration is reported, naming the fields, instead of failing later per route.
       return new Response(
         JSON.stringify({
@@ -50,11 +53,23 @@ export default {
           title: 'Service unavailable',
           status: 503,
           code: 'service_unavailable',
-          detail: app.message,
+          detail: built.message,
         }),
         { status: 503, headers: { 'content-type': 'application/problem+json' } },
       );
     }
-    return app.fetch(request, env, ctx);
+    return built.app.fetch(request, env, ctx);
+  },
+
+  /** Cron triggers (wrangler.toml): job upkeep, the outbox relay and the daily cleanup. */
+  scheduled(_controller: unknown, env: Record<string, unknown>, ctx: ExecutionContext): void {
+    const built = builtFor(env);
+    if (built instanceof ConfigError) return;
+    ctx.waitUntil(
+      runMaintenance(built.deps).then(
+        (result) => built.deps.logger.info('scheduled maintenance', result),
+        (error: unknown) => built.deps.logger.error('scheduled maintenance failed', { error: String(error) }),
+      ),
+    );
   },
 };

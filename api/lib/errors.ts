@@ -20,6 +20,7 @@ export const ERROR_STATUS = {
   precondition_required: 428,
   rate_limited: 429,
   internal_error: 500,
+  job_attempt_failed: 500,
   service_unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
@@ -39,6 +40,7 @@ const TITLES: Record<ErrorCode, string> = {
   precondition_required: 'Precondition required',
   rate_limited: 'Too many requests',
   internal_error: 'Internal server error',
+  job_attempt_failed: 'Job attempt failed',
   service_unavailable: 'Service unavailable',
 };
 
@@ -163,6 +165,8 @@ function describe(err: unknown): string {
 export function errorResponses<S extends ContentfulStatusCode>(...statuses: S[]) {
   const descriptions: Partial<Record<ContentfulStatusCode, string>> = {
     400: 'The request is malformed (bad JSON, bad cursor).',
+    401: 'Missing or invalid credentials (for deliveries: the Upstash-Signature).',
+    409: 'The request conflicts with the current state.',
     404: 'The resource does not exist.',
     412: 'The `If-Match` precondition did not hold: the resource changed.',
     413: 'The request body is too large.',

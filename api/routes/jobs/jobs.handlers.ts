@@ -1,11 +1,14 @@
+import { z } from 'zod';
 import * as queries from '../../../db/queries/jobs.ts';
 import { enqueue as enqueueJob, flushQueue } from '../../../jobs/enqueue.ts';
+import { verifyDelivery } from '../../../jobs/qstash.ts';
+import { deliverJob } from '../../../jobs/runner.ts';
 import { auditContext } from '../../lib/audit-context.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { stableJson } from '../../lib/stable-json.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
-import type { CancelRoute, EnqueueRoute, GetRoute, ListRoute, RetryRoute } from './jobs.routes.ts';
+import type { CancelRoute, DeliverRoute, EnqueueRoute, GetRoute, ListRoute, RetryRoute } from './jobs.routes.ts';
 import { toJob } from './jobs.schemas.ts';
 
 const LIST_SORT = '-created';
@@ -67,6 +70,54 @@ export const cancel: AppRouteHandler<CancelRoute> = async (c) => {
   if (!result.ok) throw transitionRefused(id, result.current?.status, 'cancelled', 'queued');
   return c.json(toJob(result.job), 200);
 };
+
+export const deliver: AppRouteHandler<DeliverRoute> = async (c) => {
+  const { deps } = c.var;
+  if (deps.config.jobs.delivery !== 'qstash') {
+    throw new ApiError('not_found', { detail: 'QStash delivery is not configured on this instance.' });
+  }
+  const signature = c.req.valid('header')['upstash-signature'];
+  // The signature covers the exact bytes QStash sent, so verify before parsing.
+  const body = await c.req.text();
+  if (!signature || !(await verifyDelivery(deps.config, signature, body))) {
+    throw new ApiError('unauthorized', { detail: 'Missing or invalid Upstash-Signature.' });
+  }
+  const parsed = DeliverySchema.safeParse(safeJson(body));
+  if (!parsed.success)
+    throw new ApiError('invalid_request', { detail: 'The delivery body must be {"jobId": "<uuid>"}.' });
+  const { jobId } = parsed.data;
+  const workerId = `qstash:${c.req.header('upstash-message-id') ?? c.get('requestId')}`;
+  const outcome = await deliverJob(deps, jobId, workerId);
+  switch (outcome) {
+    case 'succeeded':
+    case 'dead':
+    case 'already-finished':
+    case 'missing':
+      return c.json({ jobId, outcome }, 200);
+    case 'failed':
+      throw new ApiError('job_attempt_failed', {
+        detail: `Job ${jobId} failed this attempt; QStash retries it.`,
+        extensions: { jobId, outcome },
+      });
+    case 'busy':
+    case 'lost':
+      throw new ApiError('service_unavailable', {
+        detail: `Job ${jobId} is being run by another delivery.`,
+        headers: { 'retry-after': '30' },
+        extensions: { jobId, outcome },
+      });
+  }
+};
+
+const DeliverySchema = z.object({ jobId: z.uuid() });
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 function notFound(id: string) {
   return new ApiError('not_found', { detail: `Job ${id} does not exist.` });

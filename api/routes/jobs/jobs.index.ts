@@ -3,6 +3,7 @@ import * as handlers from './jobs.handlers.ts';
 import * as routes from './jobs.routes.ts';
 
 export const jobsRouter = createRouter()
+  .openapi(routes.deliver, handlers.deliver)
   .openapi(routes.enqueue, handlers.enqueue)
   .openapi(routes.list, handlers.list)
   .openapi(routes.get, handlers.get)

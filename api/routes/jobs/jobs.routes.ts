@@ -72,7 +72,35 @@ export const cancel = createRoute({
   responses: { 200: json(JobSchema, 'The cancelled job.'), ...errorResponses(404, 409, 422, 500, 503) },
 });
 
+export const deliver = createRoute({
+  method: 'post',
+  path: '/api/v1/jobs/deliver',
+  tags,
+  summary: 'QStash delivery endpoint',
+  description:
+    'Called by QStash, not by clients. The `Upstash-Signature` is verified against the raw body and ' +
+    '`PUBLIC_URL`; the job then runs. A finished job is acknowledged without running again; a failed ' +
+    'attempt answers 500 so QStash retries it.',
+  request: {
+    headers: z.object({
+      'upstash-signature': z.string().optional().openapi({ description: 'The JWT QStash signs each delivery with.' }),
+    }),
+    body: {
+      required: true,
+      content: { 'application/json': { schema: z.object({ jobId: z.uuid() }).openapi('JobDelivery') } },
+    },
+  },
+  responses: {
+    200: json(
+      z.object({ jobId: z.uuid(), outcome: z.enum(['succeeded', 'dead', 'already-finished', 'missing']) }),
+      'The delivery is done with: the job ran, had already finished, or no longer exists.',
+    ),
+    ...errorResponses(400, 401, 404, 500, 503),
+  },
+});
+
 export type EnqueueRoute = typeof enqueue;
+export type DeliverRoute = typeof deliver;
 export type ListRoute = typeof list;
 export type GetRoute = typeof get;
 export type RetryRoute = typeof retry;
