@@ -16,6 +16,11 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   type: string;
   description: string;
   payload: S;
+  /**
+   * Enqueued only by the platform itself (webhook deliveries, imports with their own
+   * endpoint), never through `POST /api/v1/jobs`.
+   */
+  internal?: boolean;
   /** Overrides JOB_MAX_ATTEMPTS for this type. */
   maxAttempts?: number;
   /** What the API shows of a payload (e.g. an import's size instead of its content). */

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { JobRow } from '../../../db/schema.ts';
+import type { JobDefinition } from '../../../jobs/define.ts';
 import { JOB_DEFINITIONS } from '../../../jobs/registry.ts';
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'dead', 'cancelled'] as const;
@@ -41,12 +42,15 @@ const common = {
   maxAttempts: z.number().int().min(1).max(50).optional().openapi({ description: 'Attempts before the job is dead.' }),
 };
 
-/** One variant per job type, each with its own payload schema. */
+const PUBLIC_DEFINITIONS = (JOB_DEFINITIONS as readonly JobDefinition[]).filter((d) => !d.internal);
+
+/** One variant per job type clients may enqueue, each with its own payload schema. */
 export const EnqueueJobSchema = z
   .discriminatedUnion(
     'type',
-    JOB_DEFINITIONS.map((d) =>
-      z.object({ type: z.literal(d.type), payload: d.payload.default({}), ...common }).strict(),
+    PUBLIC_DEFINITIONS.map((d) =>
+      // prefault: an omitted payload is validated as {} (default() would skip validation).
+      z.object({ type: z.literal(d.type), payload: d.payload.prefault({}), ...common }).strict(),
     ) as unknown as [z.ZodObject, ...z.ZodObject[]],
   )
   .openapi('EnqueueJob');
@@ -98,13 +102,13 @@ export const ListJobsQuerySchema = z.object({
 
 /** The API representation of a job row. */
 export function toJob(row: JobRow): Job {
-  const definition = JOB_DEFINITIONS.find((d) => d.type === row.type);
-  const describe = definition && 'describePayload' in definition ? definition.describePayload : undefined;
+  const definition = (JOB_DEFINITIONS as readonly JobDefinition[]).find((d) => d.type === row.type);
+  const describe = definition?.describePayload;
   return {
     id: row.id,
     type: row.type,
     status: row.status,
-    payload: describe ? (describe as (p: unknown) => unknown)(row.payload) : row.payload,
+    payload: describe ? describe(row.payload) : row.payload,
     result: row.result ?? null,
     attempts: row.attempts,
     maxAttempts: row.maxAttempts,
