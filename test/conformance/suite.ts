@@ -95,6 +95,19 @@ export function conformanceSuite(name: string, baseUrl: () => string): void {
       expect(malformed.status).toBe(400);
     });
 
+    it('Should run an enqueued job to completion', async () => {
+      const res = await send('/api/v1/jobs', { method: 'POST', json: { type: 'cleanup' } });
+      expect(res.status).toBe(202);
+      const location = res.headers.get('location') as string;
+      let job = await res.json();
+      for (let i = 0; i < 100 && !['succeeded', 'failed', 'dead'].includes(job.status); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        job = await (await send(location)).json();
+      }
+      expect(job).toMatchObject({ status: 'succeeded', attempts: 1 });
+      expect(job.result.purged).toBeDefined();
+    });
+
     it('Should soft-delete an item', async () => {
       const { item } = await create({ title: `Delete ${tag()}` });
       const path = `/api/v1/items/${item.id}`;
