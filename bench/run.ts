@@ -5,10 +5,11 @@ import { describeConfig, parseBenchConfig } from './config.ts';
 import { Cleanup } from './lib/cleanup.ts';
 import type { Section } from './lib/section.ts';
 import { formatTable } from './lib/table.ts';
+import { jobsDispatcher } from './sections/jobs-dispatcher.ts';
 import { nodeVsBaseline } from './sections/node-vs-baseline.ts';
 
 /** Every section, in run order. A new measurement is a new file in sections/ listed here. */
-const SECTIONS: Section[] = [nodeVsBaseline];
+const SECTIONS: Section[] = [nodeVsBaseline, jobsDispatcher];
 
 const RESULTS_FILE = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 

@@ -26,6 +26,8 @@ export interface Dispatcher {
 }
 
 const SCHEDULE_EVERY_MS = 60_000;
+// Wake-ups within this window share one poll: a burst of enqueues is one claim, not one each.
+const WAKE_COALESCE_MS = 25;
 
 /**
  * The in-process job runner for Node: polls Postgres for due jobs, runs up to
@@ -40,6 +42,7 @@ export function createDispatcher(deps: AppDeps, options: DispatcherOptions): Dis
   let loop: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
   let lastScheduled = Number.NEGATIVE_INFINITY;
+  let wakeScheduled = false;
 
   async function fill(): Promise<number> {
     const free = options.concurrency - active.size;
@@ -114,7 +117,12 @@ export function createDispatcher(deps: AppDeps, options: DispatcherOptions): Dis
       deps.logger.info('dispatcher stopped', { workerId });
     },
     wake() {
-      wakeUp?.();
+      if (wakeScheduled || stopped) return;
+      wakeScheduled = true;
+      setTimeout(() => {
+        wakeScheduled = false;
+        wakeUp?.();
+      }, WAKE_COALESCE_MS);
     },
     async drain() {
       let ran = 0;

@@ -1,6 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { EnvSchema } from '../../api/config.ts';
-import { freePort, spawnTs, waitForHttp } from '../../dev/child-process.ts';
 import { createScratchDatabase } from '../../dev/scratch-database.ts';
 import type { BenchConfig } from '../config.ts';
 import { prepareDatabase } from '../lib/bench-database.ts';
@@ -8,7 +6,8 @@ import { captureItemsSql } from '../lib/items-sql.ts';
 import { runLoad } from '../lib/load.ts';
 import type { LoadResult } from '../lib/load-spec.ts';
 import { assertSameResponses } from '../lib/same-responses.ts';
-import type { Section, SectionContext, Table } from '../lib/section.ts';
+import type { Section, Table } from '../lib/section.ts';
+import { childEnv, startServer } from '../lib/servers.ts';
 
 const APP_ENTRY = fileURLToPath(new URL('../../api/entries/node.ts', import.meta.url));
 const BASELINE_ENTRY = fileURLToPath(new URL('../baseline-server.ts', import.meta.url));
@@ -35,23 +34,6 @@ const routes = (ids: string[]): Route[] => [
   { label: 'GET /api/v1/items/{id}', method: 'GET', paths: ids.map((id) => `/api/v1/items/${id}`) },
   { label: 'POST /api/v1/items', method: 'POST', paths: ['/api/v1/items'], body: '{"title":"Bench item"}' },
 ];
-
-/** The parent's environment without any of the app's own settings, so only the bench's choices apply. */
-function childEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of Object.keys(EnvSchema.shape)) delete env[key];
-  return { ...env, ...settings };
-}
-
-/** Starts a server process (stopped by the section's teardown) and waits until it is ready; returns its origin. */
-async function startServer(context: SectionContext, name: string, entry: string, env: NodeJS.ProcessEnv) {
-  const port = await freePort();
-  const child = spawnTs(name, entry, { env: { ...env, HOST: '127.0.0.1', PORT: String(port) }, echo: true });
-  context.defer(`stop ${name}`, () => child.stop());
-  const origin = `http://127.0.0.1:${port}`;
-  await waitForHttp(child, `${origin}/health/ready`);
-  return origin;
-}
 
 const num = (value: number, digits = 0) =>
   value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });

@@ -1,0 +1,20 @@
+import { EnvSchema } from '../../api/config.ts';
+import { freePort, spawnTs, waitForHttp } from '../../dev/child-process.ts';
+import type { SectionContext } from './section.ts';
+
+/** The parent's environment without any of the app's own settings, so only the bench's choices apply. */
+export function childEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(EnvSchema.shape)) delete env[key];
+  return { ...env, ...settings };
+}
+
+/** Starts a server process (stopped by the section's teardown) and waits until it is ready; returns its origin. */
+export async function startServer(context: SectionContext, name: string, entry: string, env: NodeJS.ProcessEnv) {
+  const port = await freePort();
+  const child = spawnTs(name, entry, { env: { ...env, HOST: '127.0.0.1', PORT: String(port) }, echo: true });
+  context.defer(`stop ${name}`, () => child.stop());
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHttp(child, `${origin}/health/ready`);
+  return origin;
+}
