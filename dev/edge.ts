@@ -1,7 +1,7 @@
 /**
  * `npm run dev:edge`: the Worker under `wrangler dev` (workerd), with its database
  * reached the way production reaches Neon, over SQL-over-HTTP, through the local
- * Neon stand-in. A development tool only.
+ * Neon stand-in, with jobs delivered by the local QStash stand-in. A development tool only.
  *
  *   DATABASE_URL  a postgres:// URL to sit in front of; unset means PGlite kept under
  *                 ${DATA_DIR:-./.data}/edge
@@ -12,6 +12,7 @@ import { openNeonHttp } from '../db/drivers/neon-http.ts';
 import { migrate } from '../db/node/migrate.ts';
 import { isEmpty, seedDemoData } from '../db/seed.ts';
 import { type NeonStandIn, startNeonStandIn } from './neon-stand-in.ts';
+import { startQStashStandIn } from './qstash-stand-in.ts';
 import { startWranglerDev } from './wrangler-dev.ts';
 
 // The stand-in serves its one PGlite database under any name; this one just has to be a valid URL.
@@ -53,9 +54,22 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  // Jobs reach the Worker as in production: published to QStash (here the local stand-in)
+  // and delivered back, signed, to PUBLIC_URL.
+  const qstash = await startQStashStandIn({ log: console.error });
+  log(`QStash stand-in ${qstash.url} delivering to http://127.0.0.1:${port}`);
   const wrangler = startWranglerDev({
     port: Number(port),
-    vars: { APP_ENV: 'development', DATABASE_URL: databaseUrl, NEON_HTTP_ENDPOINT: standIn.url },
+    vars: {
+      APP_ENV: 'development',
+      DATABASE_URL: databaseUrl,
+      NEON_HTTP_ENDPOINT: standIn.url,
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      QSTASH_URL: qstash.url,
+      QSTASH_TOKEN: qstash.token,
+      QSTASH_CURRENT_SIGNING_KEY: qstash.currentSigningKey,
+      QSTASH_NEXT_SIGNING_KEY: qstash.nextSigningKey,
+    },
     stdio: 'inherit',
   });
   log(`starting wrangler dev on http://127.0.0.1:${port} (API under /api/v1, health at /health/ready)`);
@@ -71,8 +85,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 
   const code = await wrangler.exited;
+  await qstash.close();
   await standIn.close();
-  log(`wrangler exited (${code}); stand-in stopped`);
+  log(`wrangler exited (${code}); stand-ins stopped`);
   process.exit(stopping ? 0 : code);
 }
 
