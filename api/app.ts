@@ -11,6 +11,7 @@ import { appContext } from './middleware/context.ts';
 import { healthRouter } from './routes/health/health.index.ts';
 import { itemsRouter } from './routes/items/items.index.ts';
 import { jobsRouter } from './routes/jobs/jobs.index.ts';
+import { webhooksRouter } from './routes/webhooks/webhooks.index.ts';
 
 /** Builds the whole HTTP application from its dependencies. No runtime-specific code lives here. */
 export function createApp(deps: AppDeps) {
@@ -40,7 +41,11 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
-  const routes = app.route('/', healthRouter(deps.clock())).route('/', itemsRouter).route('/', jobsRouter);
+  const routes = app
+    .route('/', healthRouter(deps.clock()))
+    .route('/', itemsRouter)
+    .route('/', jobsRouter)
+    .route('/', webhooksRouter);
   registerDocs(app, deps);
 
   app.notFound((c) =>

@@ -15,6 +15,7 @@ export function registerDocs(app: AppOpenAPI, deps: AppDeps): void {
     tags: [
       { name: 'Items', description: 'Work items with optimistic concurrency and an audit trail.' },
       { name: 'Jobs', description: 'Background jobs: state in Postgres, delivery by QStash or the dispatcher.' },
+      { name: 'Webhooks', description: 'Outgoing webhooks: item events POSTed to subscribers, signed and retried.' },
       { name: 'Health', description: 'Liveness and readiness probes.' },
     ],
   });

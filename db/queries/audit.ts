@@ -32,6 +32,8 @@ export interface AuditCteOptions {
   before?: WithSubquery;
   context: AuditContext;
   omit?: string[];
+  /** The change removed the rows (a hard delete): record them as `before`, with no `after`. */
+  removed?: boolean;
 }
 
 /**
@@ -42,8 +44,13 @@ export interface AuditCteOptions {
 export function auditCte(db: Database, options: AuditCteOptions) {
   const { changed, before, context } = options;
   const changedAlias = changed._.alias;
-  const afterJson = snapshot(options.table, changedAlias, options.omit);
-  const beforeJson = before ? snapshot(options.table, before._.alias, options.omit) : sql`null`;
+  const changedJson = snapshot(options.table, changedAlias, options.omit);
+  const afterJson = options.removed ? sql`null` : changedJson;
+  const beforeJson = options.removed
+    ? changedJson
+    : before
+      ? snapshot(options.table, before._.alias, options.omit)
+      : sql`null`;
   const join = before
     ? sql`join ${sql.identifier(before._.alias)} on ${sql.identifier(before._.alias)}.id = ${sql.identifier(changedAlias)}.id`
     : sql``;

@@ -1,0 +1,65 @@
+import * as queries from '../../../db/queries/webhooks.ts';
+import { generateWebhookSecret } from '../../../jobs/webhook-signature.ts';
+import { auditContext } from '../../lib/audit-context.ts';
+import { ApiError } from '../../lib/errors.ts';
+import type { AppRouteHandler } from '../../lib/types.ts';
+import type {
+  CreateRoute,
+  GetRoute,
+  ListRoute,
+  RemoveRoute,
+  RotateSecretRoute,
+  UpdateRoute,
+} from './webhooks.routes.ts';
+import { toWebhook } from './webhooks.schemas.ts';
+
+export const create: AppRouteHandler<CreateRoute> = async (c) => {
+  const body = c.req.valid('json');
+  const secret = generateWebhookSecret();
+  const row = await queries.createWebhook(c.var.deps.db, { ...body, secret }, auditContext(c));
+  return c.json({ ...toWebhook(row), secret }, 201, { Location: `/api/v1/webhooks/${row.id}` });
+};
+
+export const list: AppRouteHandler<ListRoute> = async (c) => {
+  const rows = await queries.listWebhooks(c.var.deps.db);
+  return c.json({ data: rows.map(toWebhook) }, 200);
+};
+
+export const get: AppRouteHandler<GetRoute> = async (c) => {
+  const { id } = c.req.valid('param');
+  const row = await queries.getWebhook(c.var.deps.db, id);
+  if (!row) throw notFound(id);
+  return c.json(toWebhook(row), 200);
+};
+
+export const update: AppRouteHandler<UpdateRoute> = async (c) => {
+  const { id } = c.req.valid('param');
+  const patch = c.req.valid('json');
+  if (Object.keys(patch).length === 0) {
+    throw new ApiError('validation_failed', {
+      detail: 'The body changes nothing: send at least one field to update.',
+      errors: [{ field: '(root)', in: 'body', message: 'at least one field is required' }],
+    });
+  }
+  const row = await queries.updateWebhook(c.var.deps.db, id, patch, auditContext(c));
+  if (!row) throw notFound(id);
+  return c.json(toWebhook(row), 200);
+};
+
+export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
+  const { id } = c.req.valid('param');
+  if (!(await queries.deleteWebhook(c.var.deps.db, id, auditContext(c)))) throw notFound(id);
+  return c.body(null, 204);
+};
+
+export const rotateSecret: AppRouteHandler<RotateSecretRoute> = async (c) => {
+  const { id } = c.req.valid('param');
+  const secret = generateWebhookSecret();
+  const row = await queries.rotateWebhookSecret(c.var.deps.db, id, secret, auditContext(c));
+  if (!row) throw notFound(id);
+  return c.json({ ...toWebhook(row), secret }, 200);
+};
+
+function notFound(id: string) {
+  return new ApiError('not_found', { detail: `Webhook ${id} does not exist.` });
+}
