@@ -1,8 +1,9 @@
 import type { JobDefinition } from './define.ts';
 import { cleanup } from './types/cleanup.ts';
+import { sendNotification } from './types/send-notification.ts';
 
 /** Every job type the platform runs. */
-export const JOB_DEFINITIONS = [cleanup] as const satisfies readonly JobDefinition[];
+export const JOB_DEFINITIONS = [cleanup, sendNotification] as const satisfies readonly JobDefinition[];
 
 export type JobType = (typeof JOB_DEFINITIONS)[number]['type'];
 

@@ -2,6 +2,7 @@ import { and, arrayContains, asc, desc, eq, ilike, inArray, isNull, or, type SQL
 import { type ItemRow, items } from '../schema.ts';
 import type { Database } from '../types.ts';
 import { type AuditContext, auditCte } from './audit.ts';
+import { notificationCte, type WebhookEvent } from './outbox.ts';
 
 export type ItemStatus = ItemRow['status'];
 export type ItemPriority = ItemRow['priority'];
@@ -106,11 +107,12 @@ export async function getItem(db: Database, id: string): Promise<ItemRow | undef
   return row;
 }
 
-/** Inserts an item and its `item.created` audit row in one statement. */
+/** Inserts an item, its `item.created` audit row and its webhook notifications in one statement. */
 export async function createItem(db: Database, input: ItemInput, context: AuditContext): Promise<ItemRow> {
   const inserted = db.$with('inserted').as(db.insert(items).values(input).returning());
   const audit = auditCte(db, { action: 'item.created', entityType: 'item', table: items, changed: inserted, context });
-  const [row] = await db.with(inserted, audit).select().from(inserted);
+  const notify = notificationCte(db, { event: 'item.created', table: items, changed: inserted, context });
+  const [row] = await db.with(inserted, audit, notify).select().from(inserted);
   if (!row) throw new Error('insert returned no row');
   return row;
 }
@@ -156,7 +158,7 @@ async function conditionalChange(
   db: Database,
   id: string,
   expectedVersion: number | undefined,
-  action: string,
+  action: WebhookEvent,
   context: AuditContext,
   set: Parameters<ReturnType<Database['update']>['set']>[0],
 ): Promise<ChangeResult> {
@@ -168,7 +170,8 @@ async function conditionalChange(
   const before = db.$with('before').as(db.select().from(items).where(target));
   const updated = db.$with('updated').as(db.update(items).set(set).where(target).returning());
   const audit = auditCte(db, { action, entityType: 'item', table: items, changed: updated, before, context });
-  const [row] = await db.with(before, updated, audit).select().from(updated);
+  const notify = notificationCte(db, { event: action, table: items, changed: updated, context });
+  const [row] = await db.with(before, updated, audit, notify).select().from(updated);
   if (row) return { ok: true, item: row };
   const current = await getItem(db, id);
   return current ? { ok: false, reason: 'version_mismatch', current } : { ok: false, reason: 'not_found' };

@@ -1,5 +1,6 @@
 import { classifyDbError, dbErrorConstraint } from '../../../db/errors.ts';
 import * as queries from '../../../db/queries/items.ts';
+import { flushQueue } from '../../../jobs/enqueue.ts';
 import { auditContext } from '../../lib/audit-context.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ApiError } from '../../lib/errors.ts';
@@ -53,6 +54,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
   const row = await withFieldErrors(() =>
     queries.createItem(c.var.deps.db, { ...body, dueAt: toDate(body.dueAt) }, auditContext(c)),
   );
+  await flushQueue(c.var.deps);
   return c.json(toItem(row), 201, { ETag: etag(row.version), Location: `/api/v1/items/${row.id}` });
 };
 
@@ -75,6 +77,7 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
     queries.updateItem(c.var.deps.db, id, expected, { ...patch, dueAt: toDate(patch.dueAt) }, auditContext(c)),
   );
   if (!result.ok) throw changeFailed(id, result);
+  await flushQueue(c.var.deps);
   return c.json(toItem(result.item), 200, { ETag: etag(result.item.version) });
 };
 
@@ -85,6 +88,7 @@ export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   if (ifMatch !== undefined && expected === undefined) throw badIfMatch();
   const result = await queries.deleteItem(c.var.deps.db, id, expected, auditContext(c));
   if (!result.ok) throw changeFailed(id, result);
+  await flushQueue(c.var.deps);
   return c.body(null, 204);
 };
 
