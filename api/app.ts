@@ -1,4 +1,3 @@
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -7,8 +6,10 @@ import { ApiError, handleError, problemResponse } from './lib/errors.ts';
 import { registerDocs } from './lib/openapi.ts';
 import type { AppDeps } from './lib/types.ts';
 import { accessLog } from './middleware/access-log.ts';
+import { limitBody } from './middleware/body-limit.ts';
 import { appContext } from './middleware/context.ts';
 import { healthRouter } from './routes/health/health.index.ts';
+import { importsRouter } from './routes/imports/imports.index.ts';
 import { itemsRouter } from './routes/items/items.index.ts';
 import { jobsRouter } from './routes/jobs/jobs.index.ts';
 import { webhooksRouter } from './routes/webhooks/webhooks.index.ts';
@@ -34,10 +35,9 @@ export function createApp(deps: AppDeps) {
   }
   app.use(
     '/api/*',
-    bodyLimit({
-      maxSize: deps.config.maxBodyBytes,
-      onError: (c) =>
-        problemResponse(c, new ApiError('payload_too_large', { detail: 'The request body is too large.' })),
+    limitBody({
+      maxBytes: deps.config.maxBodyBytes,
+      routes: { 'POST /api/v1/items/import': deps.config.jobs.importMaxBytes },
     }),
   );
 
@@ -45,6 +45,7 @@ export function createApp(deps: AppDeps) {
     .route('/', healthRouter(deps.clock()))
     .route('/', itemsRouter)
     .route('/', jobsRouter)
+    .route('/', importsRouter)
     .route('/', webhooksRouter);
   registerDocs(app, deps);
 

@@ -16,6 +16,7 @@ export function registerDocs(app: AppOpenAPI, deps: AppDeps): void {
       { name: 'Items', description: 'Work items with optimistic concurrency and an audit trail.' },
       { name: 'Jobs', description: 'Background jobs: state in Postgres, delivery by QStash or the dispatcher.' },
       { name: 'Webhooks', description: 'Outgoing webhooks: item events POSTed to subscribers, signed and retried.' },
+      { name: 'Imports', description: 'Bulk import of items from CSV or JSON, run as a process-data job.' },
       { name: 'Health', description: 'Liveness and readiness probes.' },
     ],
   });

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import * as queries from '../../../db/queries/jobs.ts';
-import { enqueue as enqueueJob, flushQueue } from '../../../jobs/enqueue.ts';
+import { flushQueue } from '../../../jobs/enqueue.ts';
 import { verifyDelivery } from '../../../jobs/qstash.ts';
 import { deliverJob } from '../../../jobs/runner.ts';
+import { acceptJob } from '../../lib/accept-job.ts';
 import { auditContext } from '../../lib/audit-context.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ApiError } from '../../lib/errors.ts';
-import { stableJson } from '../../lib/stable-json.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
 import type { CancelRoute, DeliverRoute, EnqueueRoute, GetRoute, ListRoute, RetryRoute } from './jobs.routes.ts';
 import { toJob } from './jobs.schemas.ts';
@@ -15,26 +15,13 @@ const LIST_SORT = '-created';
 
 export const enqueue: AppRouteHandler<EnqueueRoute> = async (c) => {
   const body = c.req.valid('json') as { type: string; payload: unknown; runAt?: string; maxAttempts?: number };
-  const idempotencyKey = c.req.valid('header')['idempotency-key'];
-  const { job, created } = await enqueueJob(
-    c.var.deps,
-    {
-      type: body.type,
-      payload: body.payload,
-      runAt: body.runAt ? new Date(body.runAt) : undefined,
-      maxAttempts: body.maxAttempts,
-      idempotencyKey,
-    },
-    auditContext(c),
-  );
-  if (!created && (job.type !== body.type || stableJson(job.payload) !== stableJson(body.payload))) {
-    throw new ApiError('conflict', {
-      detail: 'This Idempotency-Key was already used for a different request.',
-      errors: [{ field: 'idempotency-key', in: 'header', message: `already used by job ${job.id}` }],
-    });
-  }
-  const headers: Record<string, string> = { Location: `/api/v1/jobs/${job.id}` };
-  if (!created) headers['Idempotent-Replayed'] = 'true';
+  const { job, headers } = await acceptJob(c, {
+    type: body.type,
+    payload: body.payload,
+    runAt: body.runAt ? new Date(body.runAt) : undefined,
+    maxAttempts: body.maxAttempts,
+    idempotencyKey: c.req.valid('header')['idempotency-key'],
+  });
   return c.json(toJob(job), 202, headers);
 };
 

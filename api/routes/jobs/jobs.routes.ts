@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { IdempotencyHeadersSchema, jobAcceptedHeaders } from '../../lib/accept-job.ts';
 import { errorResponses } from '../../lib/errors.ts';
 import { EnqueueJobSchema, JobIdParamsSchema, JobListSchema, JobSchema, ListJobsQuerySchema } from './jobs.schemas.ts';
 
@@ -14,20 +15,13 @@ export const enqueue = createRoute({
     'The payload is validated for the job type. With an `Idempotency-Key`, repeating the request returns the ' +
     'original job (header `Idempotent-Replayed: true`); reusing the key for a different request is 409.',
   request: {
-    headers: z.object({
-      'idempotency-key': z
-        .string()
-        .min(1)
-        .max(200)
-        .optional()
-        .openapi({ description: 'Makes retries of this request safe.' }),
-    }),
+    headers: IdempotencyHeadersSchema,
     body: { required: true, content: { 'application/json': { schema: EnqueueJobSchema } } },
   },
   responses: {
     202: {
       ...json(JobSchema, 'The job, queued (or the original job for a replayed Idempotency-Key).'),
-      headers: { Location: { schema: { type: 'string' }, description: 'The job URL.' } },
+      headers: jobAcceptedHeaders,
     },
     ...errorResponses(400, 409, 413, 415, 422, 500, 503),
   },

@@ -1,0 +1,38 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { ApiError, problemResponse } from '../lib/errors.ts';
+import type { AppEnv } from '../lib/types.ts';
+
+export interface LimitBodyOptions {
+  /** The largest body, in bytes, of any request not named in `routes`. */
+  maxBytes: number;
+  /** Other limits for particular routes, keyed `METHOD /path` (uploads need more than JSON calls). */
+  routes?: Record<string, number>;
+}
+
+/**
+ * Refuses request bodies over a size limit with a 413 problem, before a handler
+ * reads them. One middleware for every limit, so a route with a larger one is not
+ * first cut off by the general limit.
+ */
+export function limitBody(options: LimitBodyOptions): MiddlewareHandler<AppEnv> {
+  const limiter = (maxBytes: number) =>
+    bodyLimit({
+      maxSize: maxBytes,
+      onError: (c) =>
+        problemResponse(
+          c,
+          new ApiError('payload_too_large', {
+            detail: `The request body is too large: the limit is ${maxBytes} bytes.`,
+            extensions: { maxBytes },
+          }),
+        ),
+    });
+  const general = limiter(options.maxBytes);
+  const byRoute = new Map(Object.entries(options.routes ?? {}).map(([route, max]) => [route, limiter(max)]));
+  return async function limitBody(c, next) {
+    // The routers are not strict about a trailing slash, so neither is the lookup.
+    const route = `${c.req.method} ${c.req.path.replace(/(.)\/+$/, '$1')}`;
+    return (byRoute.get(route) ?? general)(c, next);
+  };
+}
