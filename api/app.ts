@@ -12,6 +12,7 @@ import { healthRouter } from './routes/health/health.index.ts';
 import { importsRouter } from './routes/imports/imports.index.ts';
 import { itemsRouter } from './routes/items/items.index.ts';
 import { jobsRouter } from './routes/jobs/jobs.index.ts';
+import { reportsRouter } from './routes/reports/reports.index.ts';
 import { webhooksRouter } from './routes/webhooks/webhooks.index.ts';
 
 /** Builds the whole HTTP application from its dependencies. No runtime-specific code lives here. */
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps) {
     .route('/', itemsRouter)
     .route('/', jobsRouter)
     .route('/', importsRouter)
+    .route('/', reportsRouter)
     .route('/', webhooksRouter);
   registerDocs(app, deps);
 
