@@ -76,6 +76,8 @@ export const EnvSchema = z.object({
     .int()
     .min(1024)
     .default(10 * 1_048_576),
+  /** Let webhooks target localhost and private networks (default: everywhere but production). */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.stringbool().optional(),
   /** Retention defaults; the `retention.*` settings override them. */
   RETENTION_DELETED_ITEMS_DAYS: z.coerce.number().int().min(1).default(30),
   RETENTION_AUDIT_DAYS: z.coerce.number().int().min(1).default(365),
@@ -115,6 +117,7 @@ export interface AppConfig {
     backoffMaxMs: number;
     importMaxBytes: number;
   };
+  webhooks: { allowPrivateTargets: boolean };
   retention: { deletedItemsDays: number; auditDays: number; finishedJobsDays: number };
 }
 
@@ -193,6 +196,7 @@ export function parseConfig(raw: Record<string, unknown>): AppConfig {
       backoffMaxMs: env.JOB_BACKOFF_MAX_MS,
       importMaxBytes: env.IMPORT_MAX_BYTES,
     },
+    webhooks: { allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? env.APP_ENV !== 'production' },
     retention: {
       deletedItemsDays: env.RETENTION_DELETED_ITEMS_DAYS,
       auditDays: env.RETENTION_AUDIT_DAYS,

@@ -3,6 +3,7 @@ import { NOTIFICATION_JOB, WEBHOOK_EVENTS } from '../../db/queries/outbox.ts';
 import { getWebhook } from '../../db/queries/webhooks.ts';
 import { defineJob, PermanentJobError } from '../define.ts';
 import { webhookHeaders } from '../webhook-signature.ts';
+import { isPrivateTarget } from '../webhook-target.ts';
 
 const payload = z.object({
   webhookId: z.uuid(),
@@ -38,6 +39,10 @@ export function sendNotificationJob(options: SendNotificationOptions = {}) {
       if (!webhook.active) throw new PermanentJobError(`webhook ${webhookId} is inactive`);
       if (!webhook.events.includes(event)) {
         throw new PermanentJobError(`webhook ${webhookId} no longer subscribes to ${event}`);
+      }
+      // Checked again at delivery: the setting may have changed since the webhook was saved.
+      if (!deps.config.webhooks.allowPrivateTargets && isPrivateTarget(new URL(webhook.url))) {
+        throw new PermanentJobError(`webhook ${webhookId} targets a private address, which is not allowed here`);
       }
       // The body is identical on every attempt: it carries the event's time, not the attempt's.
       const body = JSON.stringify({ type: event, timestamp: job.createdAt.toISOString(), data });

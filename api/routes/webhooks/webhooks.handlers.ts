@@ -1,5 +1,7 @@
 import * as queries from '../../../db/queries/webhooks.ts';
 import { generateWebhookSecret } from '../../../jobs/webhook-signature.ts';
+import { isPrivateTarget } from '../../../jobs/webhook-target.ts';
+import type { AppConfig } from '../../config.ts';
 import { auditContext } from '../../lib/audit-context.ts';
 import { ApiError } from '../../lib/errors.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
@@ -15,6 +17,7 @@ import { toWebhook } from './webhooks.schemas.ts';
 
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
   const body = c.req.valid('json');
+  assertAllowedTarget(c.var.deps.config, body.url);
   const secret = generateWebhookSecret();
   const row = await queries.createWebhook(c.var.deps.db, { ...body, secret }, auditContext(c));
   return c.json({ ...toWebhook(row), secret }, 201, { Location: `/api/v1/webhooks/${row.id}` });
@@ -41,6 +44,7 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
       errors: [{ field: '(root)', in: 'body', message: 'at least one field is required' }],
     });
   }
+  if (patch.url) assertAllowedTarget(c.var.deps.config, patch.url);
   const row = await queries.updateWebhook(c.var.deps.db, id, patch, auditContext(c));
   if (!row) throw notFound(id);
   return c.json(toWebhook(row), 200);
@@ -62,4 +66,12 @@ export const rotateSecret: AppRouteHandler<RotateSecretRoute> = async (c) => {
 
 function notFound(id: string) {
   return new ApiError('not_found', { detail: `Webhook ${id} does not exist.` });
+}
+
+function assertAllowedTarget(config: AppConfig, url: string): void {
+  if (config.webhooks.allowPrivateTargets || !isPrivateTarget(new URL(url))) return;
+  throw new ApiError('validation_failed', {
+    detail: 'Webhooks cannot target localhost or private networks on this instance.',
+    errors: [{ field: 'url', in: 'body', message: 'targets a private or loopback address' }],
+  });
 }

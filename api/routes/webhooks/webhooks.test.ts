@@ -2,6 +2,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { auditLogs, webhooks } from '../../../db/schema.ts';
 import { backend, unique, useTestApp } from '../../../test/support/harness.ts';
+import { parseConfig } from '../../config.ts';
 
 describe.skipIf(backend.skip)(`webhooks API [${backend.label}]`, () => {
   // Isolated: an active subscription on a shared database would fan out other files' item changes.
@@ -159,5 +160,30 @@ describe.skipIf(backend.skip)(`webhooks API [${backend.label}]`, () => {
     expect(doc.paths['/api/v1/webhooks'].post.tags).toEqual(['Webhooks']);
     expect(doc.paths['/api/v1/webhooks'].post.responses['422']).toBeDefined();
     expect(doc.tags.map((tag: { name: string }) => tag.name)).toContain('Webhooks');
+  });
+});
+
+describe.skipIf(backend.skip)(`webhooks in production: private targets refused [${backend.label}]`, () => {
+  const t = useTestApp({
+    config: parseConfig({ APP_ENV: 'production', ACCESS_LOG: 'false', LOG_LEVEL: 'silent' }),
+  });
+
+  it.each([
+    'http://127.0.0.1:9000/hook',
+    'http://169.254.169.254/latest',
+    'http://localhost/hook',
+    'http://10.0.0.8/x',
+  ])('Should refuse %s as a target, naming url', async (url) => {
+    const res = await t.request('/api/v1/webhooks', { method: 'POST', json: { url, events: ['item.created'] } });
+    expect(res.status).toBe(422);
+    expect((await res.json()).errors[0]).toMatchObject({ field: 'url', in: 'body' });
+  });
+
+  it('Should accept a public target', async () => {
+    const res = await t.request('/api/v1/webhooks', {
+      method: 'POST',
+      json: { url: 'https://hooks.example.com/edgeplane', events: ['item.created'], active: false },
+    });
+    expect(res.status).toBe(201);
   });
 });
