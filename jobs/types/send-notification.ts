@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { itemFromSnapshot } from '../../api/routes/items/items.schemas.ts';
 import { NOTIFICATION_JOB, WEBHOOK_EVENTS } from '../../db/queries/outbox.ts';
 import { getWebhook } from '../../db/queries/webhooks.ts';
 import { defineJob, PermanentJobError } from '../define.ts';
@@ -45,7 +46,11 @@ export function sendNotificationJob(options: SendNotificationOptions = {}) {
         throw new PermanentJobError(`webhook ${webhookId} targets a private address, which is not allowed here`);
       }
       // The body is identical on every attempt: it carries the event's time, not the attempt's.
-      const body = JSON.stringify({ type: event, timestamp: job.createdAt.toISOString(), data });
+      const body = JSON.stringify({
+        type: event,
+        timestamp: job.createdAt.toISOString(),
+        data: itemFromSnapshot(data),
+      });
       const target = new URL(webhook.url).origin;
       const started = Date.now();
       let response: Response;

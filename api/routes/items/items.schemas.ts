@@ -154,3 +154,18 @@ export function toItem(row: ItemRow): Item {
     updatedAt: row.updatedAt.toISOString(),
   };
 }
+
+/**
+ * The API representation of an item snapshot taken in SQL (audit rows, webhook
+ * payloads): same keys as the row, timestamps as Postgres renders them in JSON.
+ */
+export function itemFromSnapshot(snapshot: Record<string, unknown>): Item {
+  const date = (value: unknown) => (typeof value === 'string' ? new Date(value) : null);
+  return toItem({
+    ...(snapshot as unknown as ItemRow),
+    dueAt: date(snapshot.dueAt),
+    createdAt: date(snapshot.createdAt) ?? new Date(0),
+    updatedAt: date(snapshot.updatedAt) ?? new Date(0),
+    deletedAt: date(snapshot.deletedAt),
+  });
+}
