@@ -1,11 +1,11 @@
 import type { AppDeps } from '../api/lib/types.ts';
-import { claimJob, completeJob, failJob, getJob, renewLease } from '../db/queries/jobs.ts';
+import { claimJob, completeJob, failJob, getJob, releaseJob, renewLease } from '../db/queries/jobs.ts';
 import type { JobRow } from '../db/schema.ts';
 import { backoffMs } from './backoff.ts';
 import { type JobDefinition, PermanentJobError } from './define.ts';
 import { jobDefinition } from './registry.ts';
 
-export type RunOutcome = 'succeeded' | 'failed' | 'dead' | 'lost';
+export type RunOutcome = 'succeeded' | 'failed' | 'dead' | 'released' | 'lost';
 
 /** Finds the definition of a job type; the registry unless a caller brings its own. */
 export type DefinitionLookup = (type: string) => JobDefinition | undefined;
@@ -61,13 +61,18 @@ export async function runClaimedJob(
     outcome = (await completeJob(db, job.id, workerId, result)) ? 'succeeded' : 'lost';
   } catch (error) {
     failure = errorMessage(error);
-    const delay = backoffMs(job.attempts, config.jobs.backoffBaseMs, config.jobs.backoffMaxMs);
-    const status = await failJob(db, job.id, workerId, {
-      error: failure,
-      retryAt: new Date(deps.clock().getTime() + delay),
-      permanent: error instanceof PermanentJobError,
-    });
-    outcome = status ?? 'lost';
+    if (stop?.aborted) {
+      // The worker is stopping, not the job failing: give it back without counting the attempt.
+      outcome = (await releaseJob(db, job.id, workerId)) ? 'released' : 'lost';
+    } else {
+      const delay = backoffMs(job.attempts, config.jobs.backoffBaseMs, config.jobs.backoffMaxMs);
+      const status = await failJob(db, job.id, workerId, {
+        error: failure,
+        retryAt: new Date(deps.clock().getTime() + delay),
+        permanent: error instanceof PermanentJobError,
+      });
+      outcome = status ?? 'lost';
+    }
   } finally {
     clearInterval(heartbeat);
     stop?.removeEventListener('abort', abort);

@@ -9,6 +9,7 @@ import { signQStashJwt } from '../../../dev/qstash-protocol.ts';
 import { type QStashStandIn, startQStashStandIn } from '../../../dev/qstash-stand-in.ts';
 import { qstashQueue } from '../../../jobs/qstash.ts';
 import { backend, useTestApp } from '../../../test/support/harness.ts';
+import { type Endpoint, startWebhookReceiver, type WebhookReceiver } from '../../../test/support/webhook-receiver.ts';
 import { createApp } from '../../app.ts';
 
 const SYSTEM = { actorType: 'system', actorId: 'test', requestId: null } as const;
@@ -61,6 +62,41 @@ describe.skipIf(backend.skip)(`QStash delivery [${backend.label}]`, () => {
       body: typeof json === 'string' ? json : JSON.stringify(json),
       headers: { 'content-type': 'application/json', ...headers },
     });
+  let receiver: WebhookReceiver;
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+  });
+  afterAll(() => receiver?.close());
+  const subscribe = async (endpoint: Endpoint) => {
+    const res = await post('/api/v1/webhooks', { url: endpoint.url, events: ['item.created'] });
+    const webhook = (await res.json()) as { id: string; secret: string };
+    endpoint.secret = webhook.secret;
+    return webhook.id;
+  };
+  const createItem = async () => {
+    const res = await post('/api/v1/items', { title: `notify ${crypto.randomUUID()}` });
+    return ((await res.json()) as { id: string }).id;
+  };
+  /** The delivery job of one item's event to one webhook (earlier tests' webhooks get their own). */
+  const notificationFor = async (webhookId: string, itemId: string) => {
+    const [job] = await t.deps.db
+      .select()
+      .from(jobs)
+      .where(
+        sql`${jobs.type} = 'send-notification' and ${jobs.payload}->>'webhookId' = ${webhookId}
+            and ${jobs.payload}->'data'->>'id' = ${itemId}`,
+      );
+    if (!job) throw new Error(`no notification job for item ${itemId}`);
+    return job;
+  };
+  /** The QStash message of a job, once QStash has nothing left to do. */
+  const settledMessage = async (jobId: string) => {
+    await qstash.waitFor((m) => m.body === JSON.stringify({ jobId }));
+    await qstash.idle();
+    const message = qstash.messages().find((m) => m.body === JSON.stringify({ jobId }));
+    if (!message) throw new Error(`no QStash message for job ${jobId}`);
+    return message;
+  };
   const queuedCleanup = async () =>
     (await enqueueJob(t.deps.db, { type: 'cleanup', payload: {}, maxAttempts: 3 }, SYSTEM)).job;
   const waitForStatus = async (id: string, status: string) => {
@@ -131,6 +167,34 @@ describe.skipIf(backend.skip)(`QStash delivery [${backend.label}]`, () => {
     expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(await getJob(t.deps.db, job.id)).toMatchObject({ status: 'queued', attempts: 0 });
+  });
+
+  it('Should fail the delivery of a failing attempt so QStash retries it, until the job succeeds', async () => {
+    const endpoint = receiver.endpoint({ statuses: [500, 500], otherwise: 200 });
+    const webhookId = await subscribe(endpoint);
+    const job = await notificationFor(webhookId, await createItem());
+    const message = await settledMessage(job.id);
+    // QStash saw two failed deliveries (500 from us, because the receiver failed), then success.
+    expect(message.attempts.map((a) => [a.retried, a.status])).toEqual([
+      [0, 500],
+      [1, 500],
+      [2, 200],
+    ]);
+    expect(endpoint.deliveries.map((d) => d.headers['webhook-id'])).toEqual([job.id, job.id, job.id]);
+    expect(await getJob(t.deps.db, job.id)).toMatchObject({ status: 'succeeded', attempts: 3 });
+  });
+
+  it('Should mark the job dead and acknowledge when QStash delivers its last attempt', async () => {
+    const endpoint = receiver.endpoint({ otherwise: 503 });
+    const webhookId = await subscribe(endpoint);
+    const job = await notificationFor(webhookId, await createItem());
+    const message = await settledMessage(job.id);
+    const statuses = message.attempts.map((a) => a.status);
+    expect(statuses).toHaveLength(job.maxAttempts);
+    expect(statuses.slice(0, -1).every((s) => s === 500)).toBe(true);
+    expect(statuses.at(-1)).toBe(200); // the dead job is acknowledged so QStash stops
+    expect(await getJob(t.deps.db, job.id)).toMatchObject({ status: 'dead', attempts: job.maxAttempts });
+    expect(endpoint.deliveries).toHaveLength(job.maxAttempts);
   });
 
   it('Should acknowledge a permanently failing job as dead so QStash stops retrying', async () => {

@@ -87,6 +87,7 @@ export const deliver: AppRouteHandler<DeliverRoute> = async (c) => {
         extensions: { jobId, outcome },
       });
     case 'busy':
+    case 'released':
     case 'lost':
       throw new ApiError('service_unavailable', {
         detail: `Job ${jobId} is being run by another delivery.`,
