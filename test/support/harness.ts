@@ -45,14 +45,19 @@ export function testDatabase(): Promise<DbHandle> {
 /**
  * A database of this file's own, for tests that act on whole tables (job dispatch,
  * retention): on Postgres a fresh migrated database, dropped after the file; on
- * PGlite the worker's instance, which runs one file at a time anyway.
+ * PGlite the worker's instance, emptied first.
  */
 export function useIsolatedDatabase(): { handle: DbHandle; url?: string } {
   const ref = {} as { handle: DbHandle; url?: string };
   let drop: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     if (backend.name !== 'postgres') {
+      // Files of one worker run one at a time: emptying every table isolates this one.
       ref.handle = await testDatabase();
+      const tables = await ref.handle.queryRows<{ name: string }>(
+        "SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public'",
+      );
+      await ref.handle.runAtomic([`TRUNCATE ${tables.map((t) => t.name).join(', ')} RESTART IDENTITY CASCADE`]);
       return;
     }
     const scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL as string, 'edgeplane_test_iso');
