@@ -28,8 +28,15 @@ export function createApp(deps: AppDeps) {
       '/api/*',
       cors({
         origin: deps.config.corsOrigins,
-        allowHeaders: ['Content-Type', 'If-Match', 'If-None-Match', 'X-Request-Id', 'Authorization'],
-        exposeHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After'],
+        allowHeaders: ['Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id', 'Authorization'],
+        exposeHeaders: [
+          'ETag',
+          'Location',
+          'X-Request-Id',
+          'Retry-After',
+          'Idempotent-Replayed',
+          'Content-Disposition',
+        ],
         maxAge: 600,
       }),
     );

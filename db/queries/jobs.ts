@@ -324,7 +324,10 @@ export async function queueStats(db: Database) {
     .select({
       queued: sql<number>`count(*) filter (where ${jobs.status} in ('queued', 'failed'))::int`,
       running: sql<number>`count(*) filter (where ${jobs.status} = 'running')::int`,
-      oldestQueuedAt: sql<string | null>`min(${jobs.runAt}) filter (where ${jobs.status} in ('queued', 'failed'))`,
+      // Only due jobs count towards the backlog's age; scheduled ones are not late.
+      oldestQueuedAt: sql<
+        string | null
+      >`min(${jobs.runAt}) filter (where ${jobs.status} in ('queued', 'failed') and ${jobs.runAt} <= now())`,
     })
     .from(jobs)
     .where(inArray(jobs.status, ['queued', 'failed', 'running']));

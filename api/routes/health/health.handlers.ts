@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { queueStats } from '../../../db/queries/jobs.ts';
 import { ApiError } from '../../lib/errors.ts';
 import type { AppDeps, AppRouteHandler } from '../../lib/types.ts';
 import type { live as LiveRoute, ready as ReadyRoute } from './health.routes.ts';
@@ -40,7 +41,8 @@ export function readyHandler(startedAt: Date): AppRouteHandler<typeof ReadyRoute
     if (deps.isDraining?.()) {
       throw new ApiError('service_unavailable', { detail: 'The server is shutting down.' });
     }
-    const checks = { database: await probe(deps, () => deps.db.execute(sql`select 1`)) };
+    const database = await probe(deps, () => deps.db.execute(sql`select 1`));
+    const checks = { database };
     const down = Object.entries(checks).filter(([, check]) => check.status === 'down');
     if (down.length) {
       throw new ApiError('service_unavailable', {
@@ -50,6 +52,15 @@ export function readyHandler(startedAt: Date): AppRouteHandler<typeof ReadyRoute
       });
     }
     const uptimeSeconds = Math.round((deps.clock().getTime() - startedAt.getTime()) / 1000);
-    return c.json({ status: 'ok' as const, version: deps.config.version, uptimeSeconds, checks }, 200);
+    // The queue is informational: a backlog does not make this instance unable to serve.
+    const stats = await queueStats(deps.db);
+    const oldest = stats?.oldestQueuedAt ? new Date(stats.oldestQueuedAt).getTime() : undefined;
+    const queue = {
+      delivery: deps.queue.kind,
+      queued: stats?.queued ?? 0,
+      running: stats?.running ?? 0,
+      oldestQueuedAgeSeconds: oldest === undefined ? null : Math.max(0, Math.round((Date.now() - oldest) / 1000)),
+    };
+    return c.json({ status: 'ok' as const, version: deps.config.version, uptimeSeconds, checks, queue }, 200);
   };
 }

@@ -15,6 +15,14 @@ export const ReadySchema = z
     version: z.string(),
     uptimeSeconds: z.number(),
     checks: z.record(z.string(), CheckSchema),
+    queue: z
+      .object({
+        delivery: z.enum(['qstash', 'dispatcher', 'none']),
+        queued: z.number().int(),
+        running: z.number().int(),
+        oldestQueuedAgeSeconds: z.number().int().nullable().openapi({ description: 'Age of the oldest due job.' }),
+      })
+      .openapi({ description: 'Job queue depth (informational: never fails readiness).' }),
   })
   .openapi('Readiness');
 

@@ -17,6 +17,11 @@ describe.skipIf(backend.skip)(`health [${backend.label}]`, () => {
     const body = await res.json();
     expect(body).toMatchObject({ status: 'ok', version: expect.any(String), checks: { database: { status: 'up' } } });
     expect(body.uptimeSeconds).toBeGreaterThanOrEqual(0);
+    expect(body.queue).toMatchObject({
+      delivery: 'dispatcher',
+      queued: expect.any(Number),
+      running: expect.any(Number),
+    });
   });
 });
 
