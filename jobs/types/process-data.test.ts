@@ -2,6 +2,7 @@ import { arrayContains, eq, inArray, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { claimJob, getJob } from '../../db/queries/jobs.ts';
 import { auditLogs, items, type JobRow, jobs } from '../../db/schema.ts';
+import { failInserts } from '../../test/support/fail-inserts.ts';
 import { backend, unique, useTestApp } from '../../test/support/harness.ts';
 import { enqueue } from '../enqueue.ts';
 import { jobDefinition } from '../registry.ts';
@@ -45,16 +46,7 @@ describe.skipIf(backend.skip)(`process-data: exactly-once effect [${backend.labe
       .set({ status: 'queued', attempts: 0, lockedBy: null, leaseExpiresAt: null, runAt: sql`now()` })
       .where(eq(jobs.id, job.id));
   /** Makes every insert of an item titled `title` fail, as a database failure mid-import would. */
-  const failInsertsOf = async (title: string) => {
-    const name = `fail_import_${title.replace(/\W/g, '_')}`;
-    await t.handle.runAtomic([
-      `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-         IF NEW.title = '${title}' THEN RAISE EXCEPTION 'storage failure'; END IF;
-         RETURN NEW; END $$`,
-      `CREATE TRIGGER ${name} BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION ${name}()`,
-    ]);
-    return () => t.handle.runAtomic([`DROP TRIGGER ${name} ON items`, `DROP FUNCTION ${name}()`]);
-  };
+  const failInsertsOf = (title: string) => failInserts(t.handle, 'items', title, 'title');
 
   it('Should insert nothing again when a finished import is delivered again', async () => {
     const { job, tag } = await queueImport(5);

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditLogs, type JobRow, jobs, webhooks } from '../../../db/schema.ts';
 import type { JobQueue } from '../../../jobs/queue.ts';
-import { failInsertsFor } from '../../../test/support/fail-inserts.ts';
+import { failInserts } from '../../../test/support/fail-inserts.ts';
 import { backend, unique, useTestApp } from '../../../test/support/harness.ts';
 
 describe.skipIf(backend.skip)(`items: webhook notifications queued with the change [${backend.label}]`, () => {
@@ -125,7 +125,7 @@ describe.skipIf(backend.skip)(`items: webhook notifications queued with the chan
     ];
     for (const { path, init } of changes) {
       const requestId = unique('failaudit');
-      const restore = await failInsertsFor(t.handle, 'audit_logs', requestId);
+      const restore = await failInserts(t.handle, 'audit_logs', requestId);
       try {
         const res = await t.request(path, { ...init, headers: { 'x-request-id': requestId } });
         expect(res.status).toBe(500);
@@ -141,7 +141,7 @@ describe.skipIf(backend.skip)(`items: webhook notifications queued with the chan
     await subscribers();
     const item = await createItem();
     const requestId = unique('failjobs');
-    const restore = await failInsertsFor(t.handle, 'jobs', requestId);
+    const restore = await failInserts(t.handle, 'jobs', requestId);
     try {
       const res = await t.request(`/api/v1/items/${item.id}`, {
         method: 'PATCH',

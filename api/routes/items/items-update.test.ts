@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLogs, items } from '../../../db/schema.ts';
+import { failInserts } from '../../../test/support/fail-inserts.ts';
 import { backend, unique, useTestApp } from '../../../test/support/harness.ts';
 import type { Item } from './items.schemas.ts';
 
@@ -15,20 +16,7 @@ describe.skipIf(backend.skip)(`items: update, delete, concurrency, audit atomici
     t.request(`/api/v1/items/${id}`, { method: 'PATCH', json, headers });
   const read = async (id: string) => (await (await t.request(`/api/v1/items/${id}`)).json()) as Item;
 
-  /**
-   * Makes every audit insert carrying `requestId` fail, as a broken audit write would.
-   * Scoped to one request id so concurrent tests on a shared database are unaffected.
-   */
-  const failAuditFor = async (requestId: string) => {
-    const name = `fail_audit_${requestId.replace(/\W/g, '_')}`;
-    await t.handle.runAtomic([
-      `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-         IF NEW.request_id = '${requestId}' THEN RAISE EXCEPTION 'audit store rejected the row'; END IF;
-         RETURN NEW; END $$`,
-      `CREATE TRIGGER ${name} BEFORE INSERT ON audit_logs FOR EACH ROW EXECUTE FUNCTION ${name}()`,
-    ]);
-    return () => t.handle.runAtomic([`DROP TRIGGER ${name} ON audit_logs`, `DROP FUNCTION ${name}()`]);
-  };
+  const failAuditFor = (requestId: string) => failInserts(t.handle, 'audit_logs', requestId);
 
   it('Should update with a matching If-Match, bump the version and return the new ETag', async () => {
     const item = await create({ tags: ['x'] });

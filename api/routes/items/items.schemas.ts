@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { SORT_KEYS } from '../../../db/queries/items.ts';
 import type { ItemRow } from '../../../db/schema.ts';
+import { commaList } from '../../lib/query.ts';
 
 export const ITEM_STATUSES = ['pending', 'in_progress', 'done', 'archived'] as const;
 export const ITEM_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
@@ -63,18 +64,6 @@ export const UpdateItemSchema = z
   .strict()
   .openapi('UpdateItem');
 
-const csv = <T extends string>(values: readonly [T, ...T[]]) =>
-  z
-    .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((v) => v.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.enum(values)))
-    .optional();
-
 const SORTS = SORT_KEYS.flatMap((k) => [k, `-${k}`]) as [string, ...string[]];
 
 export const ListItemsQuerySchema = z.object({
@@ -97,12 +86,12 @@ export const ListItemsQuerySchema = z.object({
       param: { name: 'sort', in: 'query' },
       description: 'Sort key; a leading `-` sorts descending. Items without a due date come last.',
     }),
-  status: csv(ITEM_STATUSES).openapi({
+  status: commaList(ITEM_STATUSES).openapi({
     param: { name: 'status', in: 'query' },
     description: 'One status or a comma-separated list.',
     type: 'string',
   }),
-  priority: csv(ITEM_PRIORITIES).openapi({
+  priority: commaList(ITEM_PRIORITIES).openapi({
     param: { name: 'priority', in: 'query' },
     description: 'One priority or a comma-separated list.',
     type: 'string',

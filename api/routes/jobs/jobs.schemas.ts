@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { JobRow } from '../../../db/schema.ts';
 import type { JobDefinition } from '../../../jobs/define.ts';
 import { JOB_DEFINITIONS } from '../../../jobs/registry.ts';
+import { commaList } from '../../lib/query.ts';
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'dead', 'cancelled'] as const;
 const JOB_TYPES = JOB_DEFINITIONS.map((d) => d.type) as [string, ...string[]];
@@ -63,18 +64,6 @@ export const JobIdParamsSchema = z.object({
   id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }),
 });
 
-const csv = <T extends string>(values: readonly [T, ...T[]]) =>
-  z
-    .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((v) => v.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.enum(values)))
-    .optional();
-
 export const ListJobsQuerySchema = z.object({
   limit: z.coerce
     .number()
@@ -88,12 +77,12 @@ export const ListJobsQuerySchema = z.object({
     .max(500)
     .optional()
     .openapi({ param: { name: 'cursor', in: 'query' } }),
-  type: csv(JOB_TYPES).openapi({
+  type: commaList(JOB_TYPES).openapi({
     param: { name: 'type', in: 'query' },
     type: 'string',
     description: 'One type or a comma list.',
   }),
-  status: csv(JOB_STATUSES).openapi({
+  status: commaList(JOB_STATUSES).openapi({
     param: { name: 'status', in: 'query' },
     type: 'string',
     description: 'One status or a comma list.',
