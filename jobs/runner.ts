@@ -16,10 +16,12 @@ export interface RunOptions {
   definitions?: DefinitionLookup;
 }
 
+/** What a failed attempt records (and the API shows): never SQL text or query parameters. */
 function errorMessage(error: unknown): string {
-  if (error instanceof Error)
-    return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
-  return String(error);
+  if (!(error instanceof Error)) return String(error);
+  // Drizzle's query errors carry the full statement and its parameters; keep the driver's reason.
+  if ('query' in error && error.cause instanceof Error) return `database error: ${error.cause.message}`;
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }
 
 /**

@@ -69,7 +69,7 @@ describe.skipIf(backend.skip)(`process-data: exactly-once effect [${backend.labe
       await restore();
     }
     const failed = await reload(job);
-    expect(failed.lastError).toContain('storage failure');
+    expect(failed.lastError).toBe('database error: items rejected the row');
     // The first chunk (rows 1-2) committed with its checkpoint; the second rolled back whole.
     expect(failed.result).toMatchObject({ checkpoint: 2, inserted: 2 });
     expect(await imported(tag)).toHaveLength(2);
