@@ -76,19 +76,17 @@ async function capture(run: (db: Database) => Promise<unknown>): Promise<Stateme
 }
 
 function template<K extends string>(statement: Statement, markers: Record<K, unknown>): Template<K> {
+  // A value may appear more than once (the request id goes into the audit row and the webhook fan-out).
   const slots = (Object.entries(markers) as [K, unknown][]).map(([name, marker]) => {
-    const found = statement.params.flatMap((param, i) => (param === marker ? [i] : []));
-    const [index] = found;
-    if (index === undefined || found.length > 1) {
-      throw new Error(`parameter "${name}" found ${found.length} times in: ${statement.text}`);
-    }
-    return { name, index };
+    const indexes = statement.params.flatMap((param, i) => (param === marker ? [i] : []));
+    if (indexes.length === 0) throw new Error(`parameter "${name}" not found in: ${statement.text}`);
+    return { name, indexes };
   });
   return {
     text: statement.text,
     params(values) {
       const params = [...statement.params];
-      for (const slot of slots) params[slot.index] = values[slot.name];
+      for (const slot of slots) for (const index of slot.indexes) params[index] = values[slot.name];
       return params;
     },
   };
