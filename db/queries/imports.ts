@@ -3,6 +3,7 @@ import { items, jobs, users } from '../schema.ts';
 import type { Database } from '../types.ts';
 import { type AuditContext, auditCte } from './audit.ts';
 import type { ItemPriority, ItemStatus } from './items.ts';
+import { notificationCte } from './outbox.ts';
 
 /** An item row of an import chunk, as jsonb_to_recordset reads it. */
 export interface ImportChunkRow {
@@ -34,8 +35,8 @@ export function checkpointOf(result: unknown): number {
 }
 
 /**
- * Inserts one chunk of an import: the items, their `item.created` audit rows and the
- * job's advanced checkpoint, in ONE statement. The `guard` CTE only matches while
+ * Inserts one chunk of an import: the items, their `item.created` audit rows and
+ * webhook deliveries, and the job's advanced checkpoint, in ONE statement. The `guard` CTE only matches while
  * the job is still running under this worker and still at `from`; every insert
  * selects from it, so a stale worker, a duplicate delivery or a rerun after a
  * crash applies nothing. Atomic on every driver, neon-http included.
@@ -72,8 +73,15 @@ export async function applyImportChunk(
     changed: inserted,
     context: chunk.context,
   });
+  // Imported items are announced like any other: one delivery per subscriber, same statement.
+  const notify = notificationCte(db, {
+    event: 'item.created',
+    table: items,
+    changed: inserted,
+    context: chunk.context,
+  });
   const [row] = await db
-    .with(guard, inserted, audit)
+    .with(guard, inserted, audit, notify)
     .select({ applied: sql<number>`(select count(*) from guard)::int`, inserted: sql<number>`count(*)::int` })
     .from(inserted);
   return { applied: Number(row?.applied ?? 0) > 0, inserted: Number(row?.inserted ?? 0) };

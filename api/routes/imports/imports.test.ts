@@ -1,4 +1,4 @@
-import { arrayContains, asc, eq, inArray } from 'drizzle-orm';
+import { arrayContains, asc, eq, inArray, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLogs, items, jobs, users } from '../../../db/schema.ts';
 import { createDispatcher } from '../../../jobs/dispatcher.ts';
@@ -66,6 +66,26 @@ describe.skipIf(backend.skip)(`items import [${backend.label}]`, () => {
     expect(audits).toHaveLength(3);
     expect(audits.every((a) => a.action === 'item.created' && a.requestId === requestId)).toBe(true);
     expect(audits.find((a) => a.entityId === rows[1]?.id)?.after).toMatchObject({ title: 'First', status: 'done' });
+  });
+
+  it('Should queue an item.created delivery per imported item for each subscriber', async () => {
+    const tag = unique('hooked');
+    const hook = await (
+      await t.request('/api/v1/webhooks', {
+        method: 'POST',
+        // Nothing listens there: deliveries fail and retry later; this test only counts them.
+        json: { url: 'http://127.0.0.1:9/import', events: ['item.created'] },
+      })
+    ).json();
+    const job = await runImport(`${HEADER}\nfirst,,,,${tag},,\nsecond,,,,${tag},,\n,,,,${tag},,\n`);
+    expect(job.result).toMatchObject({ inserted: 2, rejectedCount: 1 });
+    const deliveries = await t.handle.db
+      .select()
+      .from(jobs)
+      .where(sql`${jobs.type} = 'send-notification' and ${jobs.payload}->>'webhookId' = ${hook.id}`);
+    const titles = deliveries.map((d) => (d.payload as { data: { title: string } }).data.title).sort();
+    expect(titles).toEqual(['first', 'second']);
+    await t.request(`/api/v1/webhooks/${hook.id}`, { method: 'DELETE' });
   });
 
   it('Should import a JSON array, rejecting elements by position with the item schema', async () => {
