@@ -169,3 +169,46 @@ export type AuditLogRow = typeof auditLogs.$inferSelect;
 export type JobRow = typeof jobs.$inferSelect;
 export type WebhookRow = typeof webhooks.$inferSelect;
 export type ReportRow = typeof reports.$inferSelect;
+
+/**
+ * Refresh tokens, stored hashed. Each login starts a family; each refresh replaces
+ * the token with the next of its family. Presenting a replaced token again means it
+ * was stolen: the whole family is revoked.
+ */
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    familyId: uuid('family_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    replacedAt: timestamptz('replaced_at'),
+    revokedAt: timestamptz('revoked_at'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash), index('refresh_tokens_family_idx').on(t.familyId)],
+);
+
+/** Machine credentials: shown once, stored hashed, revocable. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    /** The first characters of the key, to tell keys apart in lists. */
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull(),
+    role: userRole('role').notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    lastUsedAt: timestamptz('last_used_at'),
+    revokedAt: timestamptz('revoked_at'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('api_keys_hash_key').on(t.keyHash)],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
