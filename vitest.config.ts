@@ -34,7 +34,12 @@ export default defineConfig({
         // The black-box HTTP suite against the Node entry and the Worker entry.
         test: {
           name: 'conformance',
-          include: ['test/conformance/*.test.ts', 'test/neon-stand-in.test.ts', 'test/qstash-stand-in.test.ts'],
+          include: [
+            'test/conformance/*.test.ts',
+            'test/neon-stand-in.test.ts',
+            'test/qstash-stand-in.test.ts',
+            'test/upstash-stand-in.test.ts',
+          ],
           // Vite overwrites BASE_URL inside tests; pass the user's value on under another name.
           env: { CONFORMANCE_BASE_URL: process.env.BASE_URL ?? '' },
           testTimeout: 30_000,
