@@ -57,3 +57,43 @@ describe('config', () => {
     expect(config.port).toBe(8787);
   });
 });
+
+describe('config: key-value store', () => {
+  const upstash = { UPSTASH_REDIS_REST_URL: 'https://eu1-x.upstash.io/', UPSTASH_REDIS_REST_TOKEN: 'tok' };
+
+  it('Should default to memory with the edgeplane: key prefix', () => {
+    expect(parseConfig({}).kv).toEqual({ driver: 'memory', keyPrefix: 'edgeplane:' });
+  });
+
+  it('Should choose Redis for REDIS_URL, and Upstash over it when both are set', () => {
+    expect(parseConfig({ REDIS_URL: 'rediss://u:p@cache:6380/2', KV_KEY_PREFIX: 'app1:' }).kv).toMatchObject({
+      driver: 'redis',
+      redisUrl: 'rediss://u:p@cache:6380/2',
+      keyPrefix: 'app1:',
+    });
+    expect(parseConfig({ ...upstash, REDIS_URL: 'redis://cache' }).kv).toMatchObject({
+      driver: 'upstash',
+      upstash: { url: 'https://eu1-x.upstash.io', token: 'tok' },
+    });
+  });
+
+  it('Should name the missing half of the Upstash pair', () => {
+    for (const [given, missing] of [
+      [{ UPSTASH_REDIS_REST_URL: upstash.UPSTASH_REDIS_REST_URL }, 'UPSTASH_REDIS_REST_TOKEN'],
+      [{ UPSTASH_REDIS_REST_TOKEN: 'tok' }, 'UPSTASH_REDIS_REST_URL'],
+    ] as const) {
+      try {
+        parseConfig(given);
+        expect.unreachable('parseConfig should have thrown');
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as ConfigError).issues.map((i) => i.field)).toEqual([missing]);
+      }
+    }
+  });
+
+  it('Should reject a REDIS_URL that is not redis:// or rediss://', () => {
+    expect(() => parseConfig({ REDIS_URL: 'http://cache:6379' })).toThrow(/REDIS_URL/);
+    expect(() => parseConfig({ ...upstash, UPSTASH_REDIS_REST_URL: 'redis://x' })).toThrow(/UPSTASH_REDIS_REST_URL/);
+  });
+});

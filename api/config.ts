@@ -62,6 +62,16 @@ export const EnvSchema = z.object({
   QSTASH_TOKEN: z.string().min(1).optional(),
   QSTASH_CURRENT_SIGNING_KEY: z.string().min(1).optional(),
   QSTASH_NEXT_SIGNING_KEY: z.string().min(1).optional(),
+  /** Redis over TCP for the key-value store (self-hosted Node); Upstash wins when both are set. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  /** Upstash Redis over REST (Workers and Node); set both or neither. */
+  UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }).optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  /** Prepended to every key-value key, so several apps or test runs can share one Redis. */
+  KV_KEY_PREFIX: z.string().min(1).max(100).default('edgeplane:'),
   /** Jobs one dispatcher runs at once. */
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   JOB_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
@@ -118,6 +128,13 @@ export interface AppConfig {
     importMaxBytes: number;
   };
   webhooks: { allowPrivateTargets: boolean };
+  /** The key-value store: Upstash when its URL and token are set, else Redis when REDIS_URL is, else memory. */
+  kv: {
+    driver: 'upstash' | 'redis' | 'memory';
+    keyPrefix: string;
+    redisUrl?: string;
+    upstash?: { url: string; token: string };
+  };
   retention: { deletedItemsDays: number; auditDays: number; finishedJobsDays: number };
 }
 
@@ -197,6 +214,7 @@ export function parseConfig(raw: Record<string, unknown>): AppConfig {
       importMaxBytes: env.IMPORT_MAX_BYTES,
     },
     webhooks: { allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? env.APP_ENV !== 'production' },
+    kv: kvConfig(env),
     retention: {
       deletedItemsDays: env.RETENTION_DELETED_ITEMS_DAYS,
       auditDays: env.RETENTION_AUDIT_DAYS,
@@ -212,4 +230,19 @@ function inferDriver(url: string | undefined): AppConfig['database']['driver'] {
   } catch {
     return 'pg';
   }
+}
+
+function kvConfig(env: z.infer<typeof EnvSchema>): AppConfig['kv'] {
+  const { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token } = env;
+  if (Boolean(url) !== Boolean(token)) {
+    const field = url ? 'UPSTASH_REDIS_REST_TOKEN' : 'UPSTASH_REDIS_REST_URL';
+    throw new ConfigError([{ field, message: 'UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN go together' }]);
+  }
+  const upstash = url && token ? { url: url.replace(/\/+$/, ''), token } : undefined;
+  return {
+    driver: upstash ? 'upstash' : env.REDIS_URL ? 'redis' : 'memory',
+    keyPrefix: env.KV_KEY_PREFIX,
+    redisUrl: env.REDIS_URL,
+    upstash,
+  };
 }

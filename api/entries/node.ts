@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { migrate } from '../../db/node/migrate.ts';
 import { openDatabase } from '../../db/node/open-database.ts';
+import { openKeyValueStore } from '../../db/node/open-kv.ts';
 import { isEmpty, seedDemoData } from '../../db/seed.ts';
 import { createDispatcher, type Dispatcher } from '../../jobs/dispatcher.ts';
 import { runMaintenance } from '../../jobs/maintenance.ts';
@@ -27,6 +28,10 @@ async function main(): Promise<void> {
     logger.info('demo data seeded', seeded);
   }
 
+  const kv = await openKeyValueStore(config.kv, {
+    onError: (error) => logger.warn('key-value store unreachable', { driver: config.kv.driver, error: error.message }),
+  });
+
   let draining = false;
   let dispatcher: Dispatcher | undefined;
   const deps: AppDeps = {
@@ -35,6 +40,7 @@ async function main(): Promise<void> {
     logger,
     clock: () => new Date(),
     isDraining: () => draining,
+    kv,
     queue:
       config.jobs.delivery === 'qstash'
         ? qstashQueue({ db: handle.db, config, logger })
@@ -55,6 +61,7 @@ async function main(): Promise<void> {
       dataDir: handle.driver === 'pglite' ? config.database.dataDir : undefined,
       version: config.version,
       jobs: config.jobs.delivery,
+      kv: kv.kind,
     });
     dispatcher?.start();
   });
@@ -82,6 +89,8 @@ async function main(): Promise<void> {
     }
     clearInterval(maintenance);
     await dispatcher?.stop(config.shutdownDrainMs);
+    // After the dispatcher: a job still finishing may use the store.
+    await kv.close();
     await handle.close();
     logger.info('stopped');
     process.exit(0);

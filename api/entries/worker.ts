@@ -1,5 +1,8 @@
 import type { ExecutionContext } from 'hono';
 import { openNeonHttp } from '../../db/drivers/neon-http.ts';
+import { createMemoryStore } from '../../db/kv/memory.ts';
+import type { KeyValueStore } from '../../db/kv/port.ts';
+import { createUpstashStore } from '../../db/kv/upstash.ts';
 import { runMaintenance } from '../../jobs/maintenance.ts';
 import { qstashQueue } from '../../jobs/qstash.ts';
 import { unconfiguredQueue } from '../../jobs/queue.ts';
@@ -25,8 +28,24 @@ function build(env: Record<string, unknown>): Built {
     config.jobs.delivery === 'qstash'
       ? qstashQueue({ db, config, logger })
       : unconfiguredQueue((message) => logger.warn(message));
-  const deps: AppDeps = { config, db, logger, clock: () => new Date(), queue };
+  const deps: AppDeps = { config, db, logger, clock: () => new Date(), queue, kv: openKv(config.kv) };
   return { deps, app: createApp(deps) };
+}
+
+/** Upstash when configured, else memory of this isolate only (counters are not shared between isolates). */
+function openKv(kv: AppConfig['kv']): KeyValueStore {
+  if (kv.driver === 'redis') {
+    // Workers have no TCP Redis client here (no nodejs_compat): only Upstash's REST API.
+    throw new ConfigError([
+      {
+        field: 'REDIS_URL',
+        message: 'the Worker reaches Redis only over REST: set the UPSTASH_REDIS_REST_* pair instead',
+      },
+    ]);
+  }
+  return kv.upstash
+    ? createUpstashStore({ ...kv.upstash, keyPrefix: kv.keyPrefix })
+    : createMemoryStore({ keyPrefix: kv.keyPrefix });
 }
 
 function builtFor(env: Record<string, unknown>): Built | ConfigError {

@@ -1,4 +1,5 @@
 import type { OpenAPIHono, RouteConfig, RouteHandler } from '@hono/zod-openapi';
+import type { KeyValueStore } from '../../db/kv/port.ts';
 import type { Database } from '../../db/types.ts';
 import type { JobQueue } from '../../jobs/queue.ts';
 import type { AppConfig } from '../config.ts';
@@ -18,6 +19,8 @@ export interface AppDeps {
   clock: () => Date;
   /** Delivers queued jobs (QStash, or the in-process dispatcher). */
   queue: JobQueue;
+  /** Rate limits and caching: Upstash, Redis or in-memory (see `config.kv`). */
+  kv: KeyValueStore;
   /** Set by entries that drain before stopping; readiness fails while draining. */
   isDraining?: () => boolean;
 }

@@ -3,6 +3,7 @@ import { createApp } from '../../api/app.ts';
 import { parseConfig } from '../../api/config.ts';
 import { createLogger } from '../../api/lib/logger.ts';
 import type { AppDeps } from '../../api/lib/types.ts';
+import { createMemoryStore } from '../../db/kv/memory.ts';
 import { migrate } from '../../db/node/migrate.ts';
 import { openPg } from '../../db/node/pg.ts';
 import { openPglite } from '../../db/node/pglite.ts';
@@ -83,6 +84,8 @@ export function testDeps(db: DbHandle, overrides: Partial<AppDeps> = {}): AppDep
     logger: createLogger({ level: 'silent' }),
     clock: () => new Date(),
     queue: dispatcherQueue(),
+    // In memory, one per app under test: no Redis needed, nothing shared between tests.
+    kv: createMemoryStore({ keyPrefix: 'test:' }),
     ...overrides,
   };
 }

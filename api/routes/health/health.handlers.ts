@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { KeyValueStore } from '../../../db/kv/port.ts';
 import { queueStats } from '../../../db/queries/jobs.ts';
 import { ApiError } from '../../lib/errors.ts';
 import type { AppDeps, AppRouteHandler } from '../../lib/types.ts';
@@ -10,6 +11,7 @@ interface Check {
   status: 'up' | 'down';
   latencyMs: number;
   error?: string;
+  kind?: KeyValueStore['kind'];
 }
 
 async function probe(deps: AppDeps, run: () => Promise<unknown>): Promise<Check> {
@@ -41,9 +43,15 @@ export function readyHandler(startedAt: Date): AppRouteHandler<typeof ReadyRoute
     if (deps.isDraining?.()) {
       throw new ApiError('service_unavailable', { detail: 'The server is shutting down.' });
     }
-    const database = await probe(deps, () => deps.db.execute(sql`select 1`));
-    const checks = { database };
-    const down = Object.entries(checks).filter(([, check]) => check.status === 'down');
+    const [database, cache] = await Promise.all([
+      probe(deps, () => deps.db.execute(sql`select 1`)),
+      probe(deps, () => deps.kv.ping()),
+    ]);
+    const checks = { database, cache: { ...cache, kind: deps.kv.kind } };
+    // Only the database fails readiness for now: without the cache, rate limits and
+    // caching degrade but requests are served. Whether a cache outage should fail
+    // readiness too is to become a setting.
+    const down = Object.entries({ database }).filter(([, check]) => check.status === 'down');
     if (down.length) {
       throw new ApiError('service_unavailable', {
         detail: `Not ready: ${down.map(([name, check]) => `${name} ${check.error}`).join('; ')}.`,

@@ -7,6 +7,10 @@ export const CheckSchema = z.object({
   status: z.enum(['up', 'down']),
   latencyMs: z.number(),
   error: z.string().optional(),
+  kind: z
+    .enum(['upstash', 'redis', 'memory'])
+    .optional()
+    .openapi({ description: 'The store behind the `cache` check.' }),
 });
 
 export const ReadySchema = z
@@ -45,7 +49,9 @@ export const ready = createRoute({
   path: '/health/ready',
   tags,
   summary: 'Readiness',
-  description: 'Probes the database. 503 (a problem document with `checks`) when it is down or the server is draining.',
+  description:
+    'Probes the database and the cache store. 503 (a problem document with `checks`) when the database is down or ' +
+    'the server is draining; a cache outage is reported in `checks.cache` but does not fail readiness.',
   responses: {
     200: { description: 'Ready to serve.', content: { 'application/json': { schema: ReadySchema } } },
     ...errorResponses(503),

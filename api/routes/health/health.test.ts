@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createUpstashStore } from '../../../db/kv/upstash.ts';
 import { openPg } from '../../../db/node/pg.ts';
 import { backend, useTestApp } from '../../../test/support/harness.ts';
 
@@ -15,7 +16,11 @@ describe.skipIf(backend.skip)(`health [${backend.label}]`, () => {
     const res = await t.request('/health/ready');
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ status: 'ok', version: expect.any(String), checks: { database: { status: 'up' } } });
+    expect(body).toMatchObject({
+      status: 'ok',
+      version: expect.any(String),
+      checks: { database: { status: 'up' }, cache: { status: 'up', kind: 'memory', latencyMs: expect.any(Number) } },
+    });
     expect(body.uptimeSeconds).toBeGreaterThanOrEqual(0);
     expect(body.queue).toMatchObject({
       delivery: 'dispatcher',
@@ -51,6 +56,24 @@ describe(`health and requests with the database down`, () => {
 
   it('Should still report live', async () => {
     expect((await t.request('/health/live')).status).toBe(200);
+  });
+});
+
+describe.skipIf(backend.skip)(`health with the cache store down [${backend.label}]`, () => {
+  // A real Upstash client pointed at a port nothing listens on.
+  const t = useTestApp({
+    kv: createUpstashStore({ url: 'http://127.0.0.1:9', token: 'unused', keyPrefix: 'test:', retries: 0 }),
+  });
+
+  it('Should stay ready on the database alone, reporting the cache down', async () => {
+    const res = await t.request('/health/ready');
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.checks).toMatchObject({
+      database: { status: 'up' },
+      cache: { status: 'down', kind: 'upstash', error: 'unreachable' },
+    });
+    expect(JSON.stringify(body)).not.toContain('127.0.0.1');
   });
 });
 
