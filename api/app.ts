@@ -8,6 +8,7 @@ import type { AppDeps } from './lib/types.ts';
 import { accessLog } from './middleware/access-log.ts';
 import { limitBody } from './middleware/body-limit.ts';
 import { appContext } from './middleware/context.ts';
+import { apiRateLimit } from './middleware/rate-limit.ts';
 import { healthRouter } from './routes/health/health.index.ts';
 import { importsRouter } from './routes/imports/imports.index.ts';
 import { itemsRouter } from './routes/items/items.index.ts';
@@ -36,11 +37,18 @@ export function createApp(deps: AppDeps) {
           'Retry-After',
           'Idempotent-Replayed',
           'Content-Disposition',
+          'RateLimit-Limit',
+          'RateLimit-Remaining',
+          'RateLimit-Reset',
+          'RateLimit-Policy',
         ],
         maxAge: 600,
       }),
     );
   }
+  // After authentication, so a signed-in caller counts in its own bucket. Health probes
+  // live outside /api and are never limited.
+  if (deps.config.rateLimit.enabled) app.use('/api/*', apiRateLimit(deps));
   app.use(
     '/api/*',
     limitBody({

@@ -92,6 +92,15 @@ export const EnvSchema = z.object({
   RETENTION_DELETED_ITEMS_DAYS: z.coerce.number().int().min(1).default(30),
   RETENTION_AUDIT_DAYS: z.coerce.number().int().min(1).default(365),
   RETENTION_FINISHED_JOBS_DAYS: z.coerce.number().int().min(1).default(14),
+  /** Rate limits in requests per minute: per IP, per signed-in user or API key, and for login per IP. */
+  RATE_LIMIT_ENABLED: boolean(true),
+  RATE_LIMIT_ANON_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** Writes other than login while the rate-limit store is down: `open` serves them unlimited, `closed` answers 503. */
+  RATE_LIMIT_WRITES_WHEN_STORE_DOWN: z.enum(['open', 'closed']).default('open'),
+  /** Take the client address from the first X-Forwarded-For hop: only behind a proxy that sets that header. */
+  TRUST_PROXY: boolean(false),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -136,6 +145,14 @@ export interface AppConfig {
     upstash?: { url: string; token: string };
   };
   retention: { deletedItemsDays: number; auditDays: number; finishedJobsDays: number };
+  rateLimit: {
+    enabled: boolean;
+    anonymousPerMinute: number;
+    userPerMinute: number;
+    loginPerMinute: number;
+    writesWhenStoreDown: 'open' | 'closed';
+  };
+  trustProxy: boolean;
 }
 
 /** A configuration error; its message names every offending field. */
@@ -220,6 +237,14 @@ export function parseConfig(raw: Record<string, unknown>): AppConfig {
       auditDays: env.RETENTION_AUDIT_DAYS,
       finishedJobsDays: env.RETENTION_FINISHED_JOBS_DAYS,
     },
+    rateLimit: {
+      enabled: env.RATE_LIMIT_ENABLED,
+      anonymousPerMinute: env.RATE_LIMIT_ANON_PER_MINUTE,
+      userPerMinute: env.RATE_LIMIT_USER_PER_MINUTE,
+      loginPerMinute: env.RATE_LIMIT_LOGIN_PER_MINUTE,
+      writesWhenStoreDown: env.RATE_LIMIT_WRITES_WHEN_STORE_DOWN,
+    },
+    trustProxy: env.TRUST_PROXY,
   };
 }
 

@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { migrate } from '../../db/node/migrate.ts';
 import { openDatabase } from '../../db/node/open-database.ts';
 import { openKeyValueStore } from '../../db/node/open-kv.ts';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     logger,
     clock: () => new Date(),
     isDraining: () => draining,
+    getConnInfo,
     kv,
     queue:
       config.jobs.delivery === 'qstash'

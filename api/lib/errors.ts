@@ -173,6 +173,7 @@ export function errorResponses<S extends ContentfulStatusCode>(...statuses: S[])
     415: 'The request body is not JSON.',
     422: 'A field failed validation; `errors` names each one.',
     428: 'The request must be conditional (`If-Match` or `version`).',
+    429: 'Too many requests from this client: wait `Retry-After` seconds.',
     500: 'An unexpected error occurred.',
     503: 'A dependency (the database) is unavailable; retry later.',
   };

@@ -10,7 +10,11 @@ export function registerDocs(app: AppOpenAPI, deps: AppDeps): void {
       version: deps.config.version,
       description:
         'Items, jobs, audit and health for the Edgeplane platform. Errors are RFC 9457 problem documents ' +
-        '(`application/problem+json`) with a stable `code` and the request id; every response carries `X-Request-Id`.',
+        '(`application/problem+json`) with a stable `code` and the request id; every response carries `X-Request-Id`. ' +
+        'Every `/api` operation except the QStash delivery endpoint is rate limited per client (per user or API ' +
+        'key when signed in, else per IP; sign-in stricter): responses carry `RateLimit-Limit`, ' +
+        '`RateLimit-Remaining` and `RateLimit-Reset` (seconds), and over the limit the answer is 429 ' +
+        '`rate_limited` with `Retry-After`.',
     },
     tags: [
       { name: 'Items', description: 'Work items with optimistic concurrency and an audit trail.' },

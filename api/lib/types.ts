@@ -1,4 +1,5 @@
 import type { OpenAPIHono, RouteConfig, RouteHandler } from '@hono/zod-openapi';
+import type { GetConnInfo } from 'hono/conninfo';
 import type { KeyValueStore } from '../../db/kv/port.ts';
 import type { Database } from '../../db/types.ts';
 import type { JobQueue } from '../../jobs/queue.ts';
@@ -23,6 +24,8 @@ export interface AppDeps {
   kv: KeyValueStore;
   /** Set by entries that drain before stopping; readiness fails while draining. */
   isDraining?: () => boolean;
+  /** The runtime's connection info (Node), for the client address when no proxy header is trusted. */
+  getConnInfo?: GetConnInfo;
 }
 
 export interface AppEnv {

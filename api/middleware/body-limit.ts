@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiError, problemResponse } from '../lib/errors.ts';
+import { routeKey } from '../lib/route-key.ts';
 import type { AppEnv } from '../lib/types.ts';
 
 export interface LimitBodyOptions {
@@ -31,8 +32,6 @@ export function limitBody(options: LimitBodyOptions): MiddlewareHandler<AppEnv> 
   const general = limiter(options.maxBytes);
   const byRoute = new Map(Object.entries(options.routes ?? {}).map(([route, max]) => [route, limiter(max)]));
   return async function limitBody(c, next) {
-    // The routers are not strict about a trailing slash, so neither is the lookup.
-    const route = `${c.req.method} ${c.req.path.replace(/(.)\/+$/, '$1')}`;
-    return (byRoute.get(route) ?? general)(c, next);
+    return (byRoute.get(routeKey(c)) ?? general)(c, next);
   };
 }

@@ -35,6 +35,8 @@ export const jobsDispatcher: Section = {
       SEED_DEMO_DATA: 'false',
       ACCESS_LOG: 'false',
       LOG_LEVEL: 'error',
+      // One load generator on one address: per-client limits would measure themselves.
+      RATE_LIMIT_ENABLED: 'false',
       JOB_CONCURRENCY: String(CONCURRENCY),
       JOB_POLL_INTERVAL_MS: '200',
       SHUTDOWN_DRAIN_MS: '2000',

@@ -97,6 +97,8 @@ export const nodeVsBaseline: Section = {
       SEED_DEMO_DATA: 'false',
       ACCESS_LOG: 'false',
       LOG_LEVEL: 'warn',
+      // One load generator on one address: per-client limits would measure themselves.
+      RATE_LIMIT_ENABLED: 'false',
       SHUTDOWN_DRAIN_MS: '1000',
     });
     const app = await startServer(context, 'app', APP_ENTRY, appEnv);

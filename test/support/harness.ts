@@ -79,7 +79,8 @@ export function useIsolatedDatabase(): { handle: DbHandle; url?: string } {
 /** Builds dependencies for an app under test; override any of them. */
 export function testDeps(db: DbHandle, overrides: Partial<AppDeps> = {}): AppDeps {
   return {
-    config: parseConfig({ APP_ENV: 'test', ACCESS_LOG: 'false', LOG_LEVEL: 'silent' }),
+    // Rate limits off: their own tests turn them on; here they would couple tests that share an app.
+    config: parseConfig({ APP_ENV: 'test', ACCESS_LOG: 'false', LOG_LEVEL: 'silent', RATE_LIMIT_ENABLED: 'false' }),
     db: db.db,
     logger: createLogger({ level: 'silent' }),
     clock: () => new Date(),
