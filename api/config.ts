@@ -101,6 +101,8 @@ export const EnvSchema = z.object({
   RATE_LIMIT_WRITES_WHEN_STORE_DOWN: z.enum(['open', 'closed']).default('open'),
   /** Take the client address from the first X-Forwarded-For hop: only behind a proxy that sets that header. */
   TRUST_PROXY: boolean(false),
+  /** How long `GET /api/v1/items/{id}` answers stay cached (0: not cached); writes invalidate them at once. */
+  ITEM_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -153,6 +155,7 @@ export interface AppConfig {
     writesWhenStoreDown: 'open' | 'closed';
   };
   trustProxy: boolean;
+  cacheSeconds: { item: number };
 }
 
 /** A configuration error; its message names every offending field. */
@@ -245,6 +248,7 @@ export function parseConfig(raw: Record<string, unknown>): AppConfig {
       writesWhenStoreDown: env.RATE_LIMIT_WRITES_WHEN_STORE_DOWN,
     },
     trustProxy: env.TRUST_PROXY,
+    cacheSeconds: { item: env.ITEM_CACHE_SECONDS },
   };
 }
 

@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { etag, parseEntityTags } from '../../lib/etag.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
+import { forgetItem, readItem } from './items.cache.ts';
 import type { CreateRoute, GetRoute, ListRoute, RemoveRoute, UpdateRoute } from './items.routes.ts';
 import { toItem } from './items.schemas.ts';
 
@@ -35,18 +36,18 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { id } = c.req.valid('param');
-  const row = await queries.getItem(c.var.deps.db, id);
-  if (!row) throw notFound(id);
-  const tag = etag(row.version);
+  const item = await readItem(c.var.deps, id);
+  if (!item) throw notFound(id);
+  const tag = etag(item.version);
   const ifNoneMatch = c.req.valid('header')['if-none-match'];
   if (ifNoneMatch) {
     // If-None-Match uses weak comparison: W/"3" and "3" both match version 3.
     const tags = parseEntityTags(ifNoneMatch);
-    if (tags.any || [...tags.strong, ...tags.weak].includes(row.version)) {
+    if (tags.any || [...tags.strong, ...tags.weak].includes(item.version)) {
       return c.body(null, 304, { ETag: tag });
     }
   }
-  return c.json(toItem(row), 200, { ETag: tag });
+  return c.json(item, 200, { ETag: tag });
 };
 
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
@@ -77,6 +78,7 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
     queries.updateItem(c.var.deps.db, id, expected, { ...patch, dueAt: toDate(patch.dueAt) }, auditContext(c)),
   );
   if (!result.ok) throw changeFailed(id, result);
+  await forgetItem(c.var.deps, id);
   await flushQueue(c.var.deps);
   return c.json(toItem(result.item), 200, { ETag: etag(result.item.version) });
 };
@@ -88,6 +90,7 @@ export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   if (ifMatch !== undefined && expected === undefined) throw badIfMatch();
   const result = await queries.deleteItem(c.var.deps.db, id, expected, auditContext(c));
   if (!result.ok) throw changeFailed(id, result);
+  await forgetItem(c.var.deps, id);
   await flushQueue(c.var.deps);
   return c.body(null, 204);
 };
