@@ -6,14 +6,17 @@ import { ApiError, handleError, problemResponse } from './lib/errors.ts';
 import { registerDocs } from './lib/openapi.ts';
 import type { AppDeps } from './lib/types.ts';
 import { accessLog } from './middleware/access-log.ts';
+import { authenticate } from './middleware/authenticate.ts';
 import { limitBody } from './middleware/body-limit.ts';
 import { appContext } from './middleware/context.ts';
 import { apiRateLimit } from './middleware/rate-limit.ts';
+import { authRouter } from './routes/auth/auth.index.ts';
 import { healthRouter } from './routes/health/health.index.ts';
 import { importsRouter } from './routes/imports/imports.index.ts';
 import { itemsRouter } from './routes/items/items.index.ts';
 import { jobsRouter } from './routes/jobs/jobs.index.ts';
 import { reportsRouter } from './routes/reports/reports.index.ts';
+import { statsRouter } from './routes/stats/stats.index.ts';
 import { webhooksRouter } from './routes/webhooks/webhooks.index.ts';
 
 /** Builds the whole HTTP application from its dependencies. No runtime-specific code lives here. */
@@ -22,6 +25,7 @@ export function createApp(deps: AppDeps) {
 
   app.use(requestId({ headerName: 'X-Request-Id' }));
   app.use(appContext(deps));
+  app.use(authenticate());
   app.use(accessLog());
   app.use(secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
   if (deps.config.corsOrigins.length) {
@@ -59,10 +63,12 @@ export function createApp(deps: AppDeps) {
 
   const routes = app
     .route('/', healthRouter(deps.clock()))
+    .route('/', authRouter)
     .route('/', itemsRouter)
     .route('/', jobsRouter)
     .route('/', importsRouter)
     .route('/', reportsRouter)
+    .route('/', statsRouter)
     .route('/', webhooksRouter);
   registerDocs(app, deps);
 

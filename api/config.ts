@@ -88,6 +88,20 @@ export const EnvSchema = z.object({
     .default(10 * 1_048_576),
   /** Let webhooks target localhost and private networks (default: everywhere but production). */
   WEBHOOK_ALLOW_PRIVATE_TARGETS: z.stringbool().optional(),
+  /**
+   * JWT signing keys as `kid:secret` pairs, comma-separated; the first signs, all
+   * verify (add a new key first, drop the old one after the token lifetime).
+   * Required in production; elsewhere a random key per process is used.
+   */
+  JWT_SIGNING_KEYS: z
+    .string()
+    .regex(/^[\w-]+:[^,\s]{32,}(,[\w-]+:[^,\s]{32,})*$/, 'must be kid:secret pairs, each secret at least 32 characters')
+    .optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** First admin, created (or its password reset) at start-up when both are set. */
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   /** Retention defaults; the `retention.*` settings override them. */
   RETENTION_DELETED_ITEMS_DAYS: z.coerce.number().int().min(1).default(30),
   RETENTION_AUDIT_DAYS: z.coerce.number().int().min(1).default(365),
@@ -103,6 +117,7 @@ export const EnvSchema = z.object({
   TRUST_PROXY: boolean(false),
   /** How long `GET /api/v1/items/{id}` answers stay cached (0: not cached); writes invalidate them at once. */
   ITEM_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  STATS_CACHE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -146,6 +161,14 @@ export interface AppConfig {
     redisUrl?: string;
     upstash?: { url: string; token: string };
   };
+  auth: {
+    signingKeys: { kid: string; secret: string }[];
+    /** True when no keys were configured: tokens do not survive a restart or cross processes. */
+    ephemeralKeys: boolean;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlDays: number;
+    admin?: { email: string; password: string };
+  };
   retention: { deletedItemsDays: number; auditDays: number; finishedJobsDays: number };
   rateLimit: {
     enabled: boolean;
@@ -155,7 +178,7 @@ export interface AppConfig {
     writesWhenStoreDown: 'open' | 'closed';
   };
   trustProxy: boolean;
-  cacheSeconds: { item: number };
+  cacheSeconds: { item: number; stats: number };
 }
 
 /** A configuration error; its message names every offending field. */
@@ -185,6 +208,13 @@ export function parseConfig(raw: Record<string, unknown>): AppConfig {
   const driver = env.DATABASE_DRIVER ?? inferDriver(env.DATABASE_URL);
   if (driver !== 'pglite' && !env.DATABASE_URL) {
     throw new ConfigError([{ field: 'DATABASE_URL', message: `required when DATABASE_DRIVER is ${driver}` }]);
+  }
+  if (env.APP_ENV === 'production' && !env.JWT_SIGNING_KEYS) {
+    throw new ConfigError([{ field: 'JWT_SIGNING_KEYS', message: 'required when APP_ENV is production' }]);
+  }
+  if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
+    const field = env.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL';
+    throw new ConfigError([{ field, message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together' }]);
   }
   const embedded = driver === 'pglite';
   const delivery = env.JOBS_DELIVERY === 'auto' ? (env.QSTASH_TOKEN ? 'qstash' : 'dispatcher') : env.JOBS_DELIVERY;
@@ -233,6 +263,7 @@ export function parseConfig(raw: Record<string, unknown>): AppConfig {
       backoffMaxMs: env.JOB_BACKOFF_MAX_MS,
       importMaxBytes: env.IMPORT_MAX_BYTES,
     },
+    auth: authConfig(env),
     webhooks: { allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? env.APP_ENV !== 'production' },
     kv: kvConfig(env),
     retention: {
@@ -248,7 +279,7 @@ export function parseConfig(raw: Record<string, unknown>): AppConfig {
       writesWhenStoreDown: env.RATE_LIMIT_WRITES_WHEN_STORE_DOWN,
     },
     trustProxy: env.TRUST_PROXY,
-    cacheSeconds: { item: env.ITEM_CACHE_SECONDS },
+    cacheSeconds: { item: env.ITEM_CACHE_SECONDS, stats: env.STATS_CACHE_SECONDS },
   };
 }
 
@@ -273,5 +304,21 @@ function kvConfig(env: z.infer<typeof EnvSchema>): AppConfig['kv'] {
     keyPrefix: env.KV_KEY_PREFIX,
     redisUrl: env.REDIS_URL,
     upstash,
+  };
+}
+
+function authConfig(env: z.infer<typeof EnvSchema>): AppConfig['auth'] {
+  const configured = env.JWT_SIGNING_KEYS?.split(',').map((pair) => {
+    const [kid, ...secret] = pair.split(':');
+    return { kid: kid as string, secret: secret.join(':') };
+  });
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  const ephemeral = { kid: 'ephemeral', secret: Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('') };
+  return {
+    signingKeys: configured ?? [ephemeral],
+    ephemeralKeys: !configured,
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+    admin: env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
   };
 }

@@ -6,11 +6,17 @@ import type { Database } from './types.ts';
 
 const SYSTEM: AuditContext = { actorType: 'system', actorId: 'seed', requestId: null };
 
+/** The password of every demo user: the embedded default is a local sandbox, and prints it. */
+export const DEMO_PASSWORD = 'edgeplane-demo';
+
 const DEMO_USERS = [
   { email: 'admin@edgeplane.local', name: 'Ada Admin', role: 'admin' },
   { email: 'editor@edgeplane.local', name: 'Eddie Editor', role: 'editor' },
   { email: 'viewer@edgeplane.local', name: 'Vera Viewer', role: 'viewer' },
 ] as const;
+
+/** The demo sign-ins, by role. */
+export const DEMO_LOGINS = DEMO_USERS.map((u) => `${u.email} (${u.role})`);
 
 const TITLES = [
   'Rotate the database credentials',
@@ -39,10 +45,14 @@ export async function isEmpty(db: Database): Promise<boolean> {
 }
 
 /** Creates demo users and items (each with its audit row). Deterministic for a given `now`. */
-export async function seedDemoData(db: Database, now = new Date()): Promise<{ users: number; items: number }> {
+export async function seedDemoData(
+  db: Database,
+  passwordHash: string,
+  now = new Date(),
+): Promise<{ users: number; items: number }> {
   const created = await db
     .insert(users)
-    .values([...DEMO_USERS])
+    .values(DEMO_USERS.map((user) => ({ ...user, passwordHash })))
     .onConflictDoNothing()
     .returning({ id: users.id });
   const owners = created.map((u) => u.id);

@@ -8,9 +8,10 @@
  *   PORT          the Worker's port on 127.0.0.1 (default 8787)
  */
 import { join } from 'node:path';
+import { hashPassword } from '../api/auth/password.ts';
 import { openNeonHttp } from '../db/drivers/neon-http.ts';
 import { migrate } from '../db/node/migrate.ts';
-import { isEmpty, seedDemoData } from '../db/seed.ts';
+import { DEMO_PASSWORD, isEmpty, seedDemoData } from '../db/seed.ts';
 import { type NeonStandIn, startNeonStandIn } from './neon-stand-in.ts';
 import { startQStashStandIn } from './qstash-stand-in.ts';
 import { startWranglerDev } from './wrangler-dev.ts';
@@ -39,7 +40,7 @@ async function prepare(databaseUrl: string, endpoint: string): Promise<void> {
   const { applied } = await migrate(handle);
   log(applied ? `applied ${applied} migration(s)` : 'migrations up to date');
   if (await isEmpty(handle.db)) {
-    const seeded = await seedDemoData(handle.db);
+    const seeded = await seedDemoData(handle.db, await hashPassword(DEMO_PASSWORD));
     log(`seeded demo data: ${seeded.users} users, ${seeded.items} items`);
   }
 }

@@ -3,12 +3,14 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { migrate } from '../../db/node/migrate.ts';
 import { openDatabase } from '../../db/node/open-database.ts';
 import { openKeyValueStore } from '../../db/node/open-kv.ts';
-import { isEmpty, seedDemoData } from '../../db/seed.ts';
+import { upsertAdmin } from '../../db/queries/users.ts';
+import { DEMO_LOGINS, DEMO_PASSWORD, isEmpty, seedDemoData } from '../../db/seed.ts';
 import { createDispatcher, type Dispatcher } from '../../jobs/dispatcher.ts';
 import { runMaintenance } from '../../jobs/maintenance.ts';
 import { qstashQueue } from '../../jobs/qstash.ts';
 import { dispatcherQueue } from '../../jobs/queue.ts';
 import { createApp } from '../app.ts';
+import { hashPassword } from '../auth/password.ts';
 import { ConfigError, parseConfig } from '../config.ts';
 import { createLogger } from '../lib/logger.ts';
 import type { AppDeps } from '../lib/types.ts';
@@ -25,8 +27,19 @@ async function main(): Promise<void> {
     if (applied) logger.info('migrations applied', { applied, driver: handle.driver });
   }
   if (config.database.seedDemoData && (await isEmpty(handle.db))) {
-    const seeded = await seedDemoData(handle.db);
+    const seeded = await seedDemoData(handle.db, await hashPassword(DEMO_PASSWORD));
     logger.info('demo data seeded', seeded);
+  }
+  if (config.auth.admin) {
+    const { created } = await upsertAdmin(
+      handle.db,
+      config.auth.admin.email,
+      await hashPassword(config.auth.admin.password),
+    );
+    logger.info(created ? 'admin created' : 'admin updated', { email: config.auth.admin.email });
+  }
+  if (config.auth.ephemeralKeys) {
+    logger.warn('JWT_SIGNING_KEYS is not set: using a random key, so sign-ins end when this process stops');
   }
 
   const kv = await openKeyValueStore(config.kv, {
@@ -65,6 +78,14 @@ async function main(): Promise<void> {
       jobs: config.jobs.delivery,
       kv: kv.kind,
     });
+    if (config.database.seedDemoData) {
+      // The embedded default is a local sandbox: say how to get in.
+      const origin = `http://${config.host}:${info.port}`;
+      console.log(
+        `\n  Edgeplane is running at ${origin}  (API reference: ${origin}/docs)\n` +
+          `  Sign in as ${DEMO_LOGINS.join(', ')} with the password "${DEMO_PASSWORD}".\n`,
+      );
+    }
     dispatcher?.start();
   });
   // With QStash delivering, this process still recovers stalled jobs and relays the outbox.

@@ -3,14 +3,14 @@ import type { GetConnInfo } from 'hono/conninfo';
 import type { KeyValueStore } from '../../db/kv/port.ts';
 import type { Database } from '../../db/types.ts';
 import type { JobQueue } from '../../jobs/queue.ts';
+import type { Role } from '../auth/permissions.ts';
 import type { AppConfig } from '../config.ts';
 import type { Logger } from './logger.ts';
 
 /** Who performs a change; recorded in the audit log. */
-export interface Actor {
-  type: 'user' | 'api_key' | 'system' | 'anonymous';
-  id: string | null;
-}
+export type Actor =
+  | { type: 'user' | 'api_key'; id: string; role: Role }
+  | { type: 'system' | 'anonymous'; id: string | null };
 
 /** Everything the app needs from its runtime, built once by an entry. */
 export interface AppDeps {
@@ -33,6 +33,8 @@ export interface AppEnv {
     deps: AppDeps;
     requestId: string;
     actor: Actor;
+    /** Why presented credentials were refused, for the 401 of a protected route. */
+    authError?: string;
   };
 }
 

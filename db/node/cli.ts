@@ -1,10 +1,12 @@
+import { hashPassword } from '../../api/auth/password.ts';
 import { parseConfig } from '../../api/config.ts';
-import { isEmpty, seedDemoData } from '../seed.ts';
+import { upsertAdmin } from '../queries/users.ts';
+import { DEMO_PASSWORD, isEmpty, seedDemoData } from '../seed.ts';
 import { migrate } from './migrate.ts';
 import { openDatabase } from './open-database.ts';
 
 /**
- * `npm run db:migrate` and `npm run db:seed`, against the configured database
+ * `npm run db:migrate`, `npm run db:seed` and `npm run admin:create`, against the configured database
  * (DATABASE_URL, or the embedded one under DATA_DIR). `seed --force` seeds a
  * database that already has data.
  */
@@ -21,10 +23,16 @@ async function main(command: string | undefined, flags: string[]): Promise<void>
         console.log('seed: the database already has data; pass --force to add the demo data anyway');
         return;
       }
-      const seeded = await seedDemoData(handle.db);
+      const seeded = await seedDemoData(handle.db, await hashPassword(DEMO_PASSWORD));
       console.log(`seed (${handle.driver}): ${seeded.users} users, ${seeded.items} items`);
+    } else if (command === 'admin') {
+      if (!config.auth.admin) throw new Error('set ADMIN_EMAIL and ADMIN_PASSWORD');
+      await migrate(handle);
+      const { email, password } = config.auth.admin;
+      const { created } = await upsertAdmin(handle.db, email, await hashPassword(password));
+      console.log(`admin ${email} ${created ? 'created' : 'updated (role admin, enabled, new password)'}`);
     } else {
-      console.error('usage: tsx db/node/cli.ts migrate | seed [--force]');
+      console.error('usage: tsx db/node/cli.ts migrate | seed [--force] | admin');
       process.exitCode = 2;
     }
   } finally {

@@ -1,16 +1,23 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestResponse } from '../support/http.ts';
 
 /**
  * The black-box HTTP suite: plain fetch against a base URL, no imports of app
  * internals. Every runtime entry must pass it unchanged.
  */
-export function conformanceSuite(name: string, baseUrl: () => string): void {
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+export function conformanceSuite(name: string, baseUrl: () => string, credentials: () => Credentials): void {
   const url = (path: string) => new URL(path, baseUrl()).toString();
-  const send = (path: string, init: RequestInit & { json?: unknown } = {}) => {
-    const { json, ...rest } = init;
+  let token = '';
+  const send = (path: string, init: RequestInit & { json?: unknown; anonymous?: boolean } = {}) => {
+    const { json, anonymous, ...rest } = init;
     const headers = new Headers(rest.headers);
     if (json !== undefined) headers.set('content-type', 'application/json');
+    if (token && !anonymous) headers.set('authorization', `Bearer ${token}`);
     const body = json === undefined ? rest.body : JSON.stringify(json);
     return fetch(url(path), { ...rest, headers, body }) as Promise<TestResponse>;
   };
@@ -22,6 +29,35 @@ export function conformanceSuite(name: string, baseUrl: () => string): void {
   };
 
   describe(`conformance: ${name}`, () => {
+    beforeAll(async () => {
+      const res = await send('/api/v1/auth/login', { method: 'POST', json: credentials(), anonymous: true });
+      expect(res.status, 'sign-in with the configured admin').toBe(200);
+      token = (await res.json()).accessToken;
+    });
+
+    it('Should refuse the API without credentials, and say who is signed in with them', async () => {
+      const anonymous = await send('/api/v1/items', { anonymous: true });
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('content-type')).toBe('application/problem+json');
+      const me = await (await send('/api/v1/auth/me')).json();
+      expect(me).toMatchObject({ type: 'user', role: 'admin', user: { email: credentials().email } });
+    });
+
+    it('Should refuse a wrong password with the same answer as an unknown email', async () => {
+      const wrong = await send('/api/v1/auth/login', {
+        method: 'POST',
+        json: { ...credentials(), password: `${credentials().password}x` },
+        anonymous: true,
+      });
+      const unknown = await send('/api/v1/auth/login', {
+        method: 'POST',
+        json: { email: `nobody-${crypto.randomUUID()}@example.test`, password: 'whatever-password' },
+        anonymous: true,
+      });
+      expect([wrong.status, unknown.status]).toEqual([401, 401]);
+      expect((await wrong.json()).detail).toBe((await unknown.json()).detail);
+    });
+
     it('Should be live and ready with the database up', async () => {
       expect((await send('/health/live')).status).toBe(200);
       const ready = await send('/health/ready');

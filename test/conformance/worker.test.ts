@@ -2,14 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../api/auth/password.ts';
 import { migrate } from '../../db/node/migrate.ts';
 import { openPg } from '../../db/node/pg.ts';
 import { createPglite, openPglite } from '../../db/node/pglite.ts';
+import { upsertAdmin } from '../../db/queries/users.ts';
 import { freePort, waitForHttp } from '../../dev/child-process.ts';
 import { type NeonStandIn, startNeonStandIn } from '../../dev/neon-stand-in.ts';
 import { type QStashStandIn, startQStashStandIn } from '../../dev/qstash-stand-in.ts';
 import { createScratchDatabase } from '../../dev/scratch-database.ts';
 import { startWranglerDev, type WranglerDev } from '../../dev/wrangler-dev.ts';
+import { ADMIN } from './admin.ts';
 import { conformanceSuite } from './suite.ts';
 
 /**
@@ -32,13 +35,17 @@ beforeAll(async () => {
     cleanups.push(scratch.drop);
     const handle = openPg({ url: scratch.url, poolSize: 1 });
     await migrate(handle);
+    // The Worker has no start-up hook: its admin is created beforehand, as `npm run admin:create` does.
+    await upsertAdmin(handle.db, ADMIN.email, await hashPassword(ADMIN.password));
     await handle.close();
     standIn = await startNeonStandIn({ upstreamUrl: serverUrl });
     databaseUrl = scratch.url;
   } else {
     const pglite = await createPglite();
     cleanups.push(() => pglite.close());
-    await migrate(await openPglite({ client: pglite }));
+    const handle = await openPglite({ client: pglite });
+    await migrate(handle);
+    await upsertAdmin(handle.db, ADMIN.email, await hashPassword(ADMIN.password));
     standIn = await startNeonStandIn({ pglite });
     databaseUrl = 'postgres://edgeplane@localhost:5432/edgeplane';
   }
@@ -60,7 +67,14 @@ beforeAll(async () => {
     inspectorPort,
     persistTo: persistDir,
     logLevel: 'warn',
-    vars: { DATABASE_URL: databaseUrl, NEON_HTTP_ENDPOINT: standIn.url, ACCESS_LOG: 'false', ...qstashVars },
+    vars: {
+      DATABASE_URL: databaseUrl,
+      NEON_HTTP_ENDPOINT: standIn.url,
+      ACCESS_LOG: 'false',
+      // wrangler.toml sets APP_ENV=production, which requires signing keys, as a deployment would.
+      JWT_SIGNING_KEYS: `conformance:${crypto.randomUUID()}${crypto.randomUUID()}`,
+      ...qstashVars,
+    },
     stdio: 'pipe',
   });
   baseUrl = `http://127.0.0.1:${port}`;
@@ -77,6 +91,7 @@ afterAll(async () => {
 conformanceSuite(
   `worker under wrangler dev (${process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite'} via Neon stand-in)`,
   () => baseUrl,
+  () => ADMIN,
 );
 
 describe('worker: QStash deliveries', () => {

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp } from '../../api/app.ts';
+import { randomToken, sha256Hex } from '../../api/auth/encoding.ts';
+import { ROLES, type Role } from '../../api/auth/permissions.ts';
+import { API_KEY_PREFIX, accessToken } from '../../api/auth/session.ts';
 import { parseConfig } from '../../api/config.ts';
 import { createLogger } from '../../api/lib/logger.ts';
 import type { AppDeps } from '../../api/lib/types.ts';
@@ -7,6 +10,7 @@ import { createMemoryStore } from '../../db/kv/memory.ts';
 import { migrate } from '../../db/node/migrate.ts';
 import { openPg } from '../../db/node/pg.ts';
 import { openPglite } from '../../db/node/pglite.ts';
+import { apiKeys, type UserRow, users } from '../../db/schema.ts';
 import type { DbHandle } from '../../db/types.ts';
 import { createScratchDatabase } from '../../dev/scratch-database.ts';
 import { dispatcherQueue } from '../../jobs/queue.ts';
@@ -76,11 +80,20 @@ export function useIsolatedDatabase(): { handle: DbHandle; url?: string } {
   return ref;
 }
 
+/** The signing keys of every app under test, so tokens from one test app verify in another. */
+export const TEST_JWT_KEYS = 'test:0123456789abcdef0123456789abcdef0123456789abcdef';
+
 /** Builds dependencies for an app under test; override any of them. */
 export function testDeps(db: DbHandle, overrides: Partial<AppDeps> = {}): AppDeps {
   return {
     // Rate limits off: their own tests turn them on; here they would couple tests that share an app.
-    config: parseConfig({ APP_ENV: 'test', ACCESS_LOG: 'false', LOG_LEVEL: 'silent', RATE_LIMIT_ENABLED: 'false' }),
+    config: parseConfig({
+      APP_ENV: 'test',
+      ACCESS_LOG: 'false',
+      LOG_LEVEL: 'silent',
+      JWT_SIGNING_KEYS: TEST_JWT_KEYS,
+      RATE_LIMIT_ENABLED: 'false',
+    }),
     db: db.db,
     logger: createLogger({ level: 'silent' }),
     clock: () => new Date(),
@@ -91,27 +104,68 @@ export function testDeps(db: DbHandle, overrides: Partial<AppDeps> = {}): AppDep
   };
 }
 
+/** Who a test request comes from: nobody, a signed-in user or an API key of a role. */
+export type Identity = 'anonymous' | Role | `${Role}-key`;
+export const IDENTITIES: Identity[] = ['anonymous', ...ROLES, ...ROLES.map((r) => `${r}-key` as const)];
+
+/**
+ * Creates a user and an API key per role, returning the Bearer credential of each
+ * identity. `offline` (a database that is down) mints access tokens only.
+ */
+export async function createIdentities(deps: AppDeps, offline = false): Promise<Record<Identity, string | null>> {
+  const result = { anonymous: null } as Record<Identity, string | null>;
+  for (const role of ROLES) {
+    if (offline) {
+      result[role] = await accessToken(deps, { id: crypto.randomUUID(), role });
+      result[`${role}-key`] = null;
+      continue;
+    }
+    const [user] = await deps.db
+      .insert(users)
+      .values({ email: `${role}-${crypto.randomUUID()}@test.local`, name: `Test ${role}`, role })
+      .returning();
+    result[role] = await accessToken(deps, user as UserRow);
+    const key = `${API_KEY_PREFIX}${randomToken()}`;
+    await deps.db
+      .insert(apiKeys)
+      .values({ name: `test ${role}`, prefix: key.slice(0, 10), keyHash: await sha256Hex(key), role });
+    result[`${role}-key`] = key;
+  }
+  return result;
+}
+
 export interface TestApp {
   app: ReturnType<typeof createApp>;
   deps: AppDeps;
+  /** Bearer credentials per identity (see `request`'s `as`). */
+  credentials: Record<Identity, string | null>;
   handle: DbHandle;
-  /** Sends a request; a `json` body is serialized with the JSON content type. */
-  request(path: string, init?: RequestInit & { json?: unknown }): Promise<TestResponse>;
+  /**
+   * Sends a request as `as` (default: an admin user); a `json` body is serialized with
+   * the JSON content type. An explicit Authorization header wins.
+   */
+  request(path: string, init?: RequestInit & { json?: unknown; as?: Identity }): Promise<TestResponse>;
 }
 
 /** An app over the worker's database (or an isolated one), ready in `beforeAll`. */
-export function useTestApp(overrides: Partial<AppDeps> = {}, options: { isolated?: boolean } = {}): TestApp {
+export function useTestApp(
+  overrides: Partial<AppDeps> = {},
+  options: { isolated?: boolean; offline?: boolean } = {},
+): TestApp {
   const ctx = {} as TestApp;
   const isolated = options.isolated ? useIsolatedDatabase() : undefined;
   beforeAll(async () => {
     ctx.handle = isolated ? isolated.handle : await testDatabase();
     ctx.deps = testDeps(ctx.handle, overrides);
     ctx.app = createApp(ctx.deps);
+    ctx.credentials = await createIdentities(ctx.deps, options.offline);
   });
   ctx.request = (path, init = {}) => {
-    const { json, ...rest } = init;
+    const { json, as = 'admin', ...rest } = init;
     const headers = new Headers(rest.headers);
     if (json !== undefined) headers.set('content-type', 'application/json');
+    const credential = ctx.credentials[as];
+    if (credential && !headers.has('authorization')) headers.set('authorization', `Bearer ${credential}`);
     return Promise.resolve(
       ctx.app.request(path, { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) }),
     );

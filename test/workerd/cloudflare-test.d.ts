@@ -10,6 +10,8 @@ declare module 'cloudflare:test' {
     DATABASE_URL: string;
     NEON_HTTP_ENDPOINT: string;
     TEST_BACKEND: 'postgres' | 'pglite';
+    ADMIN_EMAIL_FOR_TESTS: string;
+    ADMIN_PASSWORD_FOR_TESTS: string;
   };
   /** The Worker's default export (api/entries/worker.ts), called like a service binding. */
   export const SELF: { fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> };

@@ -1,6 +1,8 @@
 import type { TestProject } from 'vitest/node';
+import { hashPassword } from '../../api/auth/password.ts';
 import { openNeonHttp } from '../../db/drivers/neon-http.ts';
 import { migrate } from '../../db/node/migrate.ts';
+import { upsertAdmin } from '../../db/queries/users.ts';
 import { startNeonStandIn } from '../../dev/neon-stand-in.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../dev/scratch-database.ts';
 
@@ -10,10 +12,14 @@ declare module 'vitest' {
     workerdDatabaseUrl: string;
     /** The Neon stand-in's SQL endpoint, the Worker's NEON_HTTP_ENDPOINT. */
     workerdNeonEndpoint: string;
+    /** The admin the tests sign in as. */
+    workerdAdmin: { email: string; password: string };
     /** Which database is behind the stand-in, for test names. */
     workerdBackend: 'postgres' | 'pglite';
   }
 }
+
+const WORKERD_ADMIN = { email: 'workerd-admin@edgeplane.test', password: 'workerd-password-1' };
 
 // Any valid URL: the stand-in serves its one PGlite database under every name.
 const PGLITE_URL = 'postgres://edgeplane@pglite.localhost/edgeplane';
@@ -30,7 +36,10 @@ export default async function setup(project: TestProject) {
   const standIn = await startNeonStandIn(serverUrl ? { upstreamUrl: serverUrl } : {});
   const databaseUrl = scratch?.url ?? PGLITE_URL;
   try {
-    await migrate(openNeonHttp({ url: databaseUrl, endpoint: standIn.url }));
+    const handle = openNeonHttp({ url: databaseUrl, endpoint: standIn.url });
+    await migrate(handle);
+    // The Worker has no start-up hook: its admin exists beforehand, as `npm run admin:create` makes it.
+    await upsertAdmin(handle.db, WORKERD_ADMIN.email, await hashPassword(WORKERD_ADMIN.password));
   } catch (error) {
     await standIn.close();
     await scratch?.drop();
@@ -39,6 +48,7 @@ export default async function setup(project: TestProject) {
   project.provide('workerdDatabaseUrl', databaseUrl);
   project.provide('workerdNeonEndpoint', standIn.url);
   project.provide('workerdBackend', standIn.backend);
+  project.provide('workerdAdmin', WORKERD_ADMIN);
   return async () => {
     // Connections close before the database is dropped.
     await standIn.close();

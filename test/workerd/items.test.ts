@@ -1,6 +1,6 @@
 import { env, SELF } from 'cloudflare:test';
 import { neon, neonConfig } from '@neondatabase/serverless';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 // The Worker entry runs in this isolate and reaches its database through the real Neon
 // HTTP client and the stand-in; the tests read and prepare rows through the same path.
@@ -16,12 +16,25 @@ interface Item {
 
 const uid = () => crypto.randomUUID();
 
+let token = '';
+
 function api(path: string, init: RequestInit & { requestId?: string } = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.body) headers.set('content-type', 'application/json');
   if (init.requestId) headers.set('x-request-id', init.requestId);
+  if (token && !headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);
   return SELF.fetch(`http://edgeplane.test${path}`, { ...init, headers });
 }
+
+// Every test below acts as an admin who signed in through the Worker itself.
+beforeAll(async () => {
+  const response = await api('/api/v1/auth/login', {
+    method: 'POST',
+    body: JSON.stringify({ email: env.ADMIN_EMAIL_FOR_TESTS, password: env.ADMIN_PASSWORD_FOR_TESTS }),
+  });
+  expect(response.status).toBe(200);
+  token = ((await response.json()) as { accessToken: string }).accessToken;
+});
 
 async function createItem(body: Record<string, unknown>, requestId = `wd-${uid()}`) {
   const response = await api('/api/v1/items', { method: 'POST', body: JSON.stringify(body), requestId });

@@ -19,6 +19,10 @@ export default defineProject({
           DATABASE_URL: inject('workerdDatabaseUrl'),
           NEON_HTTP_ENDPOINT: inject('workerdNeonEndpoint'),
           TEST_BACKEND: inject('workerdBackend'),
+          ADMIN_EMAIL_FOR_TESTS: inject('workerdAdmin').email,
+          ADMIN_PASSWORD_FOR_TESTS: inject('workerdAdmin').password,
+          // wrangler.toml says production, which needs signing keys.
+          JWT_SIGNING_KEYS: 'workerd:0123456789abcdef0123456789abcdef0123456789abcdef',
         },
       },
     })),

@@ -1,5 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { errorResponses } from '../../lib/errors.ts';
+import { publicRoute } from '../../lib/route.ts';
 
 const tags = ['Health'];
 
@@ -30,7 +31,7 @@ export const ReadySchema = z
   })
   .openapi('Readiness');
 
-export const live = createRoute({
+export const live = publicRoute({
   method: 'get',
   path: '/health/live',
   tags,
@@ -44,7 +45,7 @@ export const live = createRoute({
   },
 });
 
-export const ready = createRoute({
+export const ready = publicRoute({
   method: 'get',
   path: '/health/ready',
   tags,

@@ -33,7 +33,7 @@ describe.skipIf(backend.skip)(`health [${backend.label}]`, () => {
 describe(`health and requests with the database down`, () => {
   // A real pool pointed at a port nothing listens on: the driver fails as in an outage.
   const down = openPg({ url: 'postgres://postgres@127.0.0.1:9/unreachable', poolSize: 1 });
-  const t = useTestApp({ db: down.db });
+  const t = useTestApp({ db: down.db }, { offline: true });
 
   it('Should report not ready with 503 naming the database', async () => {
     const res = await t.request('/health/ready');

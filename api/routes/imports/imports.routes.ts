@@ -1,9 +1,9 @@
-import { createRoute } from '@hono/zod-openapi';
 import { IdempotencyHeadersSchema, jobAcceptedHeaders } from '../../lib/accept-job.ts';
 import { errorResponses } from '../../lib/errors.ts';
+import { protectedRoute } from '../../lib/route.ts';
 import { JobSchema } from '../jobs/jobs.schemas.ts';
 
-export const importItems = createRoute({
+export const importItems = protectedRoute('items:write', {
   method: 'post',
   path: '/api/v1/items/import',
   tags: ['Imports'],

@@ -1,5 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { errorResponses } from '../../lib/errors.ts';
+import { protectedRoute } from '../../lib/route.ts';
 import {
   CreateItemSchema,
   ItemIdParamsSchema,
@@ -13,7 +14,7 @@ const tags = ['Items'];
 const etagHeader = { ETag: { schema: { type: 'string' as const }, description: 'The item version, e.g. `"3"`.' } };
 const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
-export const list = createRoute({
+export const list = protectedRoute('items:read', {
   method: 'get',
   path: '/api/v1/items',
   tags,
@@ -26,7 +27,7 @@ export const list = createRoute({
   },
 });
 
-export const get = createRoute({
+export const get = protectedRoute('items:read', {
   method: 'get',
   path: '/api/v1/items/{id}',
   tags,
@@ -42,7 +43,7 @@ export const get = createRoute({
   },
 });
 
-export const create = createRoute({
+export const create = protectedRoute('items:write', {
   method: 'post',
   path: '/api/v1/items',
   tags,
@@ -57,7 +58,7 @@ export const create = createRoute({
   },
 });
 
-export const update = createRoute({
+export const update = protectedRoute('items:write', {
   method: 'patch',
   path: '/api/v1/items/{id}',
   tags,
@@ -76,7 +77,7 @@ export const update = createRoute({
   },
 });
 
-export const remove = createRoute({
+export const remove = protectedRoute('items:write', {
   method: 'delete',
   path: '/api/v1/items/{id}',
   tags,

@@ -68,7 +68,7 @@ describe.skipIf(backend.skip)(`items: create and read [${backend.label}]`, () =>
     expect(rows[0]).toMatchObject({
       action: 'item.created',
       entityType: 'item',
-      actorType: 'anonymous',
+      actorType: 'user',
       requestId,
       before: null,
     });

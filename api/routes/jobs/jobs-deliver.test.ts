@@ -8,7 +8,7 @@ import { jobs } from '../../../db/schema.ts';
 import { signQStashJwt } from '../../../dev/qstash-protocol.ts';
 import { type QStashStandIn, startQStashStandIn } from '../../../dev/qstash-stand-in.ts';
 import { qstashQueue } from '../../../jobs/qstash.ts';
-import { backend, useTestApp } from '../../../test/support/harness.ts';
+import { backend, TEST_JWT_KEYS, useTestApp } from '../../../test/support/harness.ts';
 import { type Endpoint, startWebhookReceiver, type WebhookReceiver } from '../../../test/support/webhook-receiver.ts';
 import { createApp } from '../../app.ts';
 
@@ -47,6 +47,7 @@ describe.skipIf(backend.skip)(`QStash delivery [${backend.label}]`, () => {
       QSTASH_TOKEN: qstash.token,
       QSTASH_CURRENT_SIGNING_KEY: qstash.currentSigningKey,
       QSTASH_NEXT_SIGNING_KEY: qstash.nextSigningKey,
+      JWT_SIGNING_KEYS: TEST_JWT_KEYS,
     });
     const deps = { ...t.deps, config, queue: qstashQueue({ db: t.deps.db, config, logger: t.deps.logger }) };
     app = createApp(deps);
@@ -60,7 +61,7 @@ describe.skipIf(backend.skip)(`QStash delivery [${backend.label}]`, () => {
     app.request(path, {
       method: 'POST',
       body: typeof json === 'string' ? json : JSON.stringify(json),
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.credentials.admin}`, ...headers },
     });
   let receiver: WebhookReceiver;
   beforeAll(async () => {

@@ -1,12 +1,13 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { IdempotencyHeadersSchema, jobAcceptedHeaders } from '../../lib/accept-job.ts';
 import { errorResponses } from '../../lib/errors.ts';
+import { protectedRoute, publicRoute } from '../../lib/route.ts';
 import { EnqueueJobSchema, JobIdParamsSchema, JobListSchema, JobSchema, ListJobsQuerySchema } from './jobs.schemas.ts';
 
 const tags = ['Jobs'];
 const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
-export const enqueue = createRoute({
+export const enqueue = protectedRoute('jobs:write', {
   method: 'post',
   path: '/api/v1/jobs',
   tags,
@@ -27,7 +28,7 @@ export const enqueue = createRoute({
   },
 });
 
-export const list = createRoute({
+export const list = protectedRoute('jobs:read', {
   method: 'get',
   path: '/api/v1/jobs',
   tags,
@@ -37,7 +38,7 @@ export const list = createRoute({
   responses: { 200: json(JobListSchema, 'A page of jobs.'), ...errorResponses(400, 422, 500, 503) },
 });
 
-export const get = createRoute({
+export const get = protectedRoute('jobs:read', {
   method: 'get',
   path: '/api/v1/jobs/{id}',
   tags,
@@ -46,7 +47,7 @@ export const get = createRoute({
   responses: { 200: json(JobSchema, 'The job.'), ...errorResponses(404, 422, 500, 503) },
 });
 
-export const retry = createRoute({
+export const retry = protectedRoute('jobs:write', {
   method: 'post',
   path: '/api/v1/jobs/{id}/retry',
   tags,
@@ -56,7 +57,7 @@ export const retry = createRoute({
   responses: { 200: json(JobSchema, 'The job, queued again.'), ...errorResponses(404, 409, 422, 500, 503) },
 });
 
-export const cancel = createRoute({
+export const cancel = protectedRoute('jobs:write', {
   method: 'post',
   path: '/api/v1/jobs/{id}/cancel',
   tags,
@@ -66,7 +67,7 @@ export const cancel = createRoute({
   responses: { 200: json(JobSchema, 'The cancelled job.'), ...errorResponses(404, 409, 422, 500, 503) },
 });
 
-export const deliver = createRoute({
+export const deliver = publicRoute({
   method: 'post',
   path: '/api/v1/jobs/deliver',
   tags,

@@ -1,7 +1,8 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { GenerateReportPayloadSchema } from '../../../jobs/types/generate-report.ts';
 import { IdempotencyHeadersSchema, jobAcceptedHeaders } from '../../lib/accept-job.ts';
 import { errorResponses } from '../../lib/errors.ts';
+import { protectedRoute } from '../../lib/route.ts';
 import { JobSchema } from '../jobs/jobs.schemas.ts';
 
 const tags = ['Reports'];
@@ -10,7 +11,7 @@ export const ReportIdParamsSchema = z.object({
   id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'The id of the generate-report job.' }),
 });
 
-export const create = createRoute({
+export const create = protectedRoute('reports:write', {
   method: 'post',
   path: '/api/v1/reports',
   tags,
@@ -33,7 +34,7 @@ export const create = createRoute({
   },
 });
 
-export const get = createRoute({
+export const get = protectedRoute('reports:read', {
   method: 'get',
   path: '/api/v1/reports/{id}',
   tags,

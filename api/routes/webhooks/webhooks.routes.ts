@@ -1,5 +1,5 @@
-import { createRoute } from '@hono/zod-openapi';
 import { errorResponses } from '../../lib/errors.ts';
+import { protectedRoute } from '../../lib/route.ts';
 import {
   CreateWebhookSchema,
   UpdateWebhookSchema,
@@ -13,7 +13,7 @@ const tags = ['Webhooks'];
 const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const body = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 
-export const create = createRoute({
+export const create = protectedRoute('webhooks:manage', {
   method: 'post',
   path: '/api/v1/webhooks',
   tags,
@@ -32,7 +32,7 @@ export const create = createRoute({
   },
 });
 
-export const list = createRoute({
+export const list = protectedRoute('webhooks:manage', {
   method: 'get',
   path: '/api/v1/webhooks',
   tags,
@@ -41,7 +41,7 @@ export const list = createRoute({
   responses: { 200: json(WebhookListSchema, 'The webhooks.'), ...errorResponses(500, 503) },
 });
 
-export const get = createRoute({
+export const get = protectedRoute('webhooks:manage', {
   method: 'get',
   path: '/api/v1/webhooks/{id}',
   tags,
@@ -50,7 +50,7 @@ export const get = createRoute({
   responses: { 200: json(WebhookSchema, 'The webhook (without its secret).'), ...errorResponses(404, 422, 500, 503) },
 });
 
-export const update = createRoute({
+export const update = protectedRoute('webhooks:manage', {
   method: 'patch',
   path: '/api/v1/webhooks/{id}',
   tags,
@@ -63,7 +63,7 @@ export const update = createRoute({
   },
 });
 
-export const remove = createRoute({
+export const remove = protectedRoute('webhooks:manage', {
   method: 'delete',
   path: '/api/v1/webhooks/{id}',
   tags,
@@ -73,7 +73,7 @@ export const remove = createRoute({
   responses: { 204: { description: 'Deleted.' }, ...errorResponses(404, 422, 500, 503) },
 });
 
-export const rotateSecret = createRoute({
+export const rotateSecret = protectedRoute('webhooks:manage', {
   method: 'post',
   path: '/api/v1/webhooks/{id}/rotate-secret',
   tags,

@@ -1,7 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { auditLogs, webhooks } from '../../../db/schema.ts';
-import { backend, unique, useTestApp } from '../../../test/support/harness.ts';
+import { backend, TEST_JWT_KEYS, unique, useTestApp } from '../../../test/support/harness.ts';
 import { parseConfig } from '../../config.ts';
 
 describe.skipIf(backend.skip)(`webhooks API [${backend.label}]`, () => {
@@ -141,7 +141,7 @@ describe.skipIf(backend.skip)(`webhooks API [${backend.label}]`, () => {
       'webhook.deleted',
     ]);
     const [createdRow, updated, rotated, deleted] = rows;
-    expect(createdRow).toMatchObject({ entityType: 'webhook', actorType: 'anonymous', before: null });
+    expect(createdRow).toMatchObject({ entityType: 'webhook', actorType: 'user', before: null });
     expect(createdRow?.after).toMatchObject({ id: webhook.id, url: webhook.url, active: true });
     expect(updated).toMatchObject({ requestId, before: { active: true }, after: { active: false } });
     expect(rotated?.requestId).toBe(requestId);
@@ -165,7 +165,12 @@ describe.skipIf(backend.skip)(`webhooks API [${backend.label}]`, () => {
 
 describe.skipIf(backend.skip)(`webhooks in production: private targets refused [${backend.label}]`, () => {
   const t = useTestApp({
-    config: parseConfig({ APP_ENV: 'production', ACCESS_LOG: 'false', LOG_LEVEL: 'silent' }),
+    config: parseConfig({
+      APP_ENV: 'production',
+      ACCESS_LOG: 'false',
+      LOG_LEVEL: 'silent',
+      JWT_SIGNING_KEYS: TEST_JWT_KEYS,
+    }),
   });
 
   it.each([

@@ -1,0 +1,79 @@
+import type { Context } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { storeRefreshToken } from '../../db/queries/auth.ts';
+import type { UserRow } from '../../db/schema.ts';
+import type { AppDeps, AppEnv } from '../lib/types.ts';
+import { randomToken, sha256Hex } from './encoding.ts';
+import { ISSUER, signJwt } from './jwt.ts';
+
+export const ACCESS_COOKIE = 'edgeplane_access';
+export const REFRESH_COOKIE = 'edgeplane_refresh';
+/** Refresh cookies go only to the auth endpoints, never to every API call. */
+const REFRESH_COOKIE_PATH = '/api/v1/auth';
+export const API_KEY_PREFIX = 'ep_';
+
+export interface Session {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+export async function accessToken(deps: AppDeps, user: Pick<UserRow, 'id' | 'role'>): Promise<string> {
+  const now = Math.floor(deps.clock().getTime() / 1000);
+  const [key] = deps.config.auth.signingKeys;
+  if (!key) throw new Error('no JWT signing key');
+  return signJwt(
+    {
+      sub: user.id,
+      role: user.role,
+      iat: now,
+      exp: now + deps.config.auth.accessTokenTtlSeconds,
+      iss: ISSUER,
+      jti: crypto.randomUUID(),
+    },
+    key,
+  );
+}
+
+/** A fresh access token plus the refresh token that continues `familyId` (a new family at login). */
+export async function issueSession(deps: AppDeps, user: UserRow, familyId = crypto.randomUUID()): Promise<Session> {
+  const refreshToken = randomToken();
+  await storeRefreshToken(deps.db, {
+    userId: user.id,
+    familyId,
+    tokenHash: await sha256Hex(refreshToken),
+    expiresAt: refreshExpiry(deps),
+  });
+  return sessionOf(deps, user, refreshToken);
+}
+
+export async function sessionOf(deps: AppDeps, user: UserRow, refreshToken: string): Promise<Session> {
+  return {
+    accessToken: await accessToken(deps, user),
+    refreshToken,
+    tokenType: 'Bearer',
+    expiresIn: deps.config.auth.accessTokenTtlSeconds,
+  };
+}
+
+export function refreshExpiry(deps: AppDeps): Date {
+  return new Date(deps.clock().getTime() + deps.config.auth.refreshTokenTtlDays * 86_400_000);
+}
+
+/** Session cookies for the dashboard: httpOnly, SameSite=Strict, Secure when served over https. */
+export function setSessionCookies(c: Context<AppEnv>, session: Session): void {
+  const secure = new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+  const common = { httpOnly: true, secure, sameSite: 'Strict' } as const;
+  setCookie(c, ACCESS_COOKIE, session.accessToken, { ...common, path: '/', maxAge: session.expiresIn });
+  setCookie(c, REFRESH_COOKIE, session.refreshToken, {
+    ...common,
+    path: REFRESH_COOKIE_PATH,
+    maxAge: c.var.deps.config.auth.refreshTokenTtlDays * 86_400,
+  });
+}
+
+export function clearSessionCookies(c: Context<AppEnv>): void {
+  deleteCookie(c, ACCESS_COOKIE, { path: '/' });
+  deleteCookie(c, REFRESH_COOKIE, { path: REFRESH_COOKIE_PATH });
+}

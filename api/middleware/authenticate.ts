@@ -1,0 +1,40 @@
+import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { findApiKey } from '../../db/queries/auth.ts';
+import { sha256Hex } from '../auth/encoding.ts';
+import { verifyJwt } from '../auth/jwt.ts';
+import { ACCESS_COOKIE, API_KEY_PREFIX } from '../auth/session.ts';
+import type { AppEnv } from '../lib/types.ts';
+
+const FAILURES: Record<string, string> = {
+  expired: 'The access token has expired; refresh it or sign in again.',
+  unknown_key: 'The access token was signed with a key this server no longer accepts; sign in again.',
+  api_key: 'The API key is unknown or revoked.',
+};
+
+/**
+ * Resolves who is calling from a Bearer token (an access token or an `ep_` API key)
+ * or the dashboard's session cookie. Bad credentials do not fail here: the request
+ * stays anonymous with the reason kept, and a route that needs a permission answers
+ * 401 with it, while public routes (health, login) keep working.
+ */
+export function authenticate(): MiddlewareHandler<AppEnv> {
+  return async function authenticate(c, next) {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const token = bearer ?? getCookie(c, ACCESS_COOKIE);
+    if (token) {
+      const { deps } = c.var;
+      if (token.startsWith(API_KEY_PREFIX)) {
+        const key = await findApiKey(deps.db, await sha256Hex(token));
+        if (key) c.set('actor', { type: 'api_key', id: key.id, role: key.role });
+        else c.set('authError', FAILURES.api_key);
+      } else {
+        const now = Math.floor(deps.clock().getTime() / 1000);
+        const result = await verifyJwt(token, deps.config.auth.signingKeys, now);
+        if (result.ok) c.set('actor', { type: 'user', id: result.claims.sub, role: result.claims.role });
+        else c.set('authError', FAILURES[result.reason] ?? 'The access token is not valid.');
+      }
+    }
+    await next();
+  };
+}
