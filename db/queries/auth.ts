@@ -48,7 +48,9 @@ export async function rotateRefreshToken(
       )
       .returning(),
   );
-  const issued = db.$with('issued', { userId: sql<string>`user_id`, familyId: sql<string>`family_id` }).as(sql`
+  const issued = db
+    .$with('issued', { userId: sql<string>`user_id`.as('user_id'), familyId: sql<string>`family_id`.as('family_id') })
+    .as(sql`
     insert into ${refreshTokens} (user_id, family_id, token_hash, expires_at)
     select user_id, family_id, ${next.tokenHash}, ${next.expiresAt.toISOString()}::timestamptz from replaced
     returning user_id, family_id`);

@@ -13,6 +13,7 @@ export interface Credentials {
 export function conformanceSuite(name: string, baseUrl: () => string, credentials: () => Credentials): void {
   const url = (path: string) => new URL(path, baseUrl()).toString();
   let token = '';
+  let refreshToken = '';
   const send = (path: string, init: RequestInit & { json?: unknown; anonymous?: boolean } = {}) => {
     const { json, anonymous, ...rest } = init;
     const headers = new Headers(rest.headers);
@@ -32,7 +33,20 @@ export function conformanceSuite(name: string, baseUrl: () => string, credential
     beforeAll(async () => {
       const res = await send('/api/v1/auth/login', { method: 'POST', json: credentials(), anonymous: true });
       expect(res.status, 'sign-in with the configured admin').toBe(200);
-      token = (await res.json()).accessToken;
+      const session = await res.json();
+      token = session.accessToken;
+      refreshToken = session.refreshToken;
+    });
+
+    it('Should rotate the refresh token once, refusing it the second time', async () => {
+      const refresh = (value: string) =>
+        send('/api/v1/auth/refresh', { method: 'POST', json: { refreshToken: value }, anonymous: true });
+      const rotated = await refresh(refreshToken);
+      expect(rotated.status).toBe(200);
+      const next = await rotated.json();
+      expect(next.refreshToken).not.toBe(refreshToken);
+      expect((await refresh(refreshToken)).status).toBe(401);
+      token = next.accessToken;
     });
 
     it('Should refuse the API without credentials, and say who is signed in with them', async () => {
