@@ -71,7 +71,7 @@ describe.skipIf(backend.skip)(`app: errors, request ids, headers, OpenAPI [${bac
       expect.arrayContaining(['/api/v1/items', '/api/v1/items/{id}', '/health/live', '/health/ready']),
     );
     expect(Object.keys(ops['/api/v1/items'].get.responses).sort()).toEqual(
-      ['200', '400', '401', '403', '422', '500', '503'].sort(),
+      ['200', '400', '401', '403', '422', '429', '500', '503'].sort(),
     );
     expect(Object.keys(ops['/api/v1/items'].post.responses)).toEqual(
       expect.arrayContaining(['201', '400', '413', '415', '422', '500', '503']),

@@ -10,7 +10,8 @@ export const SECURITY = [{ bearerAuth: [] }, { sessionCookie: [] }];
  * A route that needs `permission`: the check runs before validation, the OpenAPI
  * operation lists its security schemes, 401 and 403, and carries `x-permission` so
  * the published document (and the authorization tests generated from it) say who
- * may call it.
+ * may call it. Every protected route is under `/api`, so it also lists the rate
+ * limit's 429.
  */
 export function protectedRoute<const R extends RouteConfig>(permission: Permission, config: R) {
   return createRoute({
@@ -18,7 +19,7 @@ export function protectedRoute<const R extends RouteConfig>(permission: Permissi
     'x-permission': permission,
     security: SECURITY,
     middleware: [requirePermission(permission)],
-    responses: { ...config.responses, ...errorResponses(401, 403) },
+    responses: { ...config.responses, ...errorResponses(401, 403, 429) },
   } as R);
 }
 

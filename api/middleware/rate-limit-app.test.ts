@@ -42,6 +42,17 @@ describe.skipIf(backend.skip)(`rate limits in the app [${backend.label}]`, () =>
     expect(delivery.headers.get('ratelimit-limit')).toBeNull();
   });
 
+  it('Should declare 429 in the OpenAPI document on every limited operation, and only there', async () => {
+    const doc = await (await t.request('/openapi.json', { as: 'anonymous' })).json();
+    const paths = doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    for (const [path, operations] of Object.entries(paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const limited = path.startsWith('/api/') && `${method} ${path}` !== 'post /api/v1/jobs/deliver';
+        expect('429' in operation.responses, `${method} ${path}`).toBe(limited);
+      }
+    }
+  });
+
   it('Should count a signed-in caller under the user limit, apart from its address', async () => {
     const from = { 'x-forwarded-for': address() };
     const res = await t.request('/api/v1/items', { headers: from });

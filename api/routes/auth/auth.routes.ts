@@ -67,7 +67,7 @@ export const refresh = publicRoute({
     'Exchanges a refresh token (body or cookie) for a new access and refresh token. Each refresh token works ' +
     'once; presenting a used one again revokes every token of its sign-in.',
   request: { body: { required: false, content: { 'application/json': { schema: RefreshBodySchema } } } },
-  responses: { 200: json(SessionSchema, 'A new pair.'), ...errorResponses(400, 401, 422, 500, 503) },
+  responses: { 200: json(SessionSchema, 'A new pair.'), ...errorResponses(400, 401, 422, 429, 500, 503) },
 });
 
 export const logout = publicRoute({
@@ -77,7 +77,7 @@ export const logout = publicRoute({
   summary: 'Sign out',
   description: 'Revokes the refresh token (body or cookie) with every token of its sign-in, and clears the cookies.',
   request: { body: { required: false, content: { 'application/json': { schema: RefreshBodySchema } } } },
-  responses: { 204: { description: 'Signed out.' }, ...errorResponses(400, 422, 500, 503) },
+  responses: { 204: { description: 'Signed out.' }, ...errorResponses(400, 422, 429, 500, 503) },
 });
 
 export const me = protectedRoute('self:read', {

@@ -22,7 +22,7 @@ export const get = protectedRoute('stats:read', {
       },
       content: { 'application/json': { schema: StatsSchema } },
     },
-    ...errorResponses(429, 500, 503),
+    ...errorResponses(500, 503),
   },
 });
 
