@@ -23,6 +23,8 @@ export default defineProject({
           ADMIN_PASSWORD_FOR_TESTS: inject('workerdAdmin').password,
           // wrangler.toml says production, which needs signing keys.
           JWT_SIGNING_KEYS: 'workerd:0123456789abcdef0123456789abcdef0123456789abcdef',
+          // Low enough for a test to reach; the default is 10.
+          RATE_LIMIT_LOGIN_PER_MINUTE: '5',
         },
       },
     })),
