@@ -17,6 +17,7 @@ import { itemsRouter } from './routes/items/items.index.ts';
 import { jobsRouter } from './routes/jobs/jobs.index.ts';
 import { reportsRouter } from './routes/reports/reports.index.ts';
 import { statsRouter } from './routes/stats/stats.index.ts';
+import { usersRouter } from './routes/users/users.index.ts';
 import { webhooksRouter } from './routes/webhooks/webhooks.index.ts';
 
 /** Builds the whole HTTP application from its dependencies. No runtime-specific code lives here. */
@@ -69,7 +70,8 @@ export function createApp(deps: AppDeps) {
     .route('/', importsRouter)
     .route('/', reportsRouter)
     .route('/', statsRouter)
-    .route('/', webhooksRouter);
+    .route('/', webhooksRouter)
+    .route('/', usersRouter);
   registerDocs(app, deps);
 
   app.notFound((c) =>

@@ -1,7 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
-import { type UserRow, users } from '../schema.ts';
+import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { refreshTokens, type UserRow, users } from '../schema.ts';
 import type { Database } from '../types.ts';
-import { findUserByEmail } from './auth.ts';
+import { type AuditContext, auditCte } from './audit.ts';
+import { findUser, findUserByEmail } from './auth.ts';
 
 /**
  * Makes sure `email` is an enabled admin with this password hash: creates the user,
@@ -20,4 +21,130 @@ export async function upsertAdmin(db: Database, email: string, passwordHash: str
   }
   const [row] = await db.insert(users).values({ email, name, role: 'admin', passwordHash }).returning();
   return { user: row as UserRow, created: true };
+}
+
+/** Users as the API sees them: the password hash never reaches the audit trail. */
+const AUDIT_OMIT = ['passwordHash'];
+
+type Role = UserRow['role'];
+
+export interface UserInput {
+  email: string;
+  name: string;
+  role: Role;
+  passwordHash: string;
+}
+
+export interface UserPatch {
+  name?: string;
+  role?: Role;
+  disabled?: boolean;
+  passwordHash?: string;
+}
+
+export interface ListUsersParams {
+  limit: number;
+  after?: { value: string; id: string };
+  role?: Role;
+  disabled?: boolean;
+}
+
+/** Newest first, keyset-paginated on (created_at, id) like items. */
+export async function listUsers(db: Database, params: ListUsersParams) {
+  const conditions: SQL[] = [];
+  if (params.role) conditions.push(eq(users.role, params.role));
+  if (params.disabled !== undefined) conditions.push(eq(users.disabled, params.disabled));
+  if (params.after) {
+    conditions.push(
+      sql`(${users.createdAt}, ${users.id}) < (${params.after.value}::timestamptz, ${params.after.id}::uuid)`,
+    );
+  }
+  const rows = await db
+    .select()
+    .from(users)
+    .where(and(...conditions))
+    .orderBy(desc(users.createdAt), desc(users.id))
+    .limit(params.limit + 1);
+  const hasMore = rows.length > params.limit;
+  const page = hasMore ? rows.slice(0, params.limit) : rows;
+  const last = page.at(-1);
+  return { rows: page, next: hasMore && last ? { value: last.createdAt.toISOString(), id: last.id } : null };
+}
+
+/** Inserts a user with its `user.created` audit row in one statement (a duplicate email throws 23505). */
+export async function createUser(db: Database, input: UserInput, context: AuditContext): Promise<UserRow> {
+  const inserted = db.$with('inserted').as(db.insert(users).values(input).returning());
+  const audit = auditCte(db, {
+    action: 'user.created',
+    entityType: 'user',
+    table: users,
+    changed: inserted,
+    context,
+    omit: AUDIT_OMIT,
+  });
+  const [row] = await db.with(inserted, audit).select().from(inserted);
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+export type UpdateUserResult = { ok: true; user: UserRow } | { ok: false; reason: 'not_found' | 'last_admin' };
+
+/**
+ * Applies a patch with its audit row, in one statement that also holds the
+ * last-admin guard and revokes refresh tokens when the user is disabled or gets a
+ * new password. The guard locks every enabled admin row (in id order, so two
+ * demotions cannot deadlock) before counting the others: a plain `exists` would
+ * read the statement's snapshot under READ COMMITTED, and two concurrent demotions
+ * of the last two admins would both pass. After the lock wait the count sees the
+ * committed demotion, so exactly one of them succeeds.
+ */
+export async function updateUser(
+  db: Database,
+  id: string,
+  patch: UserPatch,
+  context: AuditContext,
+  action = 'user.updated',
+): Promise<UpdateUserResult> {
+  const removesAdmin = (patch.role !== undefined && patch.role !== 'admin') || patch.disabled === true;
+  const guard = removesAdmin
+    ? sql`(not (${users.role} = 'admin' and not ${users.disabled}) or (
+        select count(*) filter (where locked.id <> ${id}::uuid) from (
+          select a.id from ${users} a where a.role = 'admin' and not a.disabled order by a.id for update
+        ) locked) > 0)`
+    : sql`true`;
+  const target = eq(users.id, id);
+  const before = db.$with('before').as(db.select().from(users).where(target));
+  const updated = db.$with('updated').as(
+    db
+      .update(users)
+      .set({ ...patch, updatedAt: sql`now()` })
+      .where(and(target, guard))
+      .returning(),
+  );
+  const audit = auditCte(db, {
+    action,
+    entityType: 'user',
+    table: users,
+    changed: updated,
+    before,
+    context,
+    omit: AUDIT_OMIT,
+  });
+  const endsSessions = patch.disabled === true || patch.passwordHash !== undefined;
+  const revoked = db.$with('revoked').as(
+    db
+      .update(refreshTokens)
+      .set({ revokedAt: sql`now()` })
+      .where(
+        and(
+          endsSessions ? sql`true` : sql`false`,
+          isNull(refreshTokens.revokedAt),
+          sql`${refreshTokens.userId} in (select id from updated)`,
+        ),
+      )
+      .returning({ id: refreshTokens.id }),
+  );
+  const [row] = await db.with(before, updated, audit, revoked).select().from(updated);
+  if (row) return { ok: true, user: row };
+  return { ok: false, reason: (await findUser(db, id)) ? 'last_admin' : 'not_found' };
 }

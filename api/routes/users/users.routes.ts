@@ -1,0 +1,85 @@
+import { errorResponses } from '../../lib/errors.ts';
+import { protectedRoute } from '../../lib/route.ts';
+import {
+  CreatedUserSchema,
+  CreateUserSchema,
+  ListUsersQuerySchema,
+  UpdateUserSchema,
+  UserIdParamsSchema,
+  UserListSchema,
+  UserSchema,
+} from './users.schemas.ts';
+
+const tags = ['Users'];
+const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const body = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
+
+export const list = protectedRoute('users:manage', {
+  method: 'get',
+  path: '/api/v1/users',
+  tags,
+  summary: 'List users',
+  description: 'Newest first, cursor-paginated; filter by role and by `disabled`.',
+  request: { query: ListUsersQuerySchema },
+  responses: { 200: json(UserListSchema, 'A page of users.'), ...errorResponses(400, 422, 500, 503) },
+});
+
+export const get = protectedRoute('users:manage', {
+  method: 'get',
+  path: '/api/v1/users/{id}',
+  tags,
+  summary: 'Get a user',
+  request: { params: UserIdParamsSchema },
+  responses: { 200: json(UserSchema, 'The user.'), ...errorResponses(404, 422, 500, 503) },
+});
+
+export const create = protectedRoute('users:manage', {
+  method: 'post',
+  path: '/api/v1/users',
+  tags,
+  summary: 'Create or invite a user',
+  description:
+    'Creates a user. Without `password` the user is invited: the response carries a generated one-time ' +
+    'password under `invitation`, shown only once. Emails are unique regardless of case (409).',
+  request: { body: body(CreateUserSchema) },
+  responses: {
+    201: {
+      ...json(CreatedUserSchema, 'The created user (with the invitation password when one was generated).'),
+      headers: { Location: { schema: { type: 'string' }, description: 'The user URL.' } },
+    },
+    ...errorResponses(400, 409, 413, 415, 422, 500, 503),
+  },
+});
+
+export const update = protectedRoute('users:manage', {
+  method: 'patch',
+  path: '/api/v1/users/{id}',
+  tags,
+  summary: 'Update a user',
+  description:
+    'Changes the name, role, `disabled` or password. No change may leave the instance without an enabled ' +
+    'admin (409). Disabling or setting a password ends the sessions of the user.',
+  request: { params: UserIdParamsSchema, body: body(UpdateUserSchema) },
+  responses: {
+    200: json(UserSchema, 'The updated user.'),
+    ...errorResponses(400, 404, 409, 413, 415, 422, 500, 503),
+  },
+});
+
+export const remove = protectedRoute('users:manage', {
+  method: 'delete',
+  path: '/api/v1/users/{id}',
+  tags,
+  summary: 'Disable a user',
+  description:
+    'Users are never deleted (the audit trail refers to them): this disables the user and ends their ' +
+    'sessions. The last enabled admin cannot be disabled (409).',
+  request: { params: UserIdParamsSchema },
+  responses: { 204: { description: 'Disabled.' }, ...errorResponses(404, 409, 422, 500, 503) },
+});
+
+export type ListRoute = typeof list;
+export type GetRoute = typeof get;
+export type CreateRoute = typeof create;
+export type UpdateRoute = typeof update;
+export type RemoveRoute = typeof remove;

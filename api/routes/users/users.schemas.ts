@@ -1,0 +1,80 @@
+import { z } from '@hono/zod-openapi';
+import { ROLES } from '../../auth/permissions.ts';
+import { UserSchema } from '../auth/auth.routes.ts';
+
+export { UserSchema };
+
+const email = z.email('must be an email address').max(320, 'must be at most 320 characters');
+const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const password = z
+  .string()
+  .min(10, 'must be at least 10 characters')
+  .max(1024, 'must be at most 1024 characters')
+  .openapi({ format: 'password' });
+
+export const CreateUserSchema = z
+  .object({
+    email,
+    name,
+    role: z.enum(ROLES).default('viewer'),
+    password: password.optional().openapi({
+      description: 'Omit to invite: a one-time password is generated and returned once in the response.',
+    }),
+  })
+  .strict()
+  .openapi('CreateUser');
+
+export const UpdateUserSchema = z
+  .object({
+    name: name.optional(),
+    role: z.enum(ROLES).optional(),
+    disabled: z.boolean().optional().openapi({ description: 'Disabling also ends every session of the user.' }),
+    password: password.optional().openapi({ description: 'A new password; ends every session of the user.' }),
+  })
+  .strict()
+  .openapi('UpdateUser');
+
+export const CreatedUserSchema = UserSchema.extend({
+  invitation: z
+    .object({
+      password: z.string().openapi({ description: 'The generated one-time password. Shown only in this response.' }),
+    })
+    .optional()
+    .openapi({ description: 'Present when no password was sent: hand this password to the user.' }),
+}).openapi('CreatedUser');
+
+const booleanQuery = z
+  .enum(['true', 'false'])
+  .transform((v) => v === 'true')
+  .optional();
+
+export const ListUsersQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ param: { name: 'limit', in: 'query' }, description: 'Page size, 1 to 100.', example: 20 }),
+  cursor: z
+    .string()
+    .max(500)
+    .optional()
+    .openapi({ param: { name: 'cursor', in: 'query' }, description: '`nextCursor` of the previous page.' }),
+  role: z
+    .enum(ROLES)
+    .optional()
+    .openapi({ param: { name: 'role', in: 'query' } }),
+  disabled: booleanQuery.openapi({ param: { name: 'disabled', in: 'query' }, type: 'string', enum: ['true', 'false'] }),
+});
+
+export const UserListSchema = z
+  .object({
+    data: z.array(UserSchema),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last.' }),
+  })
+  .openapi('UserList');
+
+export const UserIdParamsSchema = z.object({
+  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, example: '0f8fad5b-d9cb-469f-a165-70867728950e' }),
+});
