@@ -1,5 +1,5 @@
 import type { AppDeps } from '../api/lib/types.ts';
-import { claimDueJobs, reapExpiredLeases, releaseJob } from '../db/queries/jobs.ts';
+import { claimDueJobs, reapExpiredLeases, releaseJob } from '../db/queries/job-leases.ts';
 import { type DefinitionLookup, type RunOutcome, runClaimedJob } from './runner.ts';
 import { ensureDailyJobs } from './schedule.ts';
 

@@ -1,5 +1,5 @@
 import type { AppDeps } from '../api/lib/types.ts';
-import { reapExpiredLeases, requeueExpiredLeases } from '../db/queries/jobs.ts';
+import { reapExpiredLeases, requeueExpiredLeases } from '../db/queries/job-leases.ts';
 import { flushQueue } from './enqueue.ts';
 import { ensureDailyJobs } from './schedule.ts';
 

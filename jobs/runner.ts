@@ -1,5 +1,6 @@
 import type { AppDeps } from '../api/lib/types.ts';
-import { claimJob, completeJob, failJob, getJob, releaseJob, renewLease } from '../db/queries/jobs.ts';
+import { claimJob, completeJob, failJob, releaseJob, renewLease } from '../db/queries/job-leases.ts';
+import { getJob } from '../db/queries/jobs.ts';
 import type { JobRow } from '../db/schema.ts';
 import { backoffMs } from './backoff.ts';
 import { type JobDefinition, PermanentJobError } from './define.ts';

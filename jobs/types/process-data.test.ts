@@ -1,6 +1,7 @@
 import { arrayContains, eq, inArray, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { claimJob, getJob } from '../../db/queries/jobs.ts';
+import { claimJob } from '../../db/queries/job-leases.ts';
+import { getJob } from '../../db/queries/jobs.ts';
 import { auditLogs, items, type JobRow, jobs } from '../../db/schema.ts';
 import { failInserts } from '../../test/support/fail-inserts.ts';
 import { backend, unique, useTestApp } from '../../test/support/harness.ts';
