@@ -77,7 +77,7 @@ describe.skipIf(backend.skip)(`health with the cache store down [${backend.label
   });
 });
 
-describe('health while draining', () => {
+describe.skipIf(backend.skip)(`health while draining [${backend.label}]`, () => {
   const t = useTestApp({ isDraining: () => true });
 
   it('Should fail readiness so the load balancer stops sending traffic', async () => {
