@@ -10,6 +10,7 @@ import { authenticate } from './middleware/authenticate.ts';
 import { limitBody } from './middleware/body-limit.ts';
 import { appContext } from './middleware/context.ts';
 import { apiRateLimit } from './middleware/rate-limit.ts';
+import { apiKeysRouter } from './routes/api-keys/api-keys.index.ts';
 import { authRouter } from './routes/auth/auth.index.ts';
 import { healthRouter } from './routes/health/health.index.ts';
 import { importsRouter } from './routes/imports/imports.index.ts';
@@ -71,7 +72,8 @@ export function createApp(deps: AppDeps) {
     .route('/', reportsRouter)
     .route('/', statsRouter)
     .route('/', webhooksRouter)
-    .route('/', usersRouter);
+    .route('/', usersRouter)
+    .route('/', apiKeysRouter);
   registerDocs(app, deps);
 
   app.notFound((c) =>
