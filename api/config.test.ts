@@ -97,3 +97,27 @@ describe('config: key-value store', () => {
     expect(() => parseConfig({ ...upstash, UPSTASH_REDIS_REST_URL: 'redis://x' })).toThrow(/UPSTASH_REDIS_REST_URL/);
   });
 });
+
+describe('config: rate limits and caching', () => {
+  it('Should default rate limits and cache lifetimes, and name a bad one', () => {
+    const config = parseConfig({});
+    expect(config.rateLimit).toEqual({
+      enabled: true,
+      anonymousPerMinute: 120,
+      userPerMinute: 600,
+      loginPerMinute: 10,
+      writesWhenStoreDown: 'open',
+    });
+    expect(config.trustProxy).toBe(false);
+    expect(config.cacheSeconds).toEqual({ item: 60, stats: 30 });
+    const set = parseConfig({
+      RATE_LIMIT_ENABLED: 'off',
+      RATE_LIMIT_WRITES_WHEN_STORE_DOWN: 'closed',
+      TRUST_PROXY: '1',
+    });
+    expect([set.rateLimit.enabled, set.rateLimit.writesWhenStoreDown, set.trustProxy]).toEqual([false, 'closed', true]);
+    expect(() => parseConfig({ RATE_LIMIT_LOGIN_PER_MINUTE: '0', STATS_CACHE_SECONDS: 'soon' })).toThrow(
+      /RATE_LIMIT_LOGIN_PER_MINUTE[\s\S]*STATS_CACHE_SECONDS/,
+    );
+  });
+});
