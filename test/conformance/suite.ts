@@ -164,5 +164,16 @@ export function conformanceSuite(name: string, baseUrl: () => string, credential
       expect((await send(path, { method: 'DELETE' })).status).toBe(204);
       expect((await send(path)).status).toBe(404);
     });
+
+    it('Should serve stats: every status, the last 30 days, job durations, briefly cacheable', async () => {
+      const res = await send('/api/v1/stats');
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toMatch(/^private, max-age=\d+$/);
+      const stats = await res.json();
+      expect(Object.keys(stats.items.byStatus).sort()).toEqual(['archived', 'done', 'in_progress', 'pending']);
+      expect(stats.items.createdPerDay).toHaveLength(30);
+      expect(stats.items.createdPerDay.at(-1).date).toBe(stats.generatedAt.slice(0, 10));
+      expect(stats.jobs.durationMs).toMatchObject({ windowDays: 7, count: expect.any(Number) });
+    });
   });
 }
