@@ -5,6 +5,7 @@ import type { AppRouteHandler } from '../../lib/types.ts';
 import type { GetRoute } from './stats.routes.ts';
 import type { Stats } from './stats.schemas.ts';
 
+// Versioned: during a rolling deploy, replicas with another response shape use another key.
 const CACHE_KEY = 'stats:v1';
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
