@@ -11,6 +11,7 @@ import { limitBody } from './middleware/body-limit.ts';
 import { appContext } from './middleware/context.ts';
 import { apiRateLimit } from './middleware/rate-limit.ts';
 import { apiKeysRouter } from './routes/api-keys/api-keys.index.ts';
+import { auditRouter } from './routes/audit/audit.index.ts';
 import { authRouter } from './routes/auth/auth.index.ts';
 import { healthRouter } from './routes/health/health.index.ts';
 import { importsRouter } from './routes/imports/imports.index.ts';
@@ -73,7 +74,8 @@ export function createApp(deps: AppDeps) {
     .route('/', statsRouter)
     .route('/', webhooksRouter)
     .route('/', usersRouter)
-    .route('/', apiKeysRouter);
+    .route('/', apiKeysRouter)
+    .route('/', auditRouter);
   registerDocs(app, deps);
 
   app.notFound((c) =>

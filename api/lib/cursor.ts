@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { ApiError } from './errors.ts';
 
-const CursorSchema = z.object({ s: z.string(), v: z.string(), id: z.uuid() });
+// Ids are uuids, or bigserial numbers as decimal strings (audit rows).
+const CursorSchema = z.object({
+  s: z.string(),
+  v: z.string(),
+  id: z.union([z.uuid(), z.string().regex(/^\d{1,19}$/)]),
+});
 
 function toBase64Url(text: string): string {
   const bytes = new TextEncoder().encode(text);

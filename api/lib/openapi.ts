@@ -40,6 +40,7 @@ export function registerDocs(app: AppOpenAPI, deps: AppDeps): void {
       { name: 'Stats', description: 'Item and job statistics for the dashboard, cached briefly.' },
       { name: 'Users', description: 'User accounts: invite, change roles, disable (never delete).' },
       { name: 'API keys', description: 'Machine credentials: shown once, stored hashed, revocable.' },
+      { name: 'Audit', description: 'The audit log: every change made through the API, with before and after.' },
       { name: 'Health', description: 'Liveness and readiness probes.' },
     ],
   });
