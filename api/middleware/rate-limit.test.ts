@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../db/kv/memory.ts';
 import type { KeyValueStore } from '../../db/kv/port.ts';
+import { createUpstashStore } from '../../db/kv/upstash.ts';
+import { startUpstashStandIn, type UpstashStandIn } from '../../dev/upstash-stand-in.ts';
 import type { TestResponse } from '../../test/support/http.ts';
 import { deleteKeysWithPrefix, redisTarget, testKeyPrefix } from '../../test/support/redis.ts';
 import { unreachableStore } from '../../test/support/unreachable-store.ts';
@@ -37,8 +39,26 @@ if (!redis.skip) {
     },
   });
 }
+// The same limits through the real @upstash/redis client, against the REST stand-in in front of that Redis.
+let upstash: UpstashStandIn | undefined;
+if (!redis.skip) {
+  stores.push({
+    label: 'upstash REST (stand-in) in front of redis',
+    open: async () => {
+      upstash ??= await startUpstashStandIn({ redisUrl: redis.url as string });
+      const store = createUpstashStore({
+        url: upstash.url,
+        token: upstash.token,
+        keyPrefix: `${keyPrefix}${crypto.randomUUID()}:`,
+      });
+      opened.push(store);
+      return store;
+    },
+  });
+}
 afterAll(async () => {
   await Promise.all(opened.map((store) => store.close()));
+  await upstash?.close();
   if (!redis.skip) await deleteKeysWithPrefix(redis.url as string, keyPrefix);
 });
 
