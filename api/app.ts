@@ -18,6 +18,7 @@ import { importsRouter } from './routes/imports/imports.index.ts';
 import { itemsRouter } from './routes/items/items.index.ts';
 import { jobsRouter } from './routes/jobs/jobs.index.ts';
 import { reportsRouter } from './routes/reports/reports.index.ts';
+import { settingsRouter } from './routes/settings/settings.index.ts';
 import { statsRouter } from './routes/stats/stats.index.ts';
 import { usersRouter } from './routes/users/users.index.ts';
 import { webhooksRouter } from './routes/webhooks/webhooks.index.ts';
@@ -75,7 +76,8 @@ export function createApp(deps: AppDeps) {
     .route('/', webhooksRouter)
     .route('/', usersRouter)
     .route('/', apiKeysRouter)
-    .route('/', auditRouter);
+    .route('/', auditRouter)
+    .route('/', settingsRouter);
   registerDocs(app, deps);
 
   app.notFound((c) =>

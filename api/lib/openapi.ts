@@ -41,6 +41,7 @@ export function registerDocs(app: AppOpenAPI, deps: AppDeps): void {
       { name: 'Users', description: 'User accounts: invite, change roles, disable (never delete).' },
       { name: 'API keys', description: 'Machine credentials: shown once, stored hashed, revocable.' },
       { name: 'Audit', description: 'The audit log: every change made through the API, with before and after.' },
+      { name: 'Settings', description: 'Typed runtime settings (retention, display); admins change them.' },
       { name: 'Health', description: 'Liveness and readiness probes.' },
     ],
   });

@@ -1,0 +1,29 @@
+import { z } from '@hono/zod-openapi';
+
+export const SettingSchema = z
+  .object({
+    key: z.string().openapi({ example: 'retention.auditDays' }),
+    value: z.unknown().openapi({ description: 'The value in force: the stored one, or the default.' }),
+    default: z.unknown(),
+    set: z.boolean().openapi({ description: 'Whether a value is stored (false: the default applies).' }),
+    description: z.string(),
+    updatedBy: z.string().nullable(),
+    updatedAt: z.iso.datetime().nullable(),
+  })
+  .openapi('Setting');
+
+export type Setting = z.infer<typeof SettingSchema>;
+
+export const SettingListSchema = z.object({ data: z.array(SettingSchema) }).openapi('SettingList');
+
+export const PutSettingSchema = z
+  .object({ value: z.unknown().openapi({ description: "Checked against the key's type." }) })
+  .strict()
+  .openapi('PutSetting');
+
+export const SettingKeyParamsSchema = z.object({
+  key: z
+    .string()
+    .max(100)
+    .openapi({ param: { name: 'key', in: 'path' }, example: 'app.name' }),
+});
