@@ -16,10 +16,10 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import { createPglite } from '../db/node/pglite.ts';
 import { BadRequest, errorBody, readSqlRequest, resultBody, runSqlRequest, type SqlRequest } from './neon-protocol.ts';
+import { runAsCli } from './run-cli.ts';
 import { isSqlError, pgliteBackend, postgresBackend, type SqlBackend } from './sql-backends.ts';
 
 export interface NeonStandInOptions {
@@ -119,7 +119,7 @@ function reply(res: ServerResponse, status: number, type: string, body: string):
   res.end(body);
 }
 
-async function main(): Promise<void> {
+async function main() {
   const env = process.env;
   const standIn = await startNeonStandIn({
     upstreamUrl: env.UPSTREAM_DATABASE_URL || undefined,
@@ -132,19 +132,7 @@ async function main(): Promise<void> {
     : `PGlite ${env.DATA_DIR || '(in memory)'}`;
   console.log(`Neon stand-in (dev/test only) listening on ${standIn.url}, in front of ${behind}`);
   console.log(`  point clients at it with NEON_HTTP_ENDPOINT=${standIn.url}`);
-  const stop = () => {
-    standIn.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return standIn;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    console.error('neon stand-in failed to start:', error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+runAsCli(import.meta.url, 'neon stand-in', main);

@@ -16,9 +16,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import { createDelivery, type MessageRecord } from './qstash-delivery.ts';
 import { BadRequest, type PublishRequest, parseDestination, randomId, readPublish } from './qstash-protocol.ts';
+import { runAsCli } from './run-cli.ts';
 
 export type { DeliveryAttempt, MessageRecord, MessageState } from './qstash-delivery.ts';
 
@@ -186,7 +186,7 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-async function main(): Promise<void> {
+async function main() {
   const env = process.env;
   const standIn = await startQStashStandIn({
     port: env.PORT ? Number(env.PORT) : 8080,
@@ -201,19 +201,7 @@ async function main(): Promise<void> {
   console.log(`  QSTASH_TOKEN=${standIn.token}`);
   console.log(`  QSTASH_CURRENT_SIGNING_KEY=${standIn.currentSigningKey}`);
   console.log(`  QSTASH_NEXT_SIGNING_KEY=${standIn.nextSigningKey}`);
-  const stop = () => {
-    standIn.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return standIn;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    console.error('qstash stand-in failed to start:', error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+runAsCli(import.meta.url, 'qstash stand-in', main);

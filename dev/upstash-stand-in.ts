@@ -17,8 +17,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import { createClient, ErrorReply, MultiErrorReply, RESP_TYPES } from 'redis';
+import { runAsCli } from './run-cli.ts';
 import { BadRequest, type Reply, readCommand, readCommands, toJson } from './upstash-protocol.ts';
 
 export interface UpstashStandInOptions {
@@ -163,7 +163,7 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-async function main(): Promise<void> {
+async function main() {
   const env = process.env;
   const redisUrl = env.REDIS_URL || 'redis://127.0.0.1:6379';
   const standIn = await startUpstashStandIn({
@@ -176,19 +176,7 @@ async function main(): Promise<void> {
   console.log('  give the app these settings:');
   console.log(`  UPSTASH_REDIS_REST_URL=${standIn.url}`);
   console.log(`  UPSTASH_REDIS_REST_TOKEN=${standIn.token}`);
-  const stop = () => {
-    standIn.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return standIn;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    console.error('upstash stand-in failed to start:', error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+runAsCli(import.meta.url, 'upstash stand-in', main);
