@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { findApiKey } from '../../db/queries/auth.ts';
 import { sha256Hex } from '../auth/encoding.ts';
-import { verifyJwt } from '../auth/jwt.ts';
+import { type AccessClaims, verifyJwt } from '../auth/jwt.ts';
 import { ACCESS_COOKIE, API_KEY_PREFIX } from '../auth/session.ts';
 import type { AppEnv } from '../lib/types.ts';
 
@@ -19,6 +19,7 @@ const FAILURES: Record<string, string> = {
  * 401 with it, while public routes (health, login) keep working.
  */
 export function authenticate(): MiddlewareHandler<AppEnv> {
+  const verified = verifiedTokens();
   return async function authenticate(c, next) {
     const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     const token = bearer ?? getCookie(c, ACCESS_COOKIE);
@@ -30,11 +31,40 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
         else c.set('authError', FAILURES.api_key);
       } else {
         const now = Math.floor(deps.clock().getTime() / 1000);
-        const result = await verifyJwt(token, deps.config.auth.signingKeys, now);
+        const result = await verified.check(token, now, () => verifyJwt(token, deps.config.auth.signingKeys, now));
         if (result.ok) c.set('actor', { type: 'user', id: result.claims.sub, role: result.claims.role });
         else c.set('authError', FAILURES[result.reason] ?? 'The access token is not valid.');
       }
     }
     await next();
+  };
+}
+
+const CACHE_ENTRIES = 2_000;
+const CACHE_SECONDS = 60;
+
+/**
+ * Remembers tokens whose signature was verified, so a client's repeated requests
+ * skip the HMAC (Web Crypto runs it off the main thread on Node: a hop per request).
+ * Keyed by the exact token, so nothing else can match; expiry is checked on every
+ * use, and an entry lasts at most a minute, so a removed signing key stops working soon.
+ */
+function verifiedTokens() {
+  const entries = new Map<string, { claims: AccessClaims; until: number }>();
+  return {
+    async check(token: string, now: number, verify: () => ReturnType<typeof verifyJwt>) {
+      const hit = entries.get(token);
+      if (hit && hit.until > now) {
+        return hit.claims.exp > now
+          ? { ok: true as const, claims: hit.claims }
+          : { ok: false as const, reason: 'expired' as const };
+      }
+      const result = await verify();
+      if (result.ok) {
+        if (entries.size >= CACHE_ENTRIES) entries.delete(entries.keys().next().value as string);
+        entries.set(token, { claims: result.claims, until: Math.min(result.claims.exp, now + CACHE_SECONDS) });
+      }
+      return result;
+    },
   };
 }

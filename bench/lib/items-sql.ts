@@ -4,6 +4,7 @@ import { CreateItemSchema } from '../../api/routes/items/items.schemas.ts';
 import { createItem, getItem, listItems } from '../../db/queries/items.ts';
 import * as schema from '../../db/schema.ts';
 import type { Database } from '../../db/types.ts';
+import { BENCH_USER_ID } from './bench-identity.ts';
 
 /** A statement text with its parameters, some of which are filled per request. */
 export interface Template<K extends string> {
@@ -46,7 +47,8 @@ export async function captureItemsSql(): Promise<ItemsSql> {
       createItem(
         db,
         { ...body, dueAt: undefined },
-        { actorType: 'anonymous', actorId: null, requestId: REQUEST_ID_MARKER },
+        // The same actor as the bench's requests to the app, so both write the same audit row.
+        { actorType: 'user', actorId: BENCH_USER_ID, requestId: REQUEST_ID_MARKER },
       ),
     ),
   ]);

@@ -54,7 +54,7 @@ function run(spec: LoadSpec, seconds: number, latencies: number[]): Promise<auto
         method: spec.method,
         connections: spec.connections,
         duration: seconds,
-        headers: spec.body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: { ...spec.headers, ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: spec.body,
         requests: spec.paths.length > 1 ? [{ setupRequest: rotate }] : undefined,
       },

@@ -5,6 +5,8 @@ export interface LoadSpec {
   method: 'GET' | 'POST';
   /** Request paths, taken in turn (one path: every request is the same). */
   paths: string[];
+  /** Headers sent with every request (the Bearer token). */
+  headers?: Record<string, string>;
   /** A JSON body sent with every request. */
   body?: string;
   connections: number;

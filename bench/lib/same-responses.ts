@@ -3,8 +3,8 @@ import pg from 'pg';
 
 const VOLATILE = ['id', 'createdAt', 'updatedAt'];
 
-async function call(origin: string, path: string, init?: RequestInit) {
-  const response = await fetch(`${origin}${path}`, init);
+async function call(origin: string, path: string, init: RequestInit = {}, auth: Record<string, string> = {}) {
+  const response = await fetch(`${origin}${path}`, { ...init, headers: { ...auth, ...(init.headers as object) } });
   const body: unknown = await response.json();
   return { status: response.status, etag: response.headers.get('etag'), body };
 }
@@ -22,10 +22,10 @@ function withoutVolatile(value: unknown): unknown {
 export async function assertSameResponses(
   app: string,
   baseline: string,
-  probe: { itemId: string; databaseUrl: string },
+  probe: { itemId: string; databaseUrl: string; auth: Record<string, string> },
 ): Promise<void> {
   for (const path of ['/api/v1/items?limit=20', `/api/v1/items/${probe.itemId}`]) {
-    const [a, b] = await Promise.all([call(app, path), call(baseline, path)]);
+    const [a, b] = await Promise.all([call(app, path, {}, probe.auth), call(baseline, path, {}, probe.auth)]);
     deepStrictEqual(b, a, `GET ${path}: the baseline answers differently from the app`);
     if (a.status !== 200) throw new Error(`GET ${path} answered ${a.status}: ${JSON.stringify(a.body)}`);
   }
@@ -35,8 +35,8 @@ export async function assertSameResponses(
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ title: 'Equivalence probe' }),
   };
-  const a = await call(app, '/api/v1/items', post);
-  const b = await call(baseline, '/api/v1/items', post);
+  const a = await call(app, '/api/v1/items', post, probe.auth);
+  const b = await call(baseline, '/api/v1/items', post, probe.auth);
   if (a.status !== 201) throw new Error(`POST /api/v1/items answered ${a.status}: ${JSON.stringify(a.body)}`);
   deepStrictEqual(
     { ...b, body: withoutVolatile(b.body) },

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { openPg } from '../../db/node/pg.ts';
 import { createScratchDatabase } from '../../dev/scratch-database.ts';
 import { prepareDatabase } from '../lib/bench-database.ts';
+import { BENCH_JWT_KEYS, benchAuthorization } from '../lib/bench-identity.ts';
 import { runLoad } from '../lib/load.ts';
 import type { Section } from '../lib/section.ts';
 import { childEnv, startServer } from '../lib/servers.ts';
@@ -32,6 +33,7 @@ export const jobsDispatcher: Section = {
       DATABASE_URL: database.url,
       DATABASE_POOL_SIZE: String(config.poolSize),
       MIGRATE_ON_START: 'false',
+      JWT_SIGNING_KEYS: BENCH_JWT_KEYS,
       SEED_DEMO_DATA: 'false',
       ACCESS_LOG: 'false',
       LOG_LEVEL: 'error',
@@ -44,7 +46,9 @@ export const jobsDispatcher: Section = {
     const origin = await startServer(context, 'app', APP_ENTRY, env);
 
     log(`POST /api/v1/jobs: ${config.warmupSeconds} s warm-up, ${config.durationSeconds} s measured`);
+    const headers = await benchAuthorization(database.url);
     const enqueue = await runLoad({
+      headers,
       origin,
       method: 'POST',
       paths: ['/api/v1/jobs'],

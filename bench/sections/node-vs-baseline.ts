@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { createScratchDatabase } from '../../dev/scratch-database.ts';
 import type { BenchConfig } from '../config.ts';
 import { prepareDatabase } from '../lib/bench-database.ts';
+import { BENCH_JWT_KEYS, benchAuthorization } from '../lib/bench-identity.ts';
 import { captureItemsSql } from '../lib/items-sql.ts';
 import { runLoad } from '../lib/load.ts';
 import type { LoadResult } from '../lib/load-spec.ts';
@@ -94,6 +95,9 @@ export const nodeVsBaseline: Section = {
     const appEnv = childEnv({
       ...db,
       MIGRATE_ON_START: 'false',
+      JWT_SIGNING_KEYS: BENCH_JWT_KEYS,
+      // The baseline has no cache: compare the same database work.
+      ITEM_CACHE_SECONDS: '0',
       SEED_DEMO_DATA: 'false',
       ACCESS_LOG: 'false',
       LOG_LEVEL: 'warn',
@@ -103,14 +107,15 @@ export const nodeVsBaseline: Section = {
     });
     const app = await startServer(context, 'app', APP_ENTRY, appEnv);
     const baseline = await startServer(context, 'baseline', BASELINE_ENTRY, childEnv(db));
-    await assertSameResponses(app, baseline, { itemId: probeId, databaseUrl: database.url });
+    const auth = await benchAuthorization(database.url);
+    await assertSameResponses(app, baseline, { itemId: probeId, databaseUrl: database.url, auth });
     log('both servers answer identically; measuring');
 
     const measure = (route: Route, name: string, origin: string) => {
       log(`${route.label} on ${name}: ${config.warmupSeconds} s warm-up, ${config.durationSeconds} s measured`);
       const { connections, durationSeconds, warmupSeconds } = config;
       const { method, paths, body } = route;
-      return runLoad({ origin, method, paths, body, connections, durationSeconds, warmupSeconds });
+      return runLoad({ origin, method, paths, body, headers: auth, connections, durationSeconds, warmupSeconds });
     };
     const measured: Measurement[] = [];
     for (const route of routes(ids)) {
