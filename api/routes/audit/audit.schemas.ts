@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { AuditLogRow } from '../../../db/schema.ts';
+import { pageParams } from '../../lib/query.ts';
 
 export const AuditEntrySchema = z
   .object({
@@ -23,14 +24,7 @@ const text = z.string().trim().min(1).max(200);
 
 export const ListAuditQuerySchema = z
   .object({
-    limit: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(100)
-      .default(50)
-      .openapi({ ...param('limit', 'Page size, 1 to 100.'), example: 50 }),
-    cursor: z.string().max(500).optional().openapi(param('cursor', '`nextCursor` of the previous page.')),
+    ...pageParams(50),
     actorType: z.enum(['user', 'api_key', 'system', 'anonymous']).optional().openapi(param('actorType', 'Who acted.')),
     actorId: text.optional().openapi(param('actorId', 'The user or API key id.')),
     action: z

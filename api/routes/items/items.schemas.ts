@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { SORT_KEYS } from '../../../db/queries/items.ts';
 import type { ItemRow } from '../../../db/schema.ts';
-import { commaList } from '../../lib/query.ts';
+import { commaList, pageParams } from '../../lib/query.ts';
 
 export const ITEM_STATUSES = ['pending', 'in_progress', 'done', 'archived'] as const;
 export const ITEM_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
@@ -67,18 +67,7 @@ export const UpdateItemSchema = z
 const SORTS = SORT_KEYS.flatMap((k) => [k, `-${k}`]) as [string, ...string[]];
 
 export const ListItemsQuerySchema = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(20)
-    .openapi({ param: { name: 'limit', in: 'query' }, description: 'Page size, 1 to 100.', example: 20 }),
-  cursor: z
-    .string()
-    .max(500)
-    .optional()
-    .openapi({ param: { name: 'cursor', in: 'query' }, description: '`nextCursor` of the previous page.' }),
+  ...pageParams(),
   sort: z
     .enum(SORTS)
     .default('-created')

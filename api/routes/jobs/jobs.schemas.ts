@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { JobRow } from '../../../db/schema.ts';
 import type { JobDefinition } from '../../../jobs/define.ts';
 import { JOB_DEFINITIONS } from '../../../jobs/registry.ts';
-import { commaList } from '../../lib/query.ts';
+import { commaList, pageParams } from '../../lib/query.ts';
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'dead', 'cancelled'] as const;
 const JOB_TYPES = JOB_DEFINITIONS.map((d) => d.type) as [string, ...string[]];
@@ -65,18 +65,7 @@ export const JobIdParamsSchema = z.object({
 });
 
 export const ListJobsQuerySchema = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(20)
-    .openapi({ param: { name: 'limit', in: 'query' } }),
-  cursor: z
-    .string()
-    .max(500)
-    .optional()
-    .openapi({ param: { name: 'cursor', in: 'query' } }),
+  ...pageParams(),
   type: commaList(JOB_TYPES).openapi({
     param: { name: 'type', in: 'query' },
     type: 'string',

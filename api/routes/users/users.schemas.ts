@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { ROLES } from '../../auth/permissions.ts';
+import { pageParams } from '../../lib/query.ts';
 import { UserSchema } from '../auth/auth.routes.ts';
 
 export { UserSchema };
@@ -49,18 +50,7 @@ const booleanQuery = z
   .optional();
 
 export const ListUsersQuerySchema = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(20)
-    .openapi({ param: { name: 'limit', in: 'query' }, description: 'Page size, 1 to 100.', example: 20 }),
-  cursor: z
-    .string()
-    .max(500)
-    .optional()
-    .openapi({ param: { name: 'cursor', in: 'query' }, description: '`nextCursor` of the previous page.' }),
+  ...pageParams(),
   role: z
     .enum(ROLES)
     .optional()
