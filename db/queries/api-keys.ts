@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { type ApiKeyRow, apiKeys } from '../schema.ts';
 import type { Database } from '../types.ts';
-import { type AuditContext, auditCte } from './audit.ts';
+import { type AuditContext, auditCte, insertAudited } from './audit.ts';
 
 // The hash stands in for the key: it stays out of the audit trail like the key itself.
 const AUDIT_OMIT = ['keyHash'];
@@ -16,18 +16,12 @@ export interface ApiKeyInput {
 
 /** Inserts a key with its `api_key.created` audit row in one statement. */
 export async function createApiKey(db: Database, input: ApiKeyInput, context: AuditContext): Promise<ApiKeyRow> {
-  const inserted = db.$with('inserted').as(db.insert(apiKeys).values(input).returning());
-  const audit = auditCte(db, {
+  return insertAudited(db, apiKeys, input, {
     action: 'api_key.created',
     entityType: 'api_key',
-    table: apiKeys,
-    changed: inserted,
     context,
     omit: AUDIT_OMIT,
   });
-  const [row] = await db.with(inserted, audit).select().from(inserted);
-  if (!row) throw new Error('insert returned no row');
-  return row;
 }
 
 /** Every key, revoked ones included, oldest first (keys are few: no pagination). */

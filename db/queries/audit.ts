@@ -61,3 +61,25 @@ export function auditCte(db: Database, options: AuditCteOptions) {
     from ${sql.identifier(changedAlias)} ${join}
     returning id`);
 }
+
+/**
+ * Inserts one row and its `<entity>.created`-style audit row in one statement, so
+ * the two commit together on every driver. Returns the inserted row.
+ */
+export async function insertAudited<T extends PgTable>(
+  db: Database,
+  table: T,
+  values: T['$inferInsert'],
+  audit: { action: string; entityType: string; context: AuditContext; omit?: string[] },
+): Promise<T['$inferSelect']> {
+  const inserted = db.$with('inserted').as(
+    db
+      .insert(table as PgTable)
+      .values(values)
+      .returning(),
+  );
+  const cte = auditCte(db, { ...audit, table, changed: inserted });
+  const [row] = await db.with(inserted, cte).select().from(inserted);
+  if (!row) throw new Error('insert returned no row');
+  return row as T['$inferSelect'];
+}

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import { refreshTokens, type UserRow, users } from '../schema.ts';
 import type { Database } from '../types.ts';
-import { type AuditContext, auditCte } from './audit.ts';
+import { type AuditContext, auditCte, insertAudited } from './audit.ts';
 import { findUser, findUserByEmail } from './auth.ts';
 
 /**
@@ -73,18 +73,7 @@ export async function listUsers(db: Database, params: ListUsersParams) {
 
 /** Inserts a user with its `user.created` audit row in one statement (a duplicate email throws 23505). */
 export async function createUser(db: Database, input: UserInput, context: AuditContext): Promise<UserRow> {
-  const inserted = db.$with('inserted').as(db.insert(users).values(input).returning());
-  const audit = auditCte(db, {
-    action: 'user.created',
-    entityType: 'user',
-    table: users,
-    changed: inserted,
-    context,
-    omit: AUDIT_OMIT,
-  });
-  const [row] = await db.with(inserted, audit).select().from(inserted);
-  if (!row) throw new Error('insert returned no row');
-  return row;
+  return insertAudited(db, users, input, { action: 'user.created', entityType: 'user', context, omit: AUDIT_OMIT });
 }
 
 export type UpdateUserResult = { ok: true; user: UserRow } | { ok: false; reason: 'not_found' | 'last_admin' };

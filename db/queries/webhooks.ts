@@ -2,7 +2,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { type WebhookRow, webhooks } from '../schema.ts';
 import type { Database } from '../types.ts';
-import { type AuditContext, auditCte } from './audit.ts';
+import { type AuditContext, auditCte, insertAudited } from './audit.ts';
 import type { WebhookEvent } from './outbox.ts';
 
 // The signing secret never reaches the audit trail, which many more people can read.
@@ -23,18 +23,12 @@ export async function createWebhook(
   input: WebhookInput & { secret: string },
   context: AuditContext,
 ): Promise<WebhookRow> {
-  const inserted = db.$with('inserted').as(db.insert(webhooks).values(input).returning());
-  const audit = auditCte(db, {
+  return insertAudited(db, webhooks, input, {
     action: 'webhook.created',
     entityType: 'webhook',
-    table: webhooks,
-    changed: inserted,
     context,
     omit: AUDIT_OMIT,
   });
-  const [row] = await db.with(inserted, audit).select().from(inserted);
-  if (!row) throw new Error('insert returned no row');
-  return row;
 }
 
 /** Every webhook, oldest first (subscriptions are few: no pagination). */
