@@ -35,6 +35,8 @@ export interface AppEnv {
     actor: Actor;
     /** Why presented credentials were refused, for the 401 of a protected route. */
     authError?: string;
+    /** A failure while checking credentials (the database is down), rethrown by protected routes. */
+    authException?: unknown;
   };
 }
 

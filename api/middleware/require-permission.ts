@@ -6,6 +6,8 @@ import type { AppEnv } from '../lib/types.ts';
 /** 401 without credentials, 403 with credentials whose role lacks `permission`. */
 export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
   return async function requirePermission(c, next) {
+    const failure = c.get('authException');
+    if (failure) throw failure;
     const actor = c.get('actor');
     if (!('role' in actor)) {
       throw new ApiError('unauthorized', {
