@@ -27,3 +27,12 @@ export function protectedRoute<const R extends RouteConfig>(permission: Permissi
 export function publicRoute<const R extends RouteConfig>(config: R) {
   return createRoute({ ...config, 'x-permission': 'public', security: [] } as R);
 }
+
+/** A JSON response for a route's `responses`. */
+export const jsonResponse = <T>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** A required JSON request body for a route's `request`. */
+export const jsonBody = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });

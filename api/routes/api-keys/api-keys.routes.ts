@@ -1,5 +1,5 @@
 import { errorResponses } from '../../lib/errors.ts';
-import { protectedRoute } from '../../lib/route.ts';
+import { jsonResponse, protectedRoute } from '../../lib/route.ts';
 import {
   ApiKeyIdParamsSchema,
   ApiKeyListSchema,
@@ -8,7 +8,6 @@ import {
 } from './api-keys.schemas.ts';
 
 const tags = ['API keys'];
-const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 export const create = protectedRoute('keys:manage', {
   method: 'post',
@@ -20,7 +19,7 @@ export const create = protectedRoute('keys:manage', {
     'carries the key; only its SHA-256 is stored, so it is never shown again.',
   request: { body: { required: true, content: { 'application/json': { schema: CreateApiKeySchema } } } },
   responses: {
-    201: json(ApiKeyWithSecretSchema, 'The created key, with the key itself.'),
+    201: jsonResponse(ApiKeyWithSecretSchema, 'The created key, with the key itself.'),
     ...errorResponses(400, 413, 415, 422, 500, 503),
   },
 });
@@ -31,7 +30,7 @@ export const list = protectedRoute('keys:manage', {
   tags,
   summary: 'List API keys',
   description: 'Every key, revoked ones included, oldest first; never the key or its hash.',
-  responses: { 200: json(ApiKeyListSchema, 'The keys.'), ...errorResponses(500, 503) },
+  responses: { 200: jsonResponse(ApiKeyListSchema, 'The keys.'), ...errorResponses(500, 503) },
 });
 
 export const revoke = protectedRoute('keys:manage', {

@@ -1,10 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { ROLES } from '../../auth/permissions.ts';
 import { errorResponses } from '../../lib/errors.ts';
-import { protectedRoute, publicRoute } from '../../lib/route.ts';
+import { jsonResponse, protectedRoute, publicRoute } from '../../lib/route.ts';
 
 const tags = ['Auth'];
-const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 export const UserSchema = z
   .object({
@@ -55,7 +54,7 @@ export const login = publicRoute({
       },
     },
   },
-  responses: { 200: json(SessionSchema, 'Signed in.'), ...errorResponses(400, 401, 415, 422, 429, 500, 503) },
+  responses: { 200: jsonResponse(SessionSchema, 'Signed in.'), ...errorResponses(400, 401, 415, 422, 429, 500, 503) },
 });
 
 export const refresh = publicRoute({
@@ -67,7 +66,7 @@ export const refresh = publicRoute({
     'Exchanges a refresh token (body or cookie) for a new access and refresh token. Each refresh token works ' +
     'once; presenting a used one again revokes every token of its sign-in.',
   request: { body: { required: false, content: { 'application/json': { schema: RefreshBodySchema } } } },
-  responses: { 200: json(SessionSchema, 'A new pair.'), ...errorResponses(400, 401, 422, 429, 500, 503) },
+  responses: { 200: jsonResponse(SessionSchema, 'A new pair.'), ...errorResponses(400, 401, 422, 429, 500, 503) },
 });
 
 export const logout = publicRoute({
@@ -86,7 +85,7 @@ export const me = protectedRoute('self:read', {
   tags,
   summary: 'Who am I',
   responses: {
-    200: json(
+    200: jsonResponse(
       z
         .object({
           type: z.enum(['user', 'api_key']),

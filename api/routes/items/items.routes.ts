@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { errorResponses } from '../../lib/errors.ts';
-import { protectedRoute } from '../../lib/route.ts';
+import { jsonResponse, protectedRoute } from '../../lib/route.ts';
 import {
   CreateItemSchema,
   ItemIdParamsSchema,
@@ -12,7 +12,6 @@ import {
 
 const tags = ['Items'];
 const etagHeader = { ETag: { schema: { type: 'string' as const }, description: 'The item version, e.g. `"3"`.' } };
-const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 export const list = protectedRoute('items:read', {
   method: 'get',
@@ -22,7 +21,7 @@ export const list = protectedRoute('items:read', {
   description: 'Cursor-paginated; filter by status, priority, tag and owner; search title and description.',
   request: { query: ListItemsQuerySchema },
   responses: {
-    200: json(ItemListSchema, 'A page of items.'),
+    200: jsonResponse(ItemListSchema, 'A page of items.'),
     ...errorResponses(400, 422, 500, 503),
   },
 });
@@ -37,7 +36,7 @@ export const get = protectedRoute('items:read', {
     headers: z.object({ 'if-none-match': z.string().optional() }),
   },
   responses: {
-    200: { ...json(ItemSchema, 'The item.'), headers: etagHeader },
+    200: { ...jsonResponse(ItemSchema, 'The item.'), headers: etagHeader },
     304: { description: 'The item still has the version named in `If-None-Match`.', headers: etagHeader },
     ...errorResponses(404, 422, 500, 503),
   },
@@ -51,7 +50,7 @@ export const create = protectedRoute('items:write', {
   request: { body: { required: true, content: { 'application/json': { schema: CreateItemSchema } } } },
   responses: {
     201: {
-      ...json(ItemSchema, 'The created item.'),
+      ...jsonResponse(ItemSchema, 'The created item.'),
       headers: { ...etagHeader, Location: { schema: { type: 'string' }, description: 'The item URL.' } },
     },
     ...errorResponses(400, 413, 415, 422, 500, 503),
@@ -72,7 +71,7 @@ export const update = protectedRoute('items:write', {
     body: { required: true, content: { 'application/json': { schema: UpdateItemSchema } } },
   },
   responses: {
-    200: { ...json(ItemSchema, 'The updated item.'), headers: etagHeader },
+    200: { ...jsonResponse(ItemSchema, 'The updated item.'), headers: etagHeader },
     ...errorResponses(400, 404, 412, 413, 415, 422, 428, 500, 503),
   },
 });

@@ -1,11 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import { IdempotencyHeadersSchema, jobAcceptedHeaders } from '../../lib/accept-job.ts';
 import { errorResponses } from '../../lib/errors.ts';
-import { protectedRoute, publicRoute } from '../../lib/route.ts';
+import { jsonResponse, protectedRoute, publicRoute } from '../../lib/route.ts';
 import { EnqueueJobSchema, JobIdParamsSchema, JobListSchema, JobSchema, ListJobsQuerySchema } from './jobs.schemas.ts';
 
 const tags = ['Jobs'];
-const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 export const enqueue = protectedRoute('jobs:write', {
   method: 'post',
@@ -21,7 +20,7 @@ export const enqueue = protectedRoute('jobs:write', {
   },
   responses: {
     202: {
-      ...json(JobSchema, 'The job, queued (or the original job for a replayed Idempotency-Key).'),
+      ...jsonResponse(JobSchema, 'The job, queued (or the original job for a replayed Idempotency-Key).'),
       headers: jobAcceptedHeaders,
     },
     ...errorResponses(400, 409, 413, 415, 422, 500, 503),
@@ -35,7 +34,7 @@ export const list = protectedRoute('jobs:read', {
   summary: 'List jobs',
   description: 'Newest first; filter by type and status.',
   request: { query: ListJobsQuerySchema },
-  responses: { 200: json(JobListSchema, 'A page of jobs.'), ...errorResponses(400, 422, 500, 503) },
+  responses: { 200: jsonResponse(JobListSchema, 'A page of jobs.'), ...errorResponses(400, 422, 500, 503) },
 });
 
 export const get = protectedRoute('jobs:read', {
@@ -44,7 +43,7 @@ export const get = protectedRoute('jobs:read', {
   tags,
   summary: 'Get a job',
   request: { params: JobIdParamsSchema },
-  responses: { 200: json(JobSchema, 'The job.'), ...errorResponses(404, 422, 500, 503) },
+  responses: { 200: jsonResponse(JobSchema, 'The job.'), ...errorResponses(404, 422, 500, 503) },
 });
 
 export const retry = protectedRoute('jobs:write', {
@@ -54,7 +53,7 @@ export const retry = protectedRoute('jobs:write', {
   summary: 'Retry a failed or dead job',
   description: 'Queues the job again with a fresh set of attempts. Only `failed` and `dead` jobs can be retried (409).',
   request: { params: JobIdParamsSchema },
-  responses: { 200: json(JobSchema, 'The job, queued again.'), ...errorResponses(404, 409, 422, 500, 503) },
+  responses: { 200: jsonResponse(JobSchema, 'The job, queued again.'), ...errorResponses(404, 409, 422, 500, 503) },
 });
 
 export const cancel = protectedRoute('jobs:write', {
@@ -64,7 +63,7 @@ export const cancel = protectedRoute('jobs:write', {
   summary: 'Cancel a queued job',
   description: 'Only `queued` jobs can be cancelled (409 otherwise).',
   request: { params: JobIdParamsSchema },
-  responses: { 200: json(JobSchema, 'The cancelled job.'), ...errorResponses(404, 409, 422, 500, 503) },
+  responses: { 200: jsonResponse(JobSchema, 'The cancelled job.'), ...errorResponses(404, 409, 422, 500, 503) },
 });
 
 export const deliver = publicRoute({
@@ -86,7 +85,7 @@ export const deliver = publicRoute({
     },
   },
   responses: {
-    200: json(
+    200: jsonResponse(
       z.object({ jobId: z.uuid(), outcome: z.enum(['succeeded', 'dead', 'already-finished', 'missing']) }),
       'The delivery is done with: the job ran, had already finished, or no longer exists.',
     ),

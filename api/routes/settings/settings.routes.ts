@@ -1,9 +1,8 @@
 import { errorResponses } from '../../lib/errors.ts';
-import { protectedRoute } from '../../lib/route.ts';
+import { jsonResponse, protectedRoute } from '../../lib/route.ts';
 import { PutSettingSchema, SettingKeyParamsSchema, SettingListSchema, SettingSchema } from './settings.schemas.ts';
 
 const tags = ['Settings'];
-const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 export const list = protectedRoute('settings:read', {
   method: 'get',
@@ -11,7 +10,7 @@ export const list = protectedRoute('settings:read', {
   tags,
   summary: 'List settings',
   description: 'Every known key with the value in force, its default and whether a value is stored.',
-  responses: { 200: json(SettingListSchema, 'The settings.'), ...errorResponses(500, 503) },
+  responses: { 200: jsonResponse(SettingListSchema, 'The settings.'), ...errorResponses(500, 503) },
 });
 
 export const put = protectedRoute('settings:write', {
@@ -24,7 +23,7 @@ export const put = protectedRoute('settings:write', {
     params: SettingKeyParamsSchema,
     body: { required: true, content: { 'application/json': { schema: PutSettingSchema } } },
   },
-  responses: { 200: json(SettingSchema, 'The setting.'), ...errorResponses(400, 404, 413, 415, 422, 500, 503) },
+  responses: { 200: jsonResponse(SettingSchema, 'The setting.'), ...errorResponses(400, 404, 413, 415, 422, 500, 503) },
 });
 
 export const reset = protectedRoute('settings:write', {

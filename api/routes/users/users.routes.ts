@@ -1,5 +1,5 @@
 import { errorResponses } from '../../lib/errors.ts';
-import { protectedRoute } from '../../lib/route.ts';
+import { jsonBody, jsonResponse, protectedRoute } from '../../lib/route.ts';
 import {
   CreatedUserSchema,
   CreateUserSchema,
@@ -11,8 +11,6 @@ import {
 } from './users.schemas.ts';
 
 const tags = ['Users'];
-const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 
 export const list = protectedRoute('users:manage', {
   method: 'get',
@@ -21,7 +19,7 @@ export const list = protectedRoute('users:manage', {
   summary: 'List users',
   description: 'Newest first, cursor-paginated; filter by role and by `disabled`.',
   request: { query: ListUsersQuerySchema },
-  responses: { 200: json(UserListSchema, 'A page of users.'), ...errorResponses(400, 422, 500, 503) },
+  responses: { 200: jsonResponse(UserListSchema, 'A page of users.'), ...errorResponses(400, 422, 500, 503) },
 });
 
 export const get = protectedRoute('users:manage', {
@@ -30,7 +28,7 @@ export const get = protectedRoute('users:manage', {
   tags,
   summary: 'Get a user',
   request: { params: UserIdParamsSchema },
-  responses: { 200: json(UserSchema, 'The user.'), ...errorResponses(404, 422, 500, 503) },
+  responses: { 200: jsonResponse(UserSchema, 'The user.'), ...errorResponses(404, 422, 500, 503) },
 });
 
 export const create = protectedRoute('users:manage', {
@@ -41,10 +39,10 @@ export const create = protectedRoute('users:manage', {
   description:
     'Creates a user. Without `password` the user is invited: the response carries a generated one-time ' +
     'password under `invitation`, shown only once. Emails are unique regardless of case (409).',
-  request: { body: body(CreateUserSchema) },
+  request: { body: jsonBody(CreateUserSchema) },
   responses: {
     201: {
-      ...json(CreatedUserSchema, 'The created user (with the invitation password when one was generated).'),
+      ...jsonResponse(CreatedUserSchema, 'The created user (with the invitation password when one was generated).'),
       headers: { Location: { schema: { type: 'string' }, description: 'The user URL.' } },
     },
     ...errorResponses(400, 409, 413, 415, 422, 500, 503),
@@ -59,9 +57,9 @@ export const update = protectedRoute('users:manage', {
   description:
     'Changes the name, role, `disabled` or password. No change may leave the instance without an enabled ' +
     'admin (409). Disabling or setting a password ends the sessions of the user.',
-  request: { params: UserIdParamsSchema, body: body(UpdateUserSchema) },
+  request: { params: UserIdParamsSchema, body: jsonBody(UpdateUserSchema) },
   responses: {
-    200: json(UserSchema, 'The updated user.'),
+    200: jsonResponse(UserSchema, 'The updated user.'),
     ...errorResponses(400, 404, 409, 413, 415, 422, 500, 503),
   },
 });

@@ -1,5 +1,5 @@
 import { errorResponses } from '../../lib/errors.ts';
-import { protectedRoute } from '../../lib/route.ts';
+import { jsonBody, jsonResponse, protectedRoute } from '../../lib/route.ts';
 import {
   CreateWebhookSchema,
   UpdateWebhookSchema,
@@ -10,8 +10,6 @@ import {
 } from './webhooks.schemas.ts';
 
 const tags = ['Webhooks'];
-const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 
 export const create = protectedRoute('webhooks:manage', {
   method: 'post',
@@ -22,10 +20,10 @@ export const create = protectedRoute('webhooks:manage', {
     'Subscribes a URL to item events. Each delivery is a signed POST (Standard Webhooks: `webhook-id`, ' +
     '`webhook-timestamp`, `webhook-signature`), retried with backoff on any non-2xx answer. ' +
     'The response carries the signing secret; it is never shown again.',
-  request: { body: body(CreateWebhookSchema) },
+  request: { body: jsonBody(CreateWebhookSchema) },
   responses: {
     201: {
-      ...json(WebhookWithSecretSchema, 'The created webhook, with its secret.'),
+      ...jsonResponse(WebhookWithSecretSchema, 'The created webhook, with its secret.'),
       headers: { Location: { schema: { type: 'string' }, description: 'The webhook URL.' } },
     },
     ...errorResponses(400, 413, 415, 422, 500, 503),
@@ -38,7 +36,7 @@ export const list = protectedRoute('webhooks:manage', {
   tags,
   summary: 'List webhooks',
   description: 'Every webhook, oldest first, without secrets.',
-  responses: { 200: json(WebhookListSchema, 'The webhooks.'), ...errorResponses(500, 503) },
+  responses: { 200: jsonResponse(WebhookListSchema, 'The webhooks.'), ...errorResponses(500, 503) },
 });
 
 export const get = protectedRoute('webhooks:manage', {
@@ -47,7 +45,10 @@ export const get = protectedRoute('webhooks:manage', {
   tags,
   summary: 'Get a webhook',
   request: { params: WebhookIdParamsSchema },
-  responses: { 200: json(WebhookSchema, 'The webhook (without its secret).'), ...errorResponses(404, 422, 500, 503) },
+  responses: {
+    200: jsonResponse(WebhookSchema, 'The webhook (without its secret).'),
+    ...errorResponses(404, 422, 500, 503),
+  },
 });
 
 export const update = protectedRoute('webhooks:manage', {
@@ -56,9 +57,9 @@ export const update = protectedRoute('webhooks:manage', {
   tags,
   summary: 'Update a webhook',
   description: 'Changes the URL, events, description or `active`. Deliveries already queued use the new settings.',
-  request: { params: WebhookIdParamsSchema, body: body(UpdateWebhookSchema) },
+  request: { params: WebhookIdParamsSchema, body: jsonBody(UpdateWebhookSchema) },
   responses: {
-    200: json(WebhookSchema, 'The updated webhook.'),
+    200: jsonResponse(WebhookSchema, 'The updated webhook.'),
     ...errorResponses(400, 404, 413, 415, 422, 500, 503),
   },
 });
@@ -82,7 +83,7 @@ export const rotateSecret = protectedRoute('webhooks:manage', {
     'Replaces the signing secret at once (queued deliveries are signed with the new one) and returns it once.',
   request: { params: WebhookIdParamsSchema },
   responses: {
-    200: json(WebhookWithSecretSchema, 'The webhook with its new secret.'),
+    200: jsonResponse(WebhookWithSecretSchema, 'The webhook with its new secret.'),
     ...errorResponses(404, 422, 500, 503),
   },
 });
