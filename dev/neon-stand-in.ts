@@ -14,10 +14,10 @@
  *     PORT                   port on 127.0.0.1 (default 4444; 0 picks one)
  */
 import { mkdir } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PGlite } from '@electric-sql/pglite';
 import { createPglite } from '../db/node/pglite.ts';
+import { type LocalServer, listenLocal } from './local-server.ts';
 import { BadRequest, errorBody, readSqlRequest, resultBody, runSqlRequest, type SqlRequest } from './neon-protocol.ts';
 import { runAsCli } from './run-cli.ts';
 import { isSqlError, pgliteBackend, postgresBackend, type SqlBackend } from './sql-backends.ts';
@@ -49,25 +49,20 @@ export interface NeonStandIn {
 export async function startNeonStandIn(options: NeonStandInOptions = {}): Promise<NeonStandIn> {
   const backend = await openBackend(options);
   const log = options.log ?? (() => {});
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log(`neon stand-in: ${req.method} ${req.url} failed: ${String(error)}`);
-      if (!res.headersSent) reply(res, 500, 'text/plain', 'internal error');
-      else res.destroy();
-    });
-  });
-  // Keep-alive sockets from the Neon client must not hold close() open.
-  server.keepAliveTimeout = 1_000;
+  let server: LocalServer;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server = await listenLocal({
+      name: 'neon stand-in',
+      port: options.port,
+      log,
+      handle,
+      fail: (res) => reply(res, 500, 'text/plain', 'internal error'),
     });
   } catch (error) {
     await backend.close();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
+  const { port } = server;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://stand-in').pathname;
@@ -98,10 +93,7 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
     port,
     backend: backend.kind,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await server.close();
       await backend.close();
     },
   };

@@ -14,8 +14,8 @@
  *     QSTASH_CURRENT_SIGNING_KEY  signs deliveries (else a random sig_… key)
  *     QSTASH_NEXT_SIGNING_KEY     the rotation key (else a random sig_… key)
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenLocal } from './local-server.ts';
 import { createDelivery, type MessageRecord } from './qstash-delivery.ts';
 import { BadRequest, type PublishRequest, parseDestination, randomId, readPublish } from './qstash-protocol.ts';
 import { runAsCli } from './run-cli.ts';
@@ -75,20 +75,14 @@ export async function startQStashStandIn(options: QStashStandInOptions = {}): Pr
     log,
   });
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log(`qstash stand-in: ${req.method} ${req.url} failed: ${String(error)}`);
-      if (!res.headersSent) reply(res, 500, { error: 'internal error' });
-      else res.destroy();
-    });
+  const server = await listenLocal({
+    name: 'qstash stand-in',
+    port: options.port,
+    log,
+    handle,
+    fail: (res) => reply(res, 500, { error: 'internal error' }),
   });
-  // Keep-alive sockets from publishers must not hold close() open.
-  server.keepAliveTimeout = 1_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { port } = server;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The raw request target, not a parsed URL: the destination's own `//` and query live in it.
@@ -131,10 +125,7 @@ export async function startQStashStandIn(options: QStashStandInOptions = {}): Pr
     idle: delivery.idle,
     async close() {
       delivery.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await server.close();
     },
   };
 }

@@ -15,9 +15,9 @@
  *     UPSTASH_TOKEN  the bearer token clients must send (else a random one)
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createClient, ErrorReply, MultiErrorReply, RESP_TYPES } from 'redis';
+import { type LocalServer, listenLocal } from './local-server.ts';
 import { runAsCli } from './run-cli.ts';
 import { BadRequest, type Reply, readCommand, readCommands, toJson } from './upstash-protocol.ts';
 
@@ -62,25 +62,20 @@ export async function startUpstashStandIn(options: UpstashStandInOptions): Promi
   // Bulk strings as bytes: they are base64-encoded as stored, and told apart from the status "OK".
   const redis = client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log(`upstash stand-in: ${req.method} ${req.url} failed: ${String(error)}`);
-      if (!res.headersSent) reply(res, 500, { error: 'ERR the stand-in could not reach Redis' });
-      else res.destroy();
-    });
-  });
-  // Keep-alive sockets from clients must not hold close() open.
-  server.keepAliveTimeout = 1_000;
+  let server: LocalServer;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server = await listenLocal({
+      name: 'upstash stand-in',
+      port: options.port,
+      log,
+      handle,
+      fail: (res) => reply(res, 500, { error: 'ERR the stand-in could not reach Redis' }),
     });
   } catch (error) {
     client.destroy();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
+  const { port } = server;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://stand-in').pathname;
@@ -127,10 +122,7 @@ export async function startUpstashStandIn(options: UpstashStandInOptions): Promi
     port,
     token,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await server.close();
       await client.close();
     },
   };
