@@ -30,6 +30,8 @@ export default defineConfig({
         },
       },
       'test/workerd/vitest.config.ts',
+      // The dashboard's component tests (jsdom), against a real API server.
+      'web/vite.config.ts',
       {
         // The black-box HTTP suite against the Node entry and the Worker entry.
         test: {

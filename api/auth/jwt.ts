@@ -56,7 +56,7 @@ export async function verifyJwt(
   const [head, body, signature] = parts as [string, string, string];
   let header: { alg?: unknown; kid?: unknown };
   let claims: Partial<AccessClaims>;
-  let signatureBytes: Uint8Array;
+  let signatureBytes: Uint8Array<ArrayBuffer>;
   try {
     header = JSON.parse(new TextDecoder().decode(fromBase64Url(head)));
     claims = JSON.parse(new TextDecoder().decode(fromBase64Url(body)));

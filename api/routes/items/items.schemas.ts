@@ -2,9 +2,9 @@ import { z } from '@hono/zod-openapi';
 import { SORT_KEYS } from '../../../db/queries/items.ts';
 import type { ItemRow } from '../../../db/schema.ts';
 import { commaList, pageParams } from '../../lib/query.ts';
+import { ITEM_PRIORITIES, ITEM_STATUSES } from '../../lib/vocabulary.ts';
 
-export const ITEM_STATUSES = ['pending', 'in_progress', 'done', 'archived'] as const;
-export const ITEM_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+export { ITEM_PRIORITIES, ITEM_STATUSES };
 
 export const ItemSchema = z
   .object({

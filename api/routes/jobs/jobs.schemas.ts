@@ -3,8 +3,10 @@ import type { JobRow } from '../../../db/schema.ts';
 import type { JobDefinition } from '../../../jobs/define.ts';
 import { JOB_DEFINITIONS } from '../../../jobs/registry.ts';
 import { commaList, pageParams } from '../../lib/query.ts';
+import { JOB_STATUSES } from '../../lib/vocabulary.ts';
 
-export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'dead', 'cancelled'] as const;
+export { JOB_STATUSES };
+
 const JOB_TYPES = JOB_DEFINITIONS.map((d) => d.type) as [string, ...string[]];
 
 export const JobSchema = z

@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url';
+import solid from 'vite-plugin-solid';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+/** Where `npm run build:web` writes the dashboard; the Node entry and Workers assets serve it from here. */
+export const WEB_DIST = fileURLToPath(new URL('../dist/web', import.meta.url));
+// The API the dev server forwards to (`npm run dev` listens on 8787).
+const api = process.env.API_URL ?? 'http://127.0.0.1:8787';
+
+export default defineConfig({
+  root,
+  plugins: [solid()],
+  build: {
+    outDir: WEB_DIST,
+    emptyOutDir: true,
+    target: 'es2022',
+    // Bundle-size report: `npm run build:web` prints each chunk with its gzip size.
+    reportCompressedSize: true,
+  },
+  server: {
+    proxy: Object.fromEntries(['/api', '/health', '/metrics', '/openapi.json', '/docs'].map((p) => [p, api])),
+  },
+  test: {
+    name: 'web',
+    environment: 'jsdom',
+    include: ['src/**/*.test.tsx'],
+    setupFiles: ['src/test/setup.ts'],
+    globalSetup: ['src/test/api-server.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+  },
+});
