@@ -1,0 +1,39 @@
+import type { InferResponseType } from 'hono/client';
+import { createSignal } from 'solid-js';
+import { api, call } from './api.ts';
+import { usePolling } from './poll.ts';
+
+export type Job = InferResponseType<(typeof api.api.v1.jobs)[':id']['$get'], 200>;
+
+/** States a job does not leave by itself (a failed job is retried at `runAt`). */
+export const FINISHED_STATES: readonly Job['status'][] = ['succeeded', 'dead', 'cancelled'];
+
+export function isFinished(job: Pick<Job, 'status'>): boolean {
+  return FINISHED_STATES.includes(job.status);
+}
+
+export function fetchJob(id: string): Promise<Job> {
+  return call(api.api.v1.jobs[':id'].$get({ param: { id } }));
+}
+
+/**
+ * Follows one job until it finishes: starts from `initial` (the 202 answer) and polls
+ * every `intervalMs`. A failed poll keeps the last known state and reports the error.
+ */
+export function useJobWatcher(initial: Job, intervalMs = 1000) {
+  const [job, setJob] = createSignal<Job>(initial);
+  const [error, setError] = createSignal<unknown>();
+  usePolling(async () => {
+    if (isFinished(job())) return false;
+    try {
+      const next = await fetchJob(initial.id);
+      setJob(next);
+      setError(undefined);
+      return !isFinished(next);
+    } catch (err) {
+      setError(err);
+      return true;
+    }
+  }, intervalMs);
+  return { job, error };
+}
