@@ -23,6 +23,16 @@ import { statsRouter } from './routes/stats/stats.index.ts';
 import { usersRouter } from './routes/users/users.index.ts';
 import { webhooksRouter } from './routes/webhooks/webhooks.index.ts';
 
+/**
+ * Paths the API answers itself. Everything else belongs to the dashboard, served from
+ * `deps.assets`; on Workers the same list is `run_worker_first` in wrangler.toml.
+ */
+export const API_PATHS = ['/api/*', '/health/*', '/metrics', '/openapi.json', '/docs'] as const;
+
+function isApiPath(path: string): boolean {
+  return API_PATHS.some((p) => (p.endsWith('/*') ? path.startsWith(p.slice(0, -1)) : path === p));
+}
+
 /** Builds the whole HTTP application from its dependencies. No runtime-specific code lives here. */
 export function createApp(deps: AppDeps) {
   const app = createRouter();
@@ -80,9 +90,14 @@ export function createApp(deps: AppDeps) {
     .route('/', settingsRouter);
   registerDocs(app, deps);
 
-  app.notFound((c) =>
-    problemResponse(c, new ApiError('not_found', { detail: `No route for ${c.req.method} ${c.req.path}.` })),
-  );
+  app.notFound((c) => {
+    const { method, path } = c.req;
+    if (deps.assets && (method === 'GET' || method === 'HEAD') && !isApiPath(path)) {
+      // A copy: a binding's response has immutable headers, and middleware adds its own.
+      return deps.assets.fetch(c.req.raw).then((res) => new Response(res.body, res));
+    }
+    return problemResponse(c, new ApiError('not_found', { detail: `No route for ${method} ${path}.` }));
+  });
   app.onError(handleError);
   return routes;
 }

@@ -25,6 +25,8 @@ export interface AppConfig {
   shutdownDrainMs: number;
   accessLog: boolean;
   publicUrl?: string;
+  /** Where the Node entry finds the built dashboard; empty when it serves none. */
+  webDir: string;
   jobs: {
     delivery: 'qstash' | 'dispatcher';
     qstash?: { url: string; token: string; currentSigningKey: string; nextSigningKey: string };
@@ -127,6 +129,7 @@ export function parseConfig(raw: Record<string, unknown>): AppConfig {
     shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
     accessLog: env.ACCESS_LOG,
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
+    webDir: env.WEB_DIR,
     jobs: {
       delivery,
       qstash:

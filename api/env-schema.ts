@@ -38,6 +38,8 @@ export const EnvSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** Where the embedded database keeps its files. */
   DATA_DIR: z.string().min(1).default('./.data'),
+  /** Node only: the built dashboard (`npm run build:web`), served on the API's port; empty serves the API alone. */
+  WEB_DIR: z.string().default('./dist/web'),
   /** Apply pending migrations at start-up (default: only for the embedded database). */
   MIGRATE_ON_START: z.stringbool().optional(),
   /** Seed demo data into an empty database at start-up (default: only for the embedded database). */

@@ -14,6 +14,7 @@ import { hashPassword } from '../auth/password.ts';
 import { ConfigError, parseConfig } from '../config.ts';
 import { createLogger } from '../lib/logger.ts';
 import type { AppDeps } from '../lib/types.ts';
+import { staticAssets } from '../node/static-assets.ts';
 
 const MAINTENANCE_INTERVAL_MS = 60_000;
 
@@ -46,6 +47,11 @@ async function main(): Promise<void> {
     onError: (error) => logger.warn('key-value store unreachable', { driver: config.kv.driver, error: error.message }),
   });
 
+  const assets = staticAssets(config.webDir);
+  if (!assets && config.webDir) {
+    logger.warn('no dashboard build found: serving the API only (run npm run build:web)', { webDir: config.webDir });
+  }
+
   let draining = false;
   let dispatcher: Dispatcher | undefined;
   const deps: AppDeps = {
@@ -56,6 +62,7 @@ async function main(): Promise<void> {
     isDraining: () => draining,
     getConnInfo,
     kv,
+    assets,
     queue:
       config.jobs.delivery === 'qstash'
         ? qstashQueue({ db: handle.db, config, logger })

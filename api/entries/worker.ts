@@ -9,7 +9,7 @@ import { unconfiguredQueue } from '../../jobs/queue.ts';
 import { createApp } from '../app.ts';
 import { type AppConfig, ConfigError, parseConfig } from '../config.ts';
 import { createLogger } from '../lib/logger.ts';
-import type { AppDeps } from '../lib/types.ts';
+import type { AppDeps, AssetFetcher } from '../lib/types.ts';
 
 type App = ReturnType<typeof createApp>;
 type Built = { deps: AppDeps; app: App };
@@ -28,8 +28,15 @@ function build(env: Record<string, unknown>): Built {
     config.jobs.delivery === 'qstash'
       ? qstashQueue({ db, config, logger })
       : unconfiguredQueue((message) => logger.warn(message));
-  const deps: AppDeps = { config, db, logger, clock: () => new Date(), queue, kv: openKv(config.kv) };
+  // Workers static assets answer dashboard paths before the Worker runs; the binding covers
+  // the rest (a page path that reaches the Worker, as in tests).
+  const assets = isFetcher(env.ASSETS) ? env.ASSETS : undefined;
+  const deps: AppDeps = { config, db, logger, clock: () => new Date(), queue, kv: openKv(config.kv), assets };
   return { deps, app: createApp(deps) };
+}
+
+function isFetcher(value: unknown): value is AssetFetcher {
+  return typeof value === 'object' && value !== null && typeof (value as AssetFetcher).fetch === 'function';
 }
 
 /** Upstash when configured, else memory of this isolate only (counters are not shared between isolates). */

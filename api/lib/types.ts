@@ -26,6 +26,13 @@ export interface AppDeps {
   isDraining?: () => boolean;
   /** The runtime's connection info (Node), for the client address when no proxy header is trusted. */
   getConnInfo?: GetConnInfo;
+  /** The dashboard's static files: Workers' ASSETS binding, or the Node entry's own file server. */
+  assets?: AssetFetcher;
+}
+
+/** Serves static files for a request; the shape of Workers' `Fetcher` binding. */
+export interface AssetFetcher {
+  fetch(request: Request): Promise<Response>;
 }
 
 export interface AppEnv {

@@ -12,6 +12,8 @@ declare module 'cloudflare:test' {
     TEST_BACKEND: 'postgres' | 'pglite';
     ADMIN_EMAIL_FOR_TESTS: string;
     ADMIN_PASSWORD_FOR_TESTS: string;
+    /** The dashboard build (wrangler.toml `[assets]`). */
+    ASSETS: { fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> };
   };
   /** The Worker's default export (api/entries/worker.ts), called like a service binding. */
   export const SELF: { fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> };
