@@ -35,7 +35,9 @@ describe('dashboard served by the Node entry', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>Dashboard</title>');
     expect((await t.request('/assets/index-gone.js', { as: 'anonymous' })).status).toBe(404);
-    expect((await t.request('/favicon.svg', { as: 'anonymous' })).headers.get('cache-control')).toContain('max-age=3600');
+    expect((await t.request('/favicon.svg', { as: 'anonymous' })).headers.get('cache-control')).toContain(
+      'max-age=3600',
+    );
   });
 
   it('Should keep API paths for the API: an unknown one is a problem document, not the dashboard', async () => {
