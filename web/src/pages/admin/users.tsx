@@ -1,5 +1,126 @@
-import { Empty } from '../../components/states.tsx';
+import { useSearchParams } from '@solidjs/router';
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { ROLES, type Role } from '../../../../api/auth/permissions.ts';
+import { CursorPager } from '../../components/cursor-pager.tsx';
+import { notify } from '../../components/notices.tsx';
+import { Async, Empty } from '../../components/states.tsx';
+import { api, call } from '../../lib/api.ts';
+import { humanize } from '../../lib/format.ts';
+import { usePageTitle } from '../../lib/page-title.ts';
+import { me } from '../../lib/session.ts';
+import { SecretPanel } from './secret-panel.tsx';
+import { type CreatedUser, UserInviteForm } from './user-invite-form.tsx';
+import { UserRow } from './user-row.tsx';
+import './admin.css';
 
-export default function Page() {
-  return <Empty title="Not built yet" />;
+type Filters = { role?: string; status?: string; cursor?: string };
+
+export default function UsersPage() {
+  usePageTitle(() => 'Users');
+  const [params, setParams] = useSearchParams<Filters>();
+  const [invited, setInvited] = createSignal<CreatedUser>();
+  const [users, { refetch }] = createResource(
+    () => ({ role: params.role, status: params.status, cursor: params.cursor }),
+    (filters) =>
+      call(
+        api.api.v1.users.$get({
+          query: {
+            role: ROLES.includes(filters.role as Role) ? (filters.role as Role) : undefined,
+            disabled: filters.status === 'disabled' ? 'true' : filters.status === 'active' ? 'false' : undefined,
+            cursor: filters.cursor,
+          },
+        }),
+      ),
+  );
+  let listHeading: HTMLHeadingElement | undefined;
+
+  const created = (user: CreatedUser) => {
+    notify(`${user.email} was ${user.invitation ? 'invited' : 'created'}.`);
+    setInvited(user.invitation ? user : undefined);
+    // The newest user is first: show the first page without filters that could hide them.
+    if (params.role || params.status || params.cursor)
+      setParams({ role: undefined, status: undefined, cursor: undefined });
+    else refetch();
+  };
+
+  return (
+    <div class="admin-page">
+      <header class="page-header">
+        <h1>Users</h1>
+      </header>
+      <UserInviteForm onCreated={created} />
+      <Show when={invited()}>
+        {(user) => (
+          <SecretPanel
+            title={`Invitation for ${user().email}`}
+            label="One-time password"
+            secret={user().invitation?.password ?? ''}
+            onDone={() => {
+              setInvited(undefined);
+              listHeading?.focus();
+            }}
+          />
+        )}
+      </Show>
+      <section aria-labelledby="users-title">
+        <h2 id="users-title" ref={listHeading} tabIndex={-1}>
+          All users
+        </h2>
+        <div class="filters">
+          <div class="field">
+            <label for="users-role">Filter by role</label>
+            <select
+              id="users-role"
+              value={params.role ?? ''}
+              onChange={(e) => setParams({ role: e.currentTarget.value || undefined, cursor: undefined })}
+            >
+              <option value="">Every role</option>
+              <For each={ROLES}>{(role) => <option value={role}>{humanize(role)}</option>}</For>
+            </select>
+          </div>
+          <div class="field">
+            <label for="users-status">Filter by status</label>
+            <select
+              id="users-status"
+              value={params.status ?? ''}
+              onChange={(e) => setParams({ status: e.currentTarget.value || undefined, cursor: undefined })}
+            >
+              <option value="">Active and disabled</option>
+              <option value="active">Active</option>
+              <option value="disabled">Disabled</option>
+            </select>
+          </div>
+        </div>
+        <Async of={users} retry={refetch} loading="Loading users…">
+          {(page) => (
+            <Show when={page().data.length} fallback={<Empty title="No users match these filters" />}>
+              <div class="table-wrap">
+                <table class="responsive-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">Name</th>
+                      <th scope="col">Email</th>
+                      <th scope="col">Role</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">Created</th>
+                      <th scope="col">Actions</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={page().data}>{(user) => <UserRow user={user} isMe={user.id === me()?.user?.id} />}</For>
+                  </tbody>
+                </table>
+              </div>
+              <CursorPager
+                cursor={params.cursor}
+                nextCursor={page().nextCursor}
+                shown={page().data.length}
+                onNavigate={(cursor) => setParams({ cursor })}
+              />
+            </Show>
+          )}
+        </Async>
+      </section>
+    </div>
+  );
 }

@@ -1,0 +1,104 @@
+import type { InferResponseType } from 'hono/client';
+import { createSignal, createUniqueId, For, Show } from 'solid-js';
+import { ROLES, type Role } from '../../../../api/auth/permissions.ts';
+import { Badge } from '../../components/badge.tsx';
+import { ConfirmButton } from '../../components/confirm-button.tsx';
+import { notify } from '../../components/notices.tsx';
+import { api, call } from '../../lib/api.ts';
+import { formatDate, humanize } from '../../lib/format.ts';
+import { problemMessage } from './form-state.ts';
+
+export type User = InferResponseType<typeof api.api.v1.users.$get, 200>['data'][number];
+type UserPatch = { role?: Role; disabled?: boolean };
+
+/** One user: the role saves as soon as it is chosen; disabling asks first. */
+export function UserRow(props: { user: User; isMe: boolean }) {
+  const [user, setUser] = createSignal(props.user);
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string>();
+  const errorId = createUniqueId();
+  let actionCell: HTMLTableCellElement | undefined;
+
+  const save = async (patch: UserPatch, done: string): Promise<boolean> => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      setUser(await call(api.api.v1.users[':id'].$patch({ param: { id: user().id }, json: patch })));
+      notify(done);
+      return true;
+    } catch (err) {
+      // The API's detail says why (e.g. the last enabled admin), beside the control and in a notice.
+      setError(problemMessage(err));
+      notify(`${user().email}: ${problemMessage(err)}`, 'error');
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const changeRole = async (select: HTMLSelectElement) => {
+    const role = select.value as Role;
+    if (!(await save({ role }, `${user().email} is now ${humanize(role).toLowerCase()}.`))) select.value = user().role;
+  };
+
+  const setDisabled = async (disabled: boolean) => {
+    await save({ disabled }, `${user().email} is ${disabled ? 'disabled' : 'enabled again'}.`);
+    // The button that was pressed is replaced by its opposite: keep the focus there.
+    queueMicrotask(() => actionCell?.querySelector('button')?.focus());
+  };
+
+  return (
+    <tr>
+      <td data-label="Name">
+        {user().name}{' '}
+        <Show when={props.isMe}>
+          <span class="badge you">You</span>
+        </Show>
+      </td>
+      <td data-label="Email" class="break">
+        {user().email}
+      </td>
+      <td data-label="Role">
+        <select
+          aria-label={`Role for ${user().email}`}
+          aria-describedby={error() ? errorId : undefined}
+          aria-invalid={!!error()}
+          value={user().role}
+          disabled={busy()}
+          onChange={(e) => changeRole(e.currentTarget)}
+        >
+          <For each={ROLES}>{(role) => <option value={role}>{humanize(role)}</option>}</For>
+        </select>
+        <Show when={error()}>
+          <p class="row-error" id={errorId}>
+            {error()}
+          </p>
+        </Show>
+      </td>
+      <td data-label="Status">
+        <Badge value={user().disabled ? 'disabled' : 'active'} />
+      </td>
+      <td data-label="Created">{formatDate(user().createdAt)}</td>
+      <td data-label="Actions" ref={actionCell}>
+        <Show
+          when={user().disabled}
+          fallback={
+            <ConfirmButton
+              label="Disable"
+              class="button danger small"
+              question={props.isMe ? 'Disable your own account and sign out?' : `Disable ${user().email}?`}
+              disabled={busy()}
+              onConfirm={() => setDisabled(true)}
+            >
+              Disable <span class="visually-hidden">{user().email}</span>
+            </ConfirmButton>
+          }
+        >
+          <button type="button" class="button small" disabled={busy()} onClick={() => setDisabled(false)}>
+            Enable <span class="visually-hidden">{user().email}</span>
+          </button>
+        </Show>
+      </td>
+    </tr>
+  );
+}
