@@ -2,16 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../api/auth/password.ts';
-import { migrate } from '../../db/node/migrate.ts';
-import { openPg } from '../../db/node/pg.ts';
-import { createPglite, openPglite } from '../../db/node/pglite.ts';
-import { upsertAdmin } from '../../db/queries/users.ts';
-import { freePort, waitForHttp } from '../../dev/child-process.ts';
-import { type NeonStandIn, startNeonStandIn } from '../../dev/neon-stand-in.ts';
-import { type QStashStandIn, startQStashStandIn } from '../../dev/qstash-stand-in.ts';
+import { freePort } from '../../dev/child-process.ts';
+import { type EdgeStack, startEdgeStack } from '../../dev/edge-stack.ts';
 import { createScratchDatabase } from '../../dev/scratch-database.ts';
-import { startWranglerDev, type WranglerDev } from '../../dev/wrangler-dev.ts';
 import { ADMIN } from './admin.ts';
 import { conformanceSuite } from './suite.ts';
 
@@ -19,72 +12,38 @@ import { conformanceSuite } from './suite.ts';
  * Runs the Worker entry under `wrangler dev` (workerd, no nodejs_compat) with the real
  * Neon HTTP client talking to the local stand-in, in front of a per-run Postgres
  * database when TEST_DATABASE_URL is set and an in-memory PGlite otherwise, then runs
- * the black-box suite against it.
+ * the black-box suite against it. Jobs reach the Worker the way they do in production:
+ * published to (here, local) QStash, delivered back signed, verified by the Worker.
  */
-let worker: WranglerDev | undefined;
-let standIn: NeonStandIn | undefined;
-let qstash: QStashStandIn | undefined;
+let stack: EdgeStack | undefined;
 let baseUrl = '';
 const cleanups: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
-  let databaseUrl: string;
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  if (serverUrl) {
-    const scratch = await createScratchDatabase(serverUrl, 'edgeplane_conf_worker');
+  let databaseUrl: string | undefined;
+  if (process.env.TEST_DATABASE_URL) {
+    const scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL, 'edgeplane_conf_worker');
     cleanups.push(scratch.drop);
-    const handle = openPg({ url: scratch.url, poolSize: 1 });
-    await migrate(handle);
-    // The Worker has no start-up hook: its admin is created beforehand, as `npm run admin:create` does.
-    await upsertAdmin(handle.db, ADMIN.email, await hashPassword(ADMIN.password));
-    await handle.close();
-    standIn = await startNeonStandIn({ upstreamUrl: serverUrl });
     databaseUrl = scratch.url;
-  } else {
-    const pglite = await createPglite();
-    cleanups.push(() => pglite.close());
-    const handle = await openPglite({ client: pglite });
-    await migrate(handle);
-    await upsertAdmin(handle.db, ADMIN.email, await hashPassword(ADMIN.password));
-    standIn = await startNeonStandIn({ pglite });
-    databaseUrl = 'postgres://edgeplane@localhost:5432/edgeplane';
   }
   const persistDir = mkdtempSync(join(tmpdir(), 'edgeplane-wrangler-'));
   cleanups.push(async () => rmSync(persistDir, { recursive: true, force: true }));
-  const [port, inspectorPort] = [await freePort(), await freePort()];
-  // Jobs reach the Worker the way they do in production: published to (here, local)
-  // QStash, delivered back signed, verified by the Worker.
-  qstash = await startQStashStandIn({ retryDelayMs: () => 200 });
-  const qstashVars = {
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    QSTASH_URL: qstash.url,
-    QSTASH_TOKEN: qstash.token,
-    QSTASH_CURRENT_SIGNING_KEY: qstash.currentSigningKey,
-    QSTASH_NEXT_SIGNING_KEY: qstash.nextSigningKey,
-  };
-  worker = startWranglerDev({
-    port,
-    inspectorPort,
-    persistTo: persistDir,
-    logLevel: 'warn',
+  stack = await startEdgeStack({
+    databaseUrl,
+    admin: ADMIN,
+    qstash: { retryDelayMs: () => 200 },
     vars: {
-      DATABASE_URL: databaseUrl,
-      NEON_HTTP_ENDPOINT: standIn.url,
       ACCESS_LOG: 'false',
       // wrangler.toml sets APP_ENV=production, which requires signing keys, as a deployment would.
       JWT_SIGNING_KEYS: `conformance:${crypto.randomUUID()}${crypto.randomUUID()}`,
-      ...qstashVars,
     },
-    stdio: 'pipe',
+    wrangler: { inspectorPort: await freePort(), persistTo: persistDir, logLevel: 'warn', stdio: 'pipe' },
   });
-  baseUrl = `http://127.0.0.1:${port}`;
-  await waitForHttp({ name: 'wrangler dev', ...worker }, `${baseUrl}/health/ready`, 90_000);
+  baseUrl = stack.baseUrl;
 });
 
 afterAll(async () => {
-  await worker?.stop();
-  await standIn?.close();
-  await qstash?.close();
+  await stack?.stop();
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
@@ -96,7 +55,7 @@ conformanceSuite(
 
 describe('worker: QStash deliveries', () => {
   it('Should have received every job through a signed QStash delivery', () => {
-    const deliveries = qstash?.messages() ?? [];
+    const deliveries = stack?.qstash.messages() ?? [];
     expect(deliveries.length).toBeGreaterThan(0);
     expect(deliveries.every((m) => m.destination === `${baseUrl}/api/v1/jobs/deliver`)).toBe(true);
     expect(deliveries.every((m) => m.state === 'DELIVERED')).toBe(true);
