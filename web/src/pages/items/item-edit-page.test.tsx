@@ -1,0 +1,100 @@
+import { fireEvent, screen, waitFor } from '@solidjs/testing-library';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { api, call } from '../../lib/api.ts';
+import { renderPage } from '../../test/render.tsx';
+import { fetchItem } from './item-data.ts';
+import ItemEditPage from './item-edit-page.tsx';
+import { createItem, signIn, unique } from './test-items.ts';
+
+function openItem(id: string) {
+  return renderPage(ItemEditPage, { url: `/items/${id}`, path: '/items/:id' });
+}
+
+function fillIn(label: string, value: string) {
+  fireEvent.input(screen.getByLabelText(label), { target: { value } });
+}
+
+describe('item edit page', () => {
+  beforeEach(() => signIn('editor'));
+
+  it('Should save a change and show the new version', async () => {
+    const item = await createItem({ title: unique('edit'), tags: ['a'] });
+    openItem(item.id);
+    expect(await screen.findByLabelText('Title')).toHaveValue(item.title);
+    expect(screen.getByText(/Version 1/)).toBeInTheDocument();
+    fillIn('Title', `${item.title} renamed`);
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText(/Version 2/)).toBeInTheDocument();
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent(`${item.title} renamed`);
+    expect((await fetchItem(item.id)).title).toBe(`${item.title} renamed`);
+  });
+
+  it('Should keep the edits on a conflict and save after loading the latest version', async () => {
+    const item = await createItem({ title: unique('conflict') });
+    openItem(item.id);
+    await screen.findByLabelText('Title');
+    // Someone else saves meanwhile.
+    await call(
+      api.api.v1.items[':id'].$patch({ param: { id: item.id }, json: { priority: 'urgent', version: 1 }, header: {} }),
+    );
+    fillIn('Title', 'my edit');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Someone else changed this item');
+    expect(alert).toHaveTextContent('version 2');
+    expect(screen.getByLabelText('Title')).toHaveValue('my edit');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Load latest version' }));
+    await waitFor(() => expect(screen.getByLabelText('Priority')).toHaveValue('urgent'));
+    expect(screen.getByLabelText('Title')).toHaveValue(item.title);
+    expect(screen.queryByRole('alert')).toBeNull();
+
+    fillIn('Title', 'my edit again');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText(/Version 3/)).toBeInTheDocument();
+    expect(await fetchItem(item.id)).toMatchObject({ title: 'my edit again', priority: 'urgent', version: 3 });
+  });
+
+  it('Should save the edits over the other change when the user keeps them', async () => {
+    const item = await createItem({ title: unique('keep') });
+    openItem(item.id);
+    await screen.findByLabelText('Title');
+    await call(
+      api.api.v1.items[':id'].$patch({ param: { id: item.id }, json: { tags: ['x'], version: 1 }, header: {} }),
+    );
+    fillIn('Title', 'mine');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Keep my edits' }));
+    expect(screen.getByLabelText('Title')).toHaveValue('mine');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText(/Version 3/)).toBeInTheDocument();
+    expect((await fetchItem(item.id)).title).toBe('mine');
+  });
+
+  it('Should delete after confirming and go back to the list', async () => {
+    const item = await createItem({ title: unique('delete') });
+    const { history } = openItem(item.id);
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, delete' }));
+    await waitFor(() => expect(history.get()).toBe('/items'));
+    await expect(fetchItem(item.id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('Should show viewers the item without any controls', async () => {
+    const item = await createItem({ title: unique('viewed'), description: 'Read only', tags: ['t1'] });
+    await signIn('viewer');
+    openItem(item.id);
+    expect(await screen.findByRole('heading', { level: 1, name: item.title })).toBeInTheDocument();
+    expect(screen.getByText('Read only')).toBeInTheDocument();
+    expect(screen.queryByRole('textbox')).toBeNull();
+    expect(screen.queryByRole('combobox')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Save' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
+  });
+
+  it('Should say an unknown item does not exist', async () => {
+    openItem(crypto.randomUUID());
+    expect(await screen.findByRole('heading', { level: 1, name: 'Item not found' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Go to the item list' })).toHaveAttribute('href', '/items');
+  });
+});
