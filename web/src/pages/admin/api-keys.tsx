@@ -1,5 +1,163 @@
-import { Empty } from '../../components/states.tsx';
+import type { InferResponseType } from 'hono/client';
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { Badge } from '../../components/badge.tsx';
+import { ConfirmButton } from '../../components/confirm-button.tsx';
+import { notify } from '../../components/notices.tsx';
+import { Async, Empty } from '../../components/states.tsx';
+import { api, call } from '../../lib/api.ts';
+import { formatDateTime, formatRelative } from '../../lib/format.ts';
+import { usePageTitle } from '../../lib/page-title.ts';
+import { ApiKeyForm, type CreatedApiKey } from './api-key-form.tsx';
+import { problemMessage } from './form-state.ts';
+import { SecretPanel } from './secret-panel.tsx';
+import './admin.css';
 
-export default function Page() {
-  return <Empty title="Not built yet" />;
+type ApiKey = InferResponseType<(typeof api.api.v1)['api-keys']['$get'], 200>['data'][number];
+
+export default function ApiKeysPage() {
+  usePageTitle(() => 'API keys');
+  const [keys, { refetch }] = createResource(() => call(api.api.v1['api-keys'].$get()));
+  const [created, setCreated] = createSignal<CreatedApiKey>();
+  const active = () => keys.latest?.data.filter((k) => !k.revokedAt) ?? [];
+  const revoked = () => keys.latest?.data.filter((k) => k.revokedAt) ?? [];
+  let listHeading: HTMLHeadingElement | undefined;
+
+  const onCreated = (key: CreatedApiKey) => {
+    notify(`API key “${key.name}” created.`);
+    setCreated(key);
+    refetch();
+  };
+
+  const revoke = async (key: ApiKey) => {
+    try {
+      await call(api.api.v1['api-keys'][':id'].$delete({ param: { id: key.id } }));
+      notify(`API key “${key.name}” revoked.`);
+      await refetch();
+      // Its row is gone: land on the list rather than nowhere.
+      listHeading?.focus();
+    } catch (err) {
+      notify(`Could not revoke “${key.name}”: ${problemMessage(err)}`, 'error');
+    }
+  };
+
+  return (
+    <div class="admin-page">
+      <header class="page-header">
+        <h1>API keys</h1>
+      </header>
+      <p class="muted">
+        Keys let scripts and other services call the API: send one as <code>Authorization: Bearer …</code>.
+      </p>
+      <ApiKeyForm onCreated={onCreated} />
+      <Show when={created()}>
+        {(key) => (
+          <SecretPanel
+            title={`New API key “${key().name}”`}
+            label="API key"
+            secret={key().key}
+            onDone={() => {
+              setCreated(undefined);
+              listHeading?.focus();
+            }}
+          />
+        )}
+      </Show>
+      <section aria-labelledby="keys-title">
+        <h2 id="keys-title" ref={listHeading} tabIndex={-1}>
+          Active keys
+        </h2>
+        <Async of={keys} retry={refetch} loading="Loading API keys…">
+          {() => (
+            <>
+              <Show when={active().length} fallback={<Empty title="No active API keys" />}>
+                <div class="table-wrap">
+                  <table class="responsive-table">
+                    <thead>
+                      <tr>
+                        <th scope="col">Name</th>
+                        <th scope="col">Prefix</th>
+                        <th scope="col">Role</th>
+                        <th scope="col">Created</th>
+                        <th scope="col">Last used</th>
+                        <th scope="col">Actions</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      <For each={active()}>
+                        {(key) => (
+                          <tr>
+                            <td data-label="Name">{key.name}</td>
+                            <td data-label="Prefix">
+                              <code>{key.prefix}…</code>
+                            </td>
+                            <td data-label="Role">
+                              <Badge value={key.role} />
+                            </td>
+                            <td data-label="Created">{formatDateTime(key.createdAt)}</td>
+                            <td data-label="Last used" title={formatDateTime(key.lastUsedAt)}>
+                              {key.lastUsedAt ? formatRelative(key.lastUsedAt) : 'Never'}
+                            </td>
+                            <td data-label="Actions">
+                              <ConfirmButton
+                                label="Revoke"
+                                class="button danger small"
+                                question={`Revoke “${key.name}”? Anything using it stops working.`}
+                                onConfirm={() => revoke(key)}
+                              >
+                                Revoke <span class="visually-hidden">{key.name}</span>
+                              </ConfirmButton>
+                            </td>
+                          </tr>
+                        )}
+                      </For>
+                    </tbody>
+                  </table>
+                </div>
+              </Show>
+              <Show when={revoked().length}>
+                <RevokedKeys keys={revoked()} />
+              </Show>
+            </>
+          )}
+        </Async>
+      </section>
+    </div>
+  );
+}
+
+/** Revoked keys stay listed (the audit log refers to them), out of the way. */
+function RevokedKeys(props: { keys: ApiKey[] }) {
+  return (
+    <details class="revoked-keys">
+      <summary>Revoked keys ({props.keys.length})</summary>
+      <div class="table-wrap">
+        <table class="responsive-table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Prefix</th>
+              <th scope="col">Role</th>
+              <th scope="col">Revoked</th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={props.keys}>
+              {(key) => (
+                <tr>
+                  <td data-label="Name">{key.name}</td>
+                  <td data-label="Prefix">
+                    <code>{key.prefix}…</code>
+                  </td>
+                  <td data-label="Role">
+                    <Badge value={key.role} />
+                  </td>
+                  <td data-label="Revoked">{formatDateTime(key.revokedAt)}</td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </div>
+    </details>
+  );
 }
