@@ -33,6 +33,15 @@ export default defineConfig({
       // The dashboard's component tests (jsdom), against a real API server.
       'web/vite.config.ts',
       {
+        // The dashboard in a real Chromium, from the Node entry and from wrangler dev.
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         // The black-box HTTP suite against the Node entry and the Worker entry.
         test: {
           name: 'conformance',
