@@ -49,12 +49,13 @@ export default function ApiKeysPage() {
         Keys let scripts and other services call the API: send one as <code>Authorization: Bearer …</code>.
       </p>
       <ApiKeyForm onCreated={onCreated} />
-      <Show when={created()}>
+      {/* Keyed: a second secret replaces the panel, which takes the focus again. */}
+      <Show when={created()} keyed>
         {(key) => (
           <SecretPanel
-            title={`New API key “${key().name}”`}
+            title={`New API key “${key.name}”`}
             label="API key"
-            secret={key().key}
+            secret={key.key}
             onDone={() => {
               setCreated(undefined);
               listHeading?.focus();

@@ -49,12 +49,13 @@ export default function UsersPage() {
         <h1>Users</h1>
       </header>
       <UserInviteForm onCreated={created} />
-      <Show when={invited()}>
+      {/* Keyed: a second secret replaces the panel, which takes the focus again. */}
+      <Show when={invited()} keyed>
         {(user) => (
           <SecretPanel
-            title={`Invitation for ${user().email}`}
+            title={`Invitation for ${user.email}`}
             label="One-time password"
-            secret={user().invitation?.password ?? ''}
+            secret={user.invitation?.password ?? ''}
             onDone={() => {
               setInvited(undefined);
               listHeading?.focus();
