@@ -76,7 +76,7 @@ export function ImportProgress(props: { job: Job; onAgain: () => void }) {
         <p class="alert info">The import was cancelled before it ran.</p>
       </Show>
       <Show when={job().status === 'succeeded' && result()}>{(done) => <ImportSummary result={done()} />}</Show>
-      <div class="actions">
+      <div class="actions import-actions">
         <A href={`/jobs/${job().id}`} class="button">
           View job
         </A>

@@ -32,7 +32,7 @@ export function ItemFilters(props: { values: Filters; onChange: Change }) {
   const pick = (key: keyof Filters) => (e: Event & { currentTarget: HTMLSelectElement }) =>
     props.onChange({ [key]: e.currentTarget.value || undefined });
   return (
-    <search class="filters" aria-label="Filter items">
+    <search class="filters item-filters" aria-label="Filter items">
       <Field label="Search" name="q">
         {(control) => (
           <SettlingInput

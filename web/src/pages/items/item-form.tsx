@@ -64,7 +64,9 @@ export function ItemForm(props: {
     const other: string[] = [];
     for (const [path, message] of Object.entries(problem.fieldErrors())) {
       const field = FIELDS.find((name) => path === name || path.startsWith(`${name}.`));
-      if (field) byField[field] ??= message;
+      // `tags.1` is the second tag: say which one, since they all share one input.
+      const index = /^tags\.(\d+)$/.exec(path)?.[1];
+      if (field) byField[field] ??= index ? `Tag ${Number(index) + 1}: ${message}` : message;
       else other.push(`${path}: ${message}`);
     }
     setFields(byField);
@@ -99,7 +101,7 @@ export function ItemForm(props: {
     setValues(key, e.currentTarget.value);
 
   return (
-    <form class="form card" ref={formRef} onSubmit={submit} novalidate>
+    <form class="form card item-form" ref={formRef} onSubmit={submit} novalidate>
       <FormError message={error()} />
       <Field label="Title" name="title" error={fields().title}>
         {(control) => <input {...control} {...text('title')} required maxLength={200} />}

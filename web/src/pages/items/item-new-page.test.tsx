@@ -29,7 +29,7 @@ describe('new item page', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Create item' }));
     const tags = screen.getByLabelText('Tags');
     await waitFor(() => expect(tags).toHaveAttribute('aria-invalid', 'true'));
-    expect(tags).toHaveAccessibleDescription(/must be at most 50 characters/);
+    expect(tags).toHaveAccessibleDescription(/Tag 2: must be at most 50 characters/);
   });
 
   it('Should create the item with every field and open it', async () => {

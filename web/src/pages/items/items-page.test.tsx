@@ -45,8 +45,8 @@ describe('items page', () => {
     await screen.findByRole('table', { name: 'Items' });
     fireEvent.change(screen.getByLabelText('Sort'), { target: { value: '-priority' } });
     await waitFor(() => expect(history.get()).toBe('/items?sort=-priority'));
-    const firstRow = (await screen.findAllByRole('row'))[1];
-    await waitFor(() => expect(firstRow).toHaveTextContent('Urgent'));
+    await waitFor(() => expect(screen.getAllByRole('row')[1]).toHaveTextContent('Urgent'));
+    expect(screen.getByLabelText('Sort')).toHaveValue('-priority');
   });
 
   it('Should offer viewers no way to create or import', async () => {

@@ -91,12 +91,14 @@ export default function ItemsPage() {
             >
               <ItemsTable items={current().data} busy={page.loading} />
             </Show>
-            <CursorPager
-              cursor={query().cursor}
-              nextCursor={current().nextCursor}
-              shown={current().data.length}
-              onNavigate={(cursor) => setParams({ cursor })}
-            />
+            <Show when={current().data.length || query().cursor}>
+              <CursorPager
+                cursor={query().cursor}
+                nextCursor={current().nextCursor}
+                shown={current().data.length}
+                onNavigate={(cursor) => setParams({ cursor })}
+              />
+            </Show>
           </>
         )}
       </Async>
