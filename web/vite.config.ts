@@ -17,6 +17,8 @@ export default defineConfig({
     target: 'es2022',
     // Bundle-size report: `npm run build:web` prints each chunk with its gzip size.
     reportCompressedSize: true,
+    // The module graph, for `npm run size:web` (the initial-load budget).
+    manifest: true,
   },
   server: {
     proxy: Object.fromEntries(['/api', '/health', '/metrics', '/openapi.json', '/docs'].map((p) => [p, api])),

@@ -23,8 +23,15 @@ export function ThemeToggle() {
     setTheme(next);
   };
   return (
-    <button type="button" class="button ghost" onClick={toggle} aria-pressed={theme() === 'dark'}>
-      {theme() === 'dark' ? 'Light theme' : 'Dark theme'}
+    <button
+      type="button"
+      class="button ghost icon"
+      onClick={toggle}
+      aria-pressed={theme() === 'dark'}
+      aria-label="Dark theme"
+      title={theme() === 'dark' ? 'Switch to the light theme' : 'Switch to the dark theme'}
+    >
+      <span aria-hidden="true">{theme() === 'dark' ? '☀' : '☾'}</span>
     </button>
   );
 }
