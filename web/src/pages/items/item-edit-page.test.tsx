@@ -68,7 +68,18 @@ describe('item edit page', () => {
     expect(screen.getByLabelText('Title')).toHaveValue('mine');
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(await screen.findByText(/Version 3/)).toBeInTheDocument();
-    expect((await fetchItem(item.id)).title).toBe('mine');
+    // Only the changed field was sent: the other change stays.
+    expect(await fetchItem(item.id)).toMatchObject({ title: 'mine', tags: ['x'] });
+  });
+
+  it('Should not make a new version when nothing changed', async () => {
+    const item = await createItem({ title: unique('unchanged'), dueAt: '2030-01-02T15:30:00.000Z' });
+    openItem(item.id);
+    fireEvent.click(await screen.findByRole('button', { name: 'Save' }));
+    fillIn('Description', 'added');
+    fireEvent.click(await screen.findByRole('button', { name: 'Save' }));
+    expect(await screen.findByText(/Version 2/)).toBeInTheDocument();
+    expect(await fetchItem(item.id)).toMatchObject({ description: 'added', dueAt: '2030-01-02T15:30:00.000Z' });
   });
 
   it('Should delete after confirming and go back to the list', async () => {

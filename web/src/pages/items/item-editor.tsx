@@ -4,14 +4,14 @@ import { ConfirmButton } from '../../components/confirm-button.tsx';
 import { notify } from '../../components/notices.tsx';
 import { ApiProblem, api, call } from '../../lib/api.ts';
 import { currentVersionOf, fetchItem, type Item, type ItemBody } from './item-data.ts';
-import { ItemForm } from './item-form.tsx';
+import { changesTo, ItemForm } from './item-form.tsx';
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : 'Something went wrong.');
 
 /**
- * Editing with optimistic concurrency: a save names the version it started from, and if
- * someone else saved in between (412), the user's edits stay in the form while they
- * choose between the latest version and their own.
+ * Editing with optimistic concurrency: a save sends the changed fields and the version it
+ * started from, and if someone else saved in between (412), the user's edits stay in the
+ * form while they choose between the latest version and applying theirs on top of it.
  */
 export function ItemEditor(props: { item: Item; onChange: (item: Item) => void }) {
   const navigate = useNavigate();
@@ -29,11 +29,16 @@ export function ItemEditor(props: { item: Item; onChange: (item: Item) => void }
   );
 
   const save = async (body: ItemBody) => {
+    const changes = changesTo(props.item, body);
+    if (!Object.keys(changes).length) {
+      notify('Nothing to save: no field was changed', 'info');
+      return;
+    }
     try {
       const saved = await call(
         api.api.v1.items[':id'].$patch({
           param: { id: props.item.id },
-          json: { ...body, version: version() },
+          json: { ...changes, version: version() },
           header: {},
         }),
       );
@@ -101,8 +106,8 @@ export function ItemEditor(props: { item: Item; onChange: (item: Item) => void }
               </Show>
             </div>
             <p class="hint">
-              Loading the latest version discards your edits. Keeping them means your next save replaces the other
-              changes.
+              Loading the latest version discards your edits. Keeping them means your next save applies the fields you
+              changed on top of the newer version.
             </p>
           </div>
         )}

@@ -36,6 +36,18 @@ export function toBody(values: Values): ItemBody {
 }
 
 /**
+ * The fields of `body` that differ from `item`: an edit sends only those, so a save
+ * without changes makes no new version, and fields the user left alone keep whatever
+ * someone else saved meanwhile (and a due time not at midnight survives).
+ */
+export function changesTo(item: Item, body: ItemBody): Partial<ItemBody> {
+  const before: Record<string, unknown> = toBody(valuesOf(item));
+  return Object.fromEntries(
+    Object.entries(body).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(before[key])),
+  );
+}
+
+/**
  * The item form for create and edit. `onSave` throws an ApiProblem to show; field errors
  * (`tags.0` counts as Tags) go beside their fields, the rest above the form. A new
  * `item` resets the form to it (after a save, or when the latest version is loaded).
