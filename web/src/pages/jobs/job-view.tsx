@@ -1,0 +1,121 @@
+import { For, type JSX, Show } from 'solid-js';
+import type { ImportResult } from '../../../../jobs/types/process-data.ts';
+import { Badge } from '../../components/badge.tsx';
+import { formatDateTime } from '../../lib/format.ts';
+import { isFinished, type Job, useJobWatcher } from '../../lib/jobs.ts';
+import { JobActions } from './job-actions.tsx';
+import { ReportLink } from './jobs-table.tsx';
+
+function Fact(props: { term: string; children: JSX.Element }) {
+  return (
+    <div>
+      <dt>{props.term}</dt>
+      <dd>{props.children}</dd>
+    </div>
+  );
+}
+
+function Json(props: { value: unknown }) {
+  return (
+    <pre class="job-json">
+      <code>{JSON.stringify(props.value, null, 2)}</code>
+    </pre>
+  );
+}
+
+/** The rejected rows a process-data job listed in its result, if any. */
+function rejectedRows(job: Job): ImportResult['rejected'] {
+  if (job.type !== 'process-data' || !job.result || typeof job.result !== 'object') return [];
+  const rejected = (job.result as Partial<ImportResult>).rejected;
+  return Array.isArray(rejected) ? rejected : [];
+}
+
+/** One job, followed until it finishes. */
+export function JobView(props: { initial: Job; onChange: (job: Job) => void }) {
+  const { job, error } = useJobWatcher(props.initial);
+  const rejected = () => rejectedRows(job());
+  const rejectedCount = () => (job().result as Partial<ImportResult> | null)?.rejectedCount ?? rejected().length;
+
+  return (
+    <div class="job-sections">
+      <section class="card" aria-label="Summary">
+        <dl class="job-facts">
+          <Fact term="Status">
+            <span aria-live="polite">
+              <Badge value={job().status} />
+            </span>
+            <Show when={!isFinished(job())}>
+              <span class="muted"> (following)</span>
+            </Show>
+          </Fact>
+          <Fact term="Type">{job().type}</Fact>
+          <Fact term="Id">
+            <code>{job().id}</code>
+          </Fact>
+          <Fact term="Attempts">
+            {job().attempts} / {job().maxAttempts}
+          </Fact>
+          <Fact term="Run at">{formatDateTime(job().runAt)}</Fact>
+          <Fact term="Created">{formatDateTime(job().createdAt)}</Fact>
+          <Fact term="Started">{formatDateTime(job().startedAt)}</Fact>
+          <Fact term="Finished">{formatDateTime(job().finishedAt)}</Fact>
+          <Fact term="Created by">{job().createdBy ?? '—'}</Fact>
+          <Fact term="Request id">{job().requestId ? <code>{job().requestId}</code> : '—'}</Fact>
+        </dl>
+        <Show when={error()}>
+          <p class="muted">Could not check on the job just now; trying again.</p>
+        </Show>
+        <div class="actions job-actions">
+          <JobActions job={job()} onChange={props.onChange} />
+          <ReportLink job={job()} label="Download report" />
+        </div>
+      </section>
+      <Show when={job().lastError}>
+        {(message) => (
+          <section class="alert" aria-labelledby="job-error">
+            <h2 id="job-error">Last error</h2>
+            <p>{message()}</p>
+          </section>
+        )}
+      </Show>
+      <Show when={rejected().length}>
+        <section class="card" aria-labelledby="job-rejected">
+          <h2 id="job-rejected">Rejected rows ({rejectedCount()})</h2>
+          <Show when={rejectedCount() > rejected().length}>
+            <p class="muted">The first {rejected().length} are listed.</p>
+          </Show>
+          <div class="table-wrap">
+            <table class="responsive-table">
+              <thead>
+                <tr>
+                  <th scope="col">Line</th>
+                  <th scope="col">Errors</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={rejected()}>
+                  {(row) => (
+                    <tr>
+                      <td data-label="Line">{row.line}</td>
+                      <td data-label="Errors">{row.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}</td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
+        </section>
+      </Show>
+      <section class="card" aria-labelledby="job-payload">
+        <h2 id="job-payload">Payload</h2>
+        <Json value={job().payload} />
+      </section>
+      <section class="card" aria-labelledby="job-result">
+        <h2 id="job-result">Result</h2>
+        <Show when={job().result != null} fallback={<p class="muted">No result yet.</p>}>
+          <Json value={job().result} />
+        </Show>
+      </section>
+    </div>
+  );
+}
