@@ -89,6 +89,23 @@ export const ProblemSchema = z
       .array(z.object({ field: z.string(), in: z.string(), message: z.string() }))
       .optional()
       .openapi({ description: 'Per-field validation errors.' }),
+    // Extension members some problems carry (RFC 9457 §3.2), declared so clients get their types.
+    currentVersion: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: "412 on an item: the item's current version (reload it, then retry)." }),
+    jobStatus: z
+      .string()
+      .optional()
+      .openapi({ description: '404 on a report: the status of its job while it is not done.' }),
+    checks: z
+      .record(
+        z.string(),
+        z.object({ status: z.enum(['up', 'down']), latencyMs: z.number(), error: z.string().optional() }),
+      )
+      .optional()
+      .openapi({ description: '503 on readiness: each dependency and its state.' }),
   })
   .openapi('Problem', { description: 'An RFC 9457 problem document.' });
 

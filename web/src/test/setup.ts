@@ -4,6 +4,7 @@ import { afterEach, inject } from 'vitest';
 import type { Role } from '../../../api/auth/permissions.ts';
 import { DEMO_PASSWORD } from '../../../db/seed.ts';
 import { configureApi } from '../lib/api.ts';
+import { loadSession } from '../lib/session.ts';
 
 afterEach(cleanup);
 // jsdom has no layout; the router scrolls to the top on navigation.
@@ -13,7 +14,7 @@ const tokens = new Map<Role, string>();
 
 /**
  * Points the dashboard's client at the test API, signed in as a demo user of `role`
- * (a bearer token stands in for the browser's session cookie).
+ * (a bearer token stands in for the browser's session cookie), with its session loaded.
  */
 export async function signInAs(role: Role = 'admin'): Promise<void> {
   const baseUrl = inject('apiUrl');
@@ -29,4 +30,6 @@ export async function signInAs(role: Role = 'admin'): Promise<void> {
     tokens.set(role, token);
   }
   configureApi({ baseUrl, headers: { authorization: `Bearer ${token}` } });
+  // The session the shell would load, so `can()` answers for this role.
+  await loadSession();
 }
