@@ -9,7 +9,9 @@ import { accessLog } from './middleware/access-log.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { limitBody } from './middleware/body-limit.ts';
 import { appContext } from './middleware/context.ts';
+import { httpMetrics } from './middleware/http-metrics.ts';
 import { apiRateLimit } from './middleware/rate-limit.ts';
+import { traceRequests } from './middleware/trace-requests.ts';
 import { apiKeysRouter } from './routes/api-keys/api-keys.index.ts';
 import { auditRouter } from './routes/audit/audit.index.ts';
 import { authRouter } from './routes/auth/auth.index.ts';
@@ -17,6 +19,7 @@ import { healthRouter } from './routes/health/health.index.ts';
 import { importsRouter } from './routes/imports/imports.index.ts';
 import { itemsRouter } from './routes/items/items.index.ts';
 import { jobsRouter } from './routes/jobs/jobs.index.ts';
+import { metricsRouter } from './routes/metrics/metrics.index.ts';
 import { reportsRouter } from './routes/reports/reports.index.ts';
 import { settingsRouter } from './routes/settings/settings.index.ts';
 import { statsRouter } from './routes/stats/stats.index.ts';
@@ -39,6 +42,8 @@ export function createApp(deps: AppDeps) {
 
   app.use(requestId({ headerName: 'X-Request-Id' }));
   app.use(appContext(deps));
+  app.use(traceRequests());
+  app.use(httpMetrics());
   app.use(authenticate());
   app.use(accessLog());
   app.use(secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
@@ -87,7 +92,8 @@ export function createApp(deps: AppDeps) {
     .route('/', usersRouter)
     .route('/', apiKeysRouter)
     .route('/', auditRouter)
-    .route('/', settingsRouter);
+    .route('/', settingsRouter)
+    .route('/', metricsRouter);
   registerDocs(app, deps);
 
   app.notFound((c) => {

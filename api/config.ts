@@ -64,6 +64,16 @@ export interface AppConfig {
   };
   trustProxy: boolean;
   cacheSeconds: { item: number; stats: number };
+  observability: {
+    redactKeys: string[];
+    metricsEnabled: boolean;
+    metricsToken?: string;
+    /** Where spans (and Worker metrics) go over OTLP/HTTP; unset: no tracer, nothing exported. */
+    otlp?: { endpoint: string; headers: Record<string, string> };
+    serviceName: string;
+    traceSampleRatio: number;
+    metricsPushIntervalSeconds: number;
+  };
 }
 
 /** A configuration error; its message names every offending field. */
@@ -166,7 +176,29 @@ export function parseConfig(raw: Record<string, unknown>): AppConfig {
     },
     trustProxy: env.TRUST_PROXY,
     cacheSeconds: { item: env.ITEM_CACHE_SECONDS, stats: env.STATS_CACHE_SECONDS },
+    observability: {
+      redactKeys: env.LOG_REDACT_KEYS,
+      metricsEnabled: env.METRICS_ENABLED,
+      metricsToken: env.METRICS_TOKEN,
+      otlp: env.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, headers: otlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS) }
+        : undefined,
+      serviceName: env.OTEL_SERVICE_NAME,
+      traceSampleRatio: env.TRACE_SAMPLE_RATIO,
+      metricsPushIntervalSeconds: env.METRICS_PUSH_INTERVAL_SECONDS,
+    },
   };
+}
+
+/** `k=v,k2=v2` (values may be percent-encoded, as OpenTelemetry's own variable allows). */
+function otlpHeaders(raw: string | undefined): Record<string, string> {
+  if (!raw) return {};
+  return Object.fromEntries(
+    raw.split(',').map((pair) => {
+      const at = pair.indexOf('=');
+      return [pair.slice(0, at).trim(), decodeURIComponent(pair.slice(at + 1).trim())];
+    }),
+  );
 }
 
 function inferDriver(url: string | undefined): AppConfig['database']['driver'] {

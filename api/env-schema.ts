@@ -16,6 +16,16 @@ const boolean = (fallback: boolean) =>
 
 const optionalUrl = z.url().optional();
 
+const list = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  );
+
 /**
  * Every setting, read from environment variables (Node, Deno, Bun) or bindings
  * (Workers). Parsed once at start-up; a bad value stops start-up naming the field.
@@ -45,15 +55,7 @@ export const EnvSchema = z.object({
   /** Seed demo data into an empty database at start-up (default: only for the embedded database). */
   SEED_DEMO_DATA: z.stringbool().optional(),
   /** Comma-separated origins allowed by CORS; empty allows none. */
-  CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    ),
+  CORS_ORIGINS: list,
   /** Largest accepted request body, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   /** How long a stopping Node server keeps serving in-flight requests. */
@@ -124,4 +126,23 @@ export const EnvSchema = z.object({
   /** How long `GET /api/v1/items/{id}` answers stay cached (0: not cached); writes invalidate them at once. */
   ITEM_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   STATS_CACHE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
+  /** Extra log keys whose values are redacted (comma-separated), on top of passwords, tokens, secrets, cookies… */
+  LOG_REDACT_KEYS: list,
+  /** Collect metrics: `/metrics` on Node, pushed over OTLP on Workers (when an endpoint is set). */
+  METRICS_ENABLED: boolean(true),
+  /** Bearer token `/metrics` requires; unset, `/metrics` is open outside production and off in production. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** OTLP/HTTP collector base URL (traces at /v1/traces, Worker metrics at /v1/metrics); unset, nothing is exported. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** Headers for the collector, `key=value` pairs, comma-separated (e.g. `authorization=Bearer …`). */
+  OTEL_EXPORTER_OTLP_HEADERS: z
+    .string()
+    .regex(/^[^=,\s]+=[^,]*(,[^=,\s]+=[^,]*)*$/, 'must be key=value pairs, comma-separated')
+    .optional(),
+  /** The `service.name` of exported spans and metrics. */
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).default('edgeplane'),
+  /** Share of new traces recorded (0–1); a caller's sampled flag always wins. */
+  TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
+  /** Workers: seconds between OTLP metric pushes of an isolate (0: after every request). */
+  METRICS_PUSH_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3_600).default(10),
 });

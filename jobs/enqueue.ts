@@ -33,10 +33,14 @@ export async function enqueue(
       idempotencyKey: request.idempotencyKey,
       createdBy: context.actorId ? `${context.actorType}:${context.actorId}` : context.actorType,
       requestId: context.requestId,
+      traceparent: context.traceparent,
     },
     context,
   );
-  if (result.created) await flushQueue(deps);
+  if (result.created) {
+    deps.telemetry?.metrics?.jobsEnqueued.inc({ type: request.type });
+    await flushQueue(deps);
+  }
   return result;
 }
 

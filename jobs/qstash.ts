@@ -44,6 +44,8 @@ export function qstashQueue(deps: { db: Database; config: AppConfig; logger: Log
                 notBefore: notBefore > Date.now() / 1000 ? notBefore : undefined,
                 // QStash's retries follow the first delivery; together they are the job's attempts.
                 retries: Math.max(0, job.maxAttempts - job.attempts - 1),
+                // Forwarded with the delivery: its request (and so the job run) joins the enqueuer's trace.
+                headers: job.traceparent ? { traceparent: job.traceparent } : undefined,
               });
               published.push(job.id);
             }),

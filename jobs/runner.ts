@@ -1,4 +1,7 @@
 import type { AppDeps } from '../api/lib/types.ts';
+import { scopedDeps } from '../api/observability/scope.ts';
+import { parseTraceparent } from '../api/observability/trace-context.ts';
+import type { Span } from '../api/observability/tracer.ts';
 import { claimJob, completeJob, failJob, releaseJob, renewLease } from '../db/queries/job-leases.ts';
 import { getJob } from '../db/queries/jobs.ts';
 import type { JobRow } from '../db/schema.ts';
@@ -31,11 +34,14 @@ function errorMessage(error: unknown): string {
  * is fenced by the lease (`locked_by`), so a worker that lost the job changes nothing.
  */
 export async function runClaimedJob(
-  deps: AppDeps,
+  outer: AppDeps,
   job: JobRow,
   workerId: string,
   options: RunOptions = {},
 ): Promise<RunOutcome> {
+  const span = startJobSpan(outer, job, workerId);
+  const context = span?.context ?? outer.trace ?? parseTraceparent(job.traceparent);
+  const deps = context ? scopedDeps(outer, context) : outer;
   const { db, logger, config } = deps;
   const { stop, definitions = jobDefinition } = options;
   const started = Date.now();
@@ -80,17 +86,47 @@ export async function runClaimedJob(
     clearInterval(heartbeat);
     stop?.removeEventListener('abort', abort);
   }
+  const durationMs = Date.now() - started;
+  const metrics = deps.telemetry?.metrics;
+  metrics?.jobRuns.inc({ type: job.type, outcome });
+  metrics?.jobDuration.observe({ type: job.type, outcome }, durationMs / 1000);
+  if (span) {
+    span.setAttribute('edgeplane.job.outcome', outcome);
+    if (failure && outcome !== 'released') span.recordError(new Error(failure));
+    span.end();
+  }
   const log = outcome === 'succeeded' ? logger.info : logger.warn;
   log('job run', {
     jobId: job.id,
     type: job.type,
     attempt: job.attempts,
     outcome,
-    durationMs: Date.now() - started,
+    durationMs,
     requestId: job.requestId ?? undefined,
+    traceId: context?.traceId,
     error: failure,
   });
   return outcome;
+}
+
+/**
+ * A span for one attempt, in the trace of whatever delivers it (a QStash delivery
+ * request) or else of the request that enqueued the job.
+ */
+function startJobSpan(deps: AppDeps, job: JobRow, workerId: string): Span | undefined {
+  const tracer = deps.telemetry?.tracer;
+  if (!tracer) return undefined;
+  return tracer.startSpan(`job ${job.type}`, {
+    parent: deps.trace ?? parseTraceparent(job.traceparent),
+    kind: 'consumer',
+    attributes: {
+      'edgeplane.job.id': job.id,
+      'edgeplane.job.type': job.type,
+      'edgeplane.job.attempt': job.attempts,
+      'edgeplane.worker.id': workerId,
+      'edgeplane.request_id': job.requestId ?? undefined,
+    },
+  });
 }
 
 export type DeliveryOutcome = RunOutcome | 'already-finished' | 'busy' | 'missing';

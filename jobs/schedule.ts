@@ -20,5 +20,6 @@ export async function ensureDailyJobs(deps: AppDeps): Promise<boolean> {
     },
     SYSTEM,
   );
+  if (created) deps.telemetry?.metrics?.jobsEnqueued.inc({ type: 'cleanup' });
   return created;
 }

@@ -15,13 +15,16 @@ import { ConfigError, parseConfig } from '../config.ts';
 import { createLogger } from '../lib/logger.ts';
 import type { AppDeps } from '../lib/types.ts';
 import { staticAssets } from '../node/static-assets.ts';
+import { nodeTelemetry } from '../node/telemetry.ts';
+import { instrumentDeps } from '../observability/scope.ts';
 
 const MAINTENANCE_INTERVAL_MS = 60_000;
 
 /** Node entry: reads the environment once, opens the configured database, serves until a signal. */
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, redactKeys: config.observability.redactKeys });
+  const observability = nodeTelemetry(config, logger);
   const handle = await openDatabase(config.database);
   if (config.database.migrateOnStart) {
     const { applied } = await migrate(handle);
@@ -54,7 +57,7 @@ async function main(): Promise<void> {
 
   let draining = false;
   let dispatcher: Dispatcher | undefined;
-  const deps: AppDeps = {
+  const deps: AppDeps = instrumentDeps({
     config,
     db: handle.db,
     logger,
@@ -67,7 +70,9 @@ async function main(): Promise<void> {
       config.jobs.delivery === 'qstash'
         ? qstashQueue({ db: handle.db, config, logger })
         : dispatcherQueue(() => dispatcher?.wake()),
-  };
+    telemetry: observability.telemetry,
+  });
+  observability.watch(deps);
   if (config.jobs.delivery === 'dispatcher') {
     dispatcher = createDispatcher(deps, {
       concurrency: config.jobs.concurrency,
@@ -122,6 +127,7 @@ async function main(): Promise<void> {
     // After the dispatcher: a job still finishing may use the store.
     await kv.close();
     await handle.close();
+    await observability.stop();
     logger.info('stopped');
     process.exit(0);
   };

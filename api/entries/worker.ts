@@ -10,6 +10,9 @@ import { createApp } from '../app.ts';
 import { type AppConfig, ConfigError, parseConfig } from '../config.ts';
 import { createLogger } from '../lib/logger.ts';
 import type { AppDeps, AssetFetcher } from '../lib/types.ts';
+import { recordQueueMetrics } from '../observability/queue-metrics.ts';
+import { instrumentDeps } from '../observability/scope.ts';
+import { createTelemetry } from '../observability/telemetry.ts';
 
 type App = ReturnType<typeof createApp>;
 type Built = { deps: AppDeps; app: App };
@@ -23,7 +26,9 @@ function build(env: Record<string, unknown>): Built {
     throw new ConfigError([{ field: 'DATABASE_DRIVER', message: 'the Worker supports only neon-http' }]);
   }
   const { db } = openNeonHttp({ url: config.database.url as string, endpoint: config.database.neonEndpoint });
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, redactKeys: config.observability.redactKeys });
+  // Isolates share no memory, so there is no /metrics here: measurements are pushed over OTLP.
+  const telemetry = createTelemetry(config, { metricsMode: 'push', logger, runtime: 'workerd' });
   const queue =
     config.jobs.delivery === 'qstash'
       ? qstashQueue({ db, config, logger })
@@ -31,7 +36,16 @@ function build(env: Record<string, unknown>): Built {
   // Workers static assets answer dashboard paths before the Worker runs; the binding covers
   // the rest (a page path that reaches the Worker, as in tests).
   const assets = isFetcher(env.ASSETS) ? env.ASSETS : undefined;
-  const deps: AppDeps = { config, db, logger, clock: () => new Date(), queue, kv: openKv(config.kv), assets };
+  const deps: AppDeps = instrumentDeps({
+    config,
+    db,
+    logger,
+    clock: () => new Date(),
+    queue,
+    kv: openKv(config.kv),
+    assets,
+    telemetry,
+  });
   return { deps, app: createApp(deps) };
 }
 
@@ -84,18 +98,30 @@ export default {
         { status: 503, headers: { 'content-type': 'application/problem+json' } },
       );
     }
-    return built.app.fetch(request, env, ctx);
+    const response = built.app.fetch(request, env, ctx);
+    const { telemetry } = built.deps;
+    if (!telemetry?.exporting) return response;
+    // Spans (and metrics, when due) leave after the response, while the isolate is still alive.
+    return Promise.resolve(response).then((res) => {
+      ctx.waitUntil(telemetry.flush());
+      return res;
+    });
   },
 
   /** Cron triggers (wrangler.toml): job upkeep, the outbox relay and the daily cleanup. */
   scheduled(_controller: unknown, env: Record<string, unknown>, ctx: ExecutionContext): void {
     const built = builtFor(env);
     if (built instanceof ConfigError) return;
+    const { deps } = built;
     ctx.waitUntil(
-      runMaintenance(built.deps).then(
-        (result) => built.deps.logger.info('scheduled maintenance', result),
-        (error: unknown) => built.deps.logger.error('scheduled maintenance failed', { error: String(error) }),
-      ),
+      runMaintenance(deps)
+        .then(
+          (result) => deps.logger.info('scheduled maintenance', result),
+          (error: unknown) => deps.logger.error('scheduled maintenance failed', { error: String(error) }),
+        )
+        // Queue depth is read here, once per tick, rather than by every isolate on every push.
+        .then(() => recordQueueMetrics(deps))
+        .then(() => deps.telemetry?.flush({ force: true })),
     );
   },
 };

@@ -1,9 +1,15 @@
 import type { Context } from 'hono';
 import type { AuditContext } from '../../db/queries/audit.ts';
+import { currentTraceparent } from '../observability/scope.ts';
 import type { AppEnv } from './types.ts';
 
-/** The actor and request id of the current request, as audit rows record them. */
+/** The actor, request id and trace of the current request, as audit rows and jobs record them. */
 export function auditContext(c: Context<AppEnv>): AuditContext {
   const actor = c.get('actor');
-  return { actorType: actor.type, actorId: actor.id, requestId: c.get('requestId') };
+  return {
+    actorType: actor.type,
+    actorId: actor.id,
+    requestId: c.get('requestId'),
+    traceparent: currentTraceparent(c.var.deps),
+  };
 }

@@ -1,4 +1,5 @@
 import type { KeyValueStore } from '../../db/kv/port.ts';
+import type { AppMetrics } from '../observability/app-metrics.ts';
 import type { Logger } from './logger.ts';
 import type { AppDeps } from './types.ts';
 
@@ -42,15 +43,19 @@ const generationKey = (key: string) => `cache:${key}:gen`;
  * loaded the old row before a write commits, and stores it after the write's delete,
  * stores it under the old generation, so no one reads it.
  */
-export function createJsonCache(store: KeyValueStore, logger: Logger): JsonCache {
+export function createJsonCache(store: KeyValueStore, logger: Logger, metrics?: AppMetrics): JsonCache {
   const failed = (operation: string, key: string, error: unknown) =>
     logger.warn('cache unavailable', { operation, key, error: String(error) });
   const ttl = (seconds: number) => Math.min(Math.floor(seconds), GENERATION_TTL_SECONDS / 2);
+  // The cache's name is its keys' prefix (`item`, `stats`): a bounded label.
+  const count = (hit: boolean, key: string) =>
+    (hit ? metrics?.cacheHits : metrics?.cacheMisses)?.inc({ cache: key.split(':', 1)[0] as string });
 
   return {
     async get<T>(key: string) {
       try {
         const raw = await store.get(cacheKey(key));
+        count(raw !== null, key);
         return raw === null ? undefined : (JSON.parse(raw) as T);
       } catch (error) {
         failed('get', key, error);
@@ -75,10 +80,14 @@ export function createJsonCache(store: KeyValueStore, logger: Logger): JsonCache
         const [current, raw] = await store.mget([generationKey(key), cacheKey(key)]);
         generation = current ?? null;
         const entry = typeof raw === 'string' ? (JSON.parse(raw) as Entry) : undefined;
-        if (entry && entry.g === generation) return entry.v as T;
+        if (entry && entry.g === generation) {
+          count(true, key);
+          return entry.v as T;
+        }
       } catch (error) {
         failed('read', key, error);
       }
+      count(false, key);
       const value = await load();
       if (value === undefined || generation === undefined) return value;
       try {
@@ -107,14 +116,15 @@ export function createJsonCache(store: KeyValueStore, logger: Logger): JsonCache
   };
 }
 
-const caches = new WeakMap<AppDeps, JsonCache>();
+// Keyed by the store: requests and job runs get their own copy of the deps, not of the store.
+const caches = new WeakMap<KeyValueStore, JsonCache>();
 
-/** The app's cache over `deps.kv`, built once per set of dependencies. */
+/** The app's cache over `deps.kv`, built once per store. */
 export function appCache(deps: AppDeps): JsonCache {
-  let cache = caches.get(deps);
+  let cache = caches.get(deps.kv);
   if (!cache) {
-    cache = createJsonCache(deps.kv, deps.logger);
-    caches.set(deps, cache);
+    cache = createJsonCache(deps.kv, deps.logger, deps.telemetry?.metrics);
+    caches.set(deps.kv, cache);
   }
   return cache;
 }

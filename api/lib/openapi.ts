@@ -17,6 +17,11 @@ export function registerDocs(app: AppOpenAPI, deps: AppDeps): void {
     name: 'edgeplane_access',
     description: 'The httpOnly session cookie the dashboard gets at sign-in.',
   });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'metricsToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The METRICS_TOKEN setting, for Prometheus scrapes of /metrics (not a user credential).',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
@@ -43,6 +48,7 @@ export function registerDocs(app: AppOpenAPI, deps: AppDeps): void {
       { name: 'Audit', description: 'The audit log: every change made through the API, with before and after.' },
       { name: 'Settings', description: 'Typed runtime settings (retention, display); admins change them.' },
       { name: 'Health', description: 'Liveness and readiness probes.' },
+      { name: 'Observability', description: 'Prometheus metrics (Node); see the README for logs and traces.' },
     ],
   });
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Edgeplane API reference' }));

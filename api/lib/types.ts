@@ -5,6 +5,8 @@ import type { Database } from '../../db/types.ts';
 import type { JobQueue } from '../../jobs/queue.ts';
 import type { Role } from '../auth/permissions.ts';
 import type { AppConfig } from '../config.ts';
+import type { Telemetry } from '../observability/telemetry.ts';
+import type { SpanContext } from '../observability/trace-context.ts';
 import type { Logger } from './logger.ts';
 
 /** Who performs a change; recorded in the audit log. */
@@ -28,6 +30,13 @@ export interface AppDeps {
   getConnInfo?: GetConnInfo;
   /** The dashboard's static files: Workers' ASSETS binding, or the Node entry's own file server. */
   assets?: AssetFetcher;
+  /** Metrics and tracing (absent: both off). */
+  telemetry?: Telemetry;
+  /**
+   * The trace this unit of work (a request, a job run) belongs to, set on its own copy
+   * of the deps: jobs it enqueues, fetches it makes and queries it runs join that trace.
+   */
+  trace?: SpanContext;
 }
 
 /** Serves static files for a request; the shape of Workers' `Fetcher` binding. */

@@ -7,6 +7,7 @@ import type { Logger } from '../lib/logger.ts';
 import { routeKey } from '../lib/route-key.ts';
 import { hitWindow, type WindowVerdict } from '../lib/sliding-window.ts';
 import type { AppDeps, AppEnv } from '../lib/types.ts';
+import type { AppMetrics } from '../observability/app-metrics.ts';
 
 /** What a request does while the store is down: `open` is served unlimited, `closed` gets a 503. */
 export type StoreDownPolicy = 'open' | 'closed';
@@ -35,6 +36,8 @@ export interface RateLimitOptions {
   /** Writes (not GET/HEAD/OPTIONS) without a route policy while the store is down; default `open`. */
   writesWhenStoreDown?: StoreDownPolicy;
   ip: ClientIpOptions;
+  /** Counts refusals in `rate_limit_rejections_total`. */
+  metrics?: AppMetrics;
 }
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -94,6 +97,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
       'RateLimit-Policy': `${verdict.limit};w=${windowSeconds}`,
     };
     if (!verdict.allowed) {
+      options.metrics?.rateLimited.inc({ bucket: bucket.kind });
       return problemResponse(
         c,
         new ApiError('rate_limited', {
@@ -111,12 +115,18 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
 
 /** The bucket a request counts in: its route's, its actor's, or its address's. */
 function bucketOf(c: Context<AppEnv>, routeLimit: RouteRateLimit | undefined, options: RateLimitOptions) {
-  if (routeLimit) return { key: `rl:${routeLimit.name}:ip:${clientIp(c, options.ip)}`, limit: routeLimit.limit };
+  if (routeLimit) {
+    return {
+      key: `rl:${routeLimit.name}:ip:${clientIp(c, options.ip)}`,
+      limit: routeLimit.limit,
+      kind: routeLimit.name,
+    };
+  }
   const actor = c.get('actor');
   if (actor && actor.type !== 'anonymous' && actor.id !== null) {
-    return { key: `rl:${actor.type}:${actor.id}`, limit: options.actorLimit };
+    return { key: `rl:${actor.type}:${actor.id}`, limit: options.actorLimit, kind: actor.type };
   }
-  return { key: `rl:ip:${clientIp(c, options.ip)}`, limit: options.anonymousLimit };
+  return { key: `rl:ip:${clientIp(c, options.ip)}`, limit: options.anonymousLimit, kind: 'ip' };
 }
 
 /**
@@ -135,5 +145,6 @@ export function apiRateLimit(deps: AppDeps): MiddlewareHandler<AppEnv> {
     exempt: ['POST /api/v1/jobs/deliver'],
     writesWhenStoreDown: limits.writesWhenStoreDown,
     ip: { cloudflare: getRuntimeKey() === 'workerd', trustProxy, connInfo: deps.getConnInfo },
+    metrics: deps.telemetry?.metrics,
   });
 }

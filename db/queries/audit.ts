@@ -9,6 +9,8 @@ export interface AuditContext {
   actorType: 'user' | 'api_key' | 'system' | 'anonymous';
   actorId: string | null;
   requestId: string | null;
+  /** The W3C traceparent of the request, carried into the jobs it causes. */
+  traceparent?: string | null;
 }
 
 /**

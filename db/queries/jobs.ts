@@ -16,6 +16,7 @@ export interface EnqueueInput {
   idempotencyKey?: string;
   createdBy?: string | null;
   requestId?: string | null;
+  traceparent?: string | null;
 }
 
 /**
@@ -38,6 +39,7 @@ export async function enqueueJob(
         idempotencyKey: input.idempotencyKey,
         createdBy: input.createdBy,
         requestId: input.requestId,
+        traceparent: input.traceparent,
       })
       .onConflictDoNothing({ target: jobs.idempotencyKey })
       .returning(),

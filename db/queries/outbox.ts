@@ -36,8 +36,8 @@ export function notificationCte(db: Database, options: NotificationCteOptions) {
   // Parameters inside jsonb_build_object have no type to infer from: cast them.
   const payload = sql`jsonb_build_object('webhookId', w.id, 'event', ${event}::text, 'data', ${snapshot(options.table, changed._.alias)})`;
   return db.$with('notifications', { id: sql<string>`id` }).as(sql`
-    insert into ${jobs} (type, payload, max_attempts, created_by, request_id)
-    select ${NOTIFICATION_JOB.type}, ${payload}, ${NOTIFICATION_JOB.maxAttempts}, ${createdBy}, ${context.requestId}
+    insert into ${jobs} (type, payload, max_attempts, created_by, request_id, traceparent)
+    select ${NOTIFICATION_JOB.type}, ${payload}, ${NOTIFICATION_JOB.maxAttempts}, ${createdBy}, ${context.requestId}, ${context.traceparent ?? null}
     from ${webhooks} w join ${alias} on true
     where w.active and ${event}::text = any(w.events)
     returning id`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tracedFetch } from '../../api/observability/scope.ts';
 import { itemFromSnapshot } from '../../api/routes/items/items.schemas.ts';
 import { NOTIFICATION_JOB, WEBHOOK_EVENTS } from '../../db/queries/outbox.ts';
 import { getWebhook } from '../../db/queries/webhooks.ts';
@@ -55,7 +56,7 @@ export function sendNotificationJob(options: SendNotificationOptions = {}) {
       const started = Date.now();
       let response: Response;
       try {
-        response = await fetch(webhook.url, {
+        response = await tracedFetch(deps, webhook.url, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',

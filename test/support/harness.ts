@@ -150,13 +150,19 @@ export interface TestApp {
 /** An app over the worker's database (or an isolated one), ready in `beforeAll`. */
 export function useTestApp(
   overrides: Partial<AppDeps> = {},
-  options: { isolated?: boolean; offline?: boolean } = {},
+  options: {
+    isolated?: boolean;
+    offline?: boolean;
+    /** Finishes the dependencies (adds telemetry, say) before the app is built. */
+    prepare?: (deps: AppDeps) => AppDeps;
+  } = {},
 ): TestApp {
   const ctx = {} as TestApp;
   const isolated = options.isolated ? useIsolatedDatabase() : undefined;
   beforeAll(async () => {
     ctx.handle = isolated ? isolated.handle : await testDatabase();
     ctx.deps = testDeps(ctx.handle, overrides);
+    if (options.prepare) ctx.deps = options.prepare(ctx.deps);
     ctx.app = createApp(ctx.deps);
     ctx.credentials = await createIdentities(ctx.deps, options.offline);
   });

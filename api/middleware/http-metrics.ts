@@ -1,0 +1,20 @@
+import type { MiddlewareHandler } from 'hono';
+import { routeTemplate } from '../lib/route-template.ts';
+import type { AppEnv } from '../lib/types.ts';
+import { methodLabel, statusClass } from '../observability/app-metrics.ts';
+
+/**
+ * Counts and times every request by method, route template and status class:
+ * `/api/v1/items/:id`, never the id itself, so the series stay bounded.
+ */
+export function httpMetrics(): MiddlewareHandler<AppEnv> {
+  return async function httpMetrics(c, next) {
+    const metrics = c.var.deps.telemetry?.metrics;
+    if (!metrics) return next();
+    const started = performance.now();
+    await next();
+    const labels = { method: methodLabel(c.req.method), route: routeTemplate(c), status: statusClass(c.res.status) };
+    metrics.httpRequests.inc(labels);
+    metrics.httpDuration.observe(labels, (performance.now() - started) / 1000);
+  };
+}

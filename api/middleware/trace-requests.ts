@@ -1,0 +1,41 @@
+import type { MiddlewareHandler } from 'hono';
+import { routeTemplate } from '../lib/route-template.ts';
+import type { AppEnv } from '../lib/types.ts';
+import { scopedDeps } from '../observability/scope.ts';
+import { parseTraceparent } from '../observability/trace-context.ts';
+
+/**
+ * Joins the caller's trace (W3C `traceparent`) or starts one, and gives the request
+ * its own deps carrying the span context: its queries become child spans, and the
+ * jobs it enqueues and the fetches it makes continue the trace. Without a tracer this
+ * creates nothing; an incoming context is still passed on unchanged.
+ */
+export function traceRequests(): MiddlewareHandler<AppEnv> {
+  return async function traceRequests(c, next) {
+    const { deps } = c.var;
+    const tracer = deps.telemetry?.tracer;
+    const incoming = parseTraceparent(c.req.header('traceparent'));
+    if (!tracer) {
+      if (incoming) c.set('deps', { ...deps, trace: incoming });
+      return next();
+    }
+    const method = c.req.method;
+    const span = tracer.startSpan(method, {
+      parent: incoming,
+      kind: 'server',
+      attributes: { 'http.request.method': method, 'url.path': c.req.path, 'url.scheme': c.req.url.split(':')[0] },
+    });
+    c.set('deps', scopedDeps(deps, span.context));
+    try {
+      await next();
+    } finally {
+      const route = routeTemplate(c);
+      span.updateName(`${method} ${route}`);
+      span.setAttribute('http.route', route);
+      span.setAttribute('http.response.status_code', c.res.status);
+      span.setAttribute('edgeplane.request_id', c.get('requestId'));
+      if (c.res.status >= 500) span.recordError(new Error(`HTTP ${c.res.status}`));
+      span.end();
+    }
+  };
+}

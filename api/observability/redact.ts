@@ -1,0 +1,47 @@
+/** What replaces a redacted value. */
+export const REDACTED = '[redacted]';
+
+/**
+ * Keys whose values are never logged, matched case-insensitively as a part of the key
+ * (`password`, `newPassword`, `x-api-key`, `refreshToken`, `set-cookie` …).
+ */
+export const DEFAULT_REDACT_KEYS = [
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'authorization',
+  'cookie',
+  'apikey',
+  'api_key',
+  'api-key',
+  'signature',
+  'credential',
+  'private',
+  'connectionstring',
+  'database_url',
+] as const;
+
+const MAX_DEPTH = 6;
+
+/** A redactor for `keys` (plus the defaults): returns a copy of a value with secret-looking keys blanked. */
+export function createRedactor(extraKeys: readonly string[] = []): (value: unknown) => unknown {
+  const needles = [...DEFAULT_REDACT_KEYS, ...extraKeys.map((k) => k.toLowerCase())];
+  const secret = (key: string) => {
+    const lower = key.toLowerCase();
+    return needles.some((needle) => lower.includes(needle));
+  };
+  const walk = (value: unknown, depth: number): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    if (depth >= MAX_DEPTH) return '[nested]';
+    if (Array.isArray(value)) return value.map((v) => walk(v, depth + 1));
+    if (value instanceof Date) return value;
+    if (value instanceof Error) return { name: value.name, message: value.message };
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      out[key] = secret(key) && v !== undefined && v !== null ? REDACTED : walk(v, depth + 1);
+    }
+    return out;
+  };
+  return (value) => walk(value, 0);
+}

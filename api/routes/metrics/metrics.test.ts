@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import type { DbHandle } from '../../../db/types.ts';
+import { createDispatcher } from '../../../jobs/dispatcher.ts';
+import { parseExposition, type Sample, sampleValue } from '../../../test/support/exposition.ts';
+import { backend, TEST_JWT_KEYS, testDeps, unique, useTestApp } from '../../../test/support/harness.ts';
+import { createApp } from '../../app.ts';
+import { parseConfig } from '../../config.ts';
+import type { AppDeps } from '../../lib/types.ts';
+import { recordQueueMetrics } from '../../observability/queue-metrics.ts';
+import { instrumentDeps } from '../../observability/scope.ts';
+import { createTelemetry } from '../../observability/telemetry.ts';
+
+const TOKEN = 'metrics-token-for-tests-0123';
+
+function observed(overrides: Record<string, string> = {}): (deps: AppDeps) => AppDeps {
+  return (deps) => {
+    const config = parseConfig({
+      APP_ENV: 'test',
+      ACCESS_LOG: 'false',
+      LOG_LEVEL: 'silent',
+      JWT_SIGNING_KEYS: TEST_JWT_KEYS,
+      RATE_LIMIT_ENABLED: 'false',
+      METRICS_TOKEN: TOKEN,
+      ...overrides,
+    });
+    const telemetry = createTelemetry(config, { metricsMode: 'scrape', logger: deps.logger, runtime: 'node' });
+    const instrumented = instrumentDeps({ ...deps, config, telemetry });
+    telemetry.metrics?.registry.collect(() => recordQueueMetrics(instrumented));
+    return instrumented;
+  };
+}
+
+describe.skipIf(backend.skip)(`GET /metrics [${backend.label}]`, () => {
+  const t = useTestApp({}, { isolated: true, prepare: observed() });
+
+  const scrape = async (): Promise<Sample[]> => {
+    const response = await t.request('/metrics', { as: 'anonymous', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+    return parseExposition(await response.text());
+  };
+
+  it('Should refuse a scrape without the metrics token, or with a user token instead', async () => {
+    expect((await t.request('/metrics', { as: 'anonymous' })).status).toBe(401);
+    const asAdmin = await t.request('/metrics', { as: 'admin' });
+    expect(asAdmin.status).toBe(401);
+    expect(asAdmin.headers.get('www-authenticate')).toContain('Bearer');
+  });
+
+  it('Should count requests by method, route template and status class, and time them', async () => {
+    const labels = { method: 'GET', route: '/api/v1/items/:id', status: '4xx' };
+    const before = await scrape();
+    for (let i = 0; i < 3; i++) {
+      expect((await t.request(`/api/v1/items/${crypto.randomUUID()}`)).status).toBe(404);
+    }
+    const after = await scrape();
+    expect(sampleValue(after, 'http_requests_total', labels) - sampleValue(before, 'http_requests_total', labels)).toBe(
+      3,
+    );
+    const count = 'http_request_duration_seconds_count';
+    expect(sampleValue(after, count, labels) - sampleValue(before, count, labels)).toBe(3);
+    expect(
+      sampleValue(after, 'http_request_duration_seconds_bucket', { ...labels, le: '+Inf' }) -
+        sampleValue(before, 'http_request_duration_seconds_bucket', { ...labels, le: '+Inf' }),
+    ).toBe(3);
+    // Every query the requests ran was timed.
+    expect(
+      sampleValue(after, 'db_query_duration_seconds_count', { operation: 'select', outcome: 'ok' }),
+    ).toBeGreaterThan(sampleValue(before, 'db_query_duration_seconds_count', { operation: 'select', outcome: 'ok' }));
+  });
+
+  it('Should keep one series per route template after requests to 1,000 distinct item ids', async () => {
+    const created = await t.request('/api/v1/items', { method: 'POST', json: { title: unique('metrics') } });
+    expect(created.status).toBe(201);
+    const seriesBefore = (await scrape()).filter((s) => s.name === 'http_requests_total').length;
+    const ids = Array.from({ length: 1_000 }, () => crypto.randomUUID());
+    for (const id of ids) await t.request(`/api/v1/items/${id}`);
+    const samples = await scrape();
+    const series = samples.filter((s) => s.name === 'http_requests_total');
+    // At most the scrape's own series is new: the ids went into one template.
+    expect(series.length - seriesBefore).toBeLessThanOrEqual(1);
+    const text = JSON.stringify(samples);
+    expect(ids.some((id) => text.includes(id))).toBe(false);
+    expect(samples.every((s) => !s.labels.route?.includes('-'))).toBe(true);
+  });
+
+  it('Should count jobs enqueued and their runs by type and outcome, and report the queue', async () => {
+    const before = await scrape();
+    const enqueued = await t.request('/api/v1/jobs', {
+      method: 'POST',
+      as: 'editor',
+      json: { type: 'cleanup', payload: {} },
+    });
+    expect(enqueued.status).toBe(202);
+    const queued = await scrape();
+    expect(sampleValue(queued, 'jobs_enqueued_total', { type: 'cleanup' })).toBe(
+      sampleValue(before, 'jobs_enqueued_total', { type: 'cleanup' }) + 1,
+    );
+    expect(sampleValue(queued, 'jobs_queue_depth', { state: 'queued' })).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(queued, 'database_up')).toBe(1);
+
+    const dispatcher = createDispatcher(t.deps, {
+      concurrency: 2,
+      pollIntervalMs: 50,
+      leaseMs: 5_000,
+      schedule: false,
+    });
+    await dispatcher.drain();
+    const after = await scrape();
+    const outcome = { type: 'cleanup', outcome: 'succeeded' };
+    expect(sampleValue(after, 'job_runs_total', outcome) - sampleValue(before, 'job_runs_total', outcome)).toBe(1);
+    expect(
+      sampleValue(after, 'job_run_duration_seconds_count', outcome) -
+        sampleValue(before, 'job_run_duration_seconds_count', outcome),
+    ).toBe(1);
+    expect(sampleValue(after, 'jobs_queue_depth', { state: 'queued' })).toBe(0);
+    expect(sampleValue(after, 'jobs_oldest_queued_age_seconds')).toBe(0);
+  });
+
+  it('Should count cache hits and misses of item reads', async () => {
+    const created = await t.request('/api/v1/items', { method: 'POST', json: { title: unique('cached') } });
+    const { id } = (await created.json()) as { id: string };
+    const before = await scrape();
+    await t.request(`/api/v1/items/${id}`);
+    await t.request(`/api/v1/items/${id}`);
+    const after = await scrape();
+    expect(sampleValue(after, 'cache_misses_total', { cache: 'item' })).toBe(
+      sampleValue(before, 'cache_misses_total', { cache: 'item' }) + 1,
+    );
+    expect(sampleValue(after, 'cache_hits_total', { cache: 'item' })).toBe(
+      sampleValue(before, 'cache_hits_total', { cache: 'item' }) + 1,
+    );
+  });
+});
+
+describe.skipIf(backend.skip)(`GET /metrics without a token [${backend.label}]`, () => {
+  it('Should be open outside production and off (404) in production', async () => {
+    const base = testDeps({ db: {} } as unknown as DbHandle);
+    const open = createApp(observed({ METRICS_TOKEN: '' })(base));
+    const response = await open.request('/metrics');
+    expect(response.status).toBe(200);
+    expect(parseExposition(await response.text()).length).toBeGreaterThan(0);
+    const production = createApp(observed({ METRICS_TOKEN: '', APP_ENV: 'production' })(base));
+    expect((await production.request('/metrics')).status).toBe(404);
+  });
+
+  it('Should answer 404 where metrics are pushed instead (Workers) or turned off', async () => {
+    const base = testDeps({ db: {} } as unknown as DbHandle);
+    const config = parseConfig({ APP_ENV: 'test', LOG_LEVEL: 'silent', METRICS_TOKEN: TOKEN });
+    const pushed = createTelemetry(config, { metricsMode: 'push', logger: base.logger, runtime: 'workerd' });
+    const worker = createApp({ ...base, config, telemetry: pushed });
+    const answer = await worker.request('/metrics', { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(answer.status).toBe(404);
+    expect(((await answer.json()) as { detail: string }).detail).toMatch(/OTLP/);
+    const off = createApp(observed({ METRICS_ENABLED: 'false' })(base));
+    expect((await off.request('/metrics', { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+  });
+});
