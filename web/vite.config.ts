@@ -21,7 +21,8 @@ export default defineConfig({
     manifest: true,
   },
   server: {
-    proxy: Object.fromEntries(['/api', '/health', '/metrics', '/openapi.json', '/docs'].map((p) => [p, api])),
+    // `/health/` with its slash: `/health` itself is the dashboard's health page.
+    proxy: Object.fromEntries(['/api', '/health/', '/metrics', '/openapi.json', '/docs'].map((p) => [p, api])),
   },
   test: {
     name: 'web',
