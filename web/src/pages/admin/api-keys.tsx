@@ -1,4 +1,3 @@
-import type { InferResponseType } from 'hono/client';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { Badge } from '../../components/badge.tsx';
 import { ConfirmButton } from '../../components/confirm-button.tsx';
@@ -9,10 +8,9 @@ import { formatDateTime, formatRelative } from '../../lib/format.ts';
 import { usePageTitle } from '../../lib/page-title.ts';
 import { ApiKeyForm, type CreatedApiKey } from './api-key-form.tsx';
 import { problemMessage } from './form-state.ts';
+import { type ApiKey, RevokedKeys } from './revoked-keys.tsx';
 import { SecretPanel } from './secret-panel.tsx';
 import './admin.css';
-
-type ApiKey = InferResponseType<(typeof api.api.v1)['api-keys']['$get'], 200>['data'][number];
 
 export default function ApiKeysPage() {
   usePageTitle(() => 'API keys');
@@ -123,42 +121,5 @@ export default function ApiKeysPage() {
         </Async>
       </section>
     </div>
-  );
-}
-
-/** Revoked keys stay listed (the audit log refers to them), out of the way. */
-function RevokedKeys(props: { keys: ApiKey[] }) {
-  return (
-    <details class="revoked-keys">
-      <summary>Revoked keys ({props.keys.length})</summary>
-      <div class="table-wrap">
-        <table class="responsive-table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Prefix</th>
-              <th scope="col">Role</th>
-              <th scope="col">Revoked</th>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={props.keys}>
-              {(key) => (
-                <tr>
-                  <td data-label="Name">{key.name}</td>
-                  <td data-label="Prefix">
-                    <code>{key.prefix}…</code>
-                  </td>
-                  <td data-label="Role">
-                    <Badge value={key.role} />
-                  </td>
-                  <td data-label="Revoked">{formatDateTime(key.revokedAt)}</td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </div>
-    </details>
   );
 }

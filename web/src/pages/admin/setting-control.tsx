@@ -32,8 +32,15 @@ export function SettingControl(props: {
       );
     case 'select':
       return (
-        <select {...props.field} ref={props.ref} value={text()}>
-          <For each={input.options}>{(option) => <option value={option}>{humanize(option)}</option>}</For>
+        // `selected` on the options, not `value` on the select: the spread sets props before the options exist.
+        <select {...props.field} ref={props.ref}>
+          <For each={input.options}>
+            {(option) => (
+              <option value={option} selected={option === text()}>
+                {humanize(option)}
+              </option>
+            )}
+          </For>
         </select>
       );
     default:

@@ -56,8 +56,10 @@ function SettingsTable(props: { settings: Setting[] }) {
             {(setting) => (
               <tr>
                 <td data-label="Setting">
-                  <code>{setting.key}</code>
-                  <div class="muted">{setting.description}</div>
+                  <div>
+                    <code>{setting.key}</code>
+                    <div class="muted">{setting.description}</div>
+                  </div>
                 </td>
                 <td data-label="Value">{displayValue(setting.value, inputFor(setting))}</td>
                 <td data-label="Default">{displayValue(setting.default, inputFor(setting))}</td>

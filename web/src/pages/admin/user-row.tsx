@@ -50,10 +50,13 @@ export function UserRow(props: { user: User; isMe: boolean }) {
   return (
     <tr>
       <td data-label="Name">
-        {user().name}{' '}
-        <Show when={props.isMe}>
-          <span class="badge you">You</span>
-        </Show>
+        {/* One box, so the phone layout keeps the name and its marker together. */}
+        <span>
+          {user().name}{' '}
+          <Show when={props.isMe}>
+            <span class="badge you">You</span>
+          </Show>
+        </span>
       </td>
       <td data-label="Email" class="break">
         {user().email}
@@ -63,11 +66,16 @@ export function UserRow(props: { user: User; isMe: boolean }) {
           aria-label={`Role for ${user().email}`}
           aria-describedby={error() ? errorId : undefined}
           aria-invalid={!!error()}
-          value={user().role}
           disabled={busy()}
           onChange={(e) => changeRole(e.currentTarget)}
         >
-          <For each={ROLES}>{(role) => <option value={role}>{humanize(role)}</option>}</For>
+          <For each={ROLES}>
+            {(role) => (
+              <option value={role} selected={role === user().role}>
+                {humanize(role)}
+              </option>
+            )}
+          </For>
         </select>
         <Show when={error()}>
           <p class="row-error" id={errorId}>

@@ -72,23 +72,31 @@ export default function UsersPage() {
             <label for="users-role">Filter by role</label>
             <select
               id="users-role"
-              value={params.role ?? ''}
               onChange={(e) => setParams({ role: e.currentTarget.value || undefined, cursor: undefined })}
             >
               <option value="">Every role</option>
-              <For each={ROLES}>{(role) => <option value={role}>{humanize(role)}</option>}</For>
+              <For each={ROLES}>
+                {(role) => (
+                  <option value={role} selected={params.role === role}>
+                    {humanize(role)}
+                  </option>
+                )}
+              </For>
             </select>
           </div>
           <div class="field">
             <label for="users-status">Filter by status</label>
             <select
               id="users-status"
-              value={params.status ?? ''}
               onChange={(e) => setParams({ status: e.currentTarget.value || undefined, cursor: undefined })}
             >
               <option value="">Active and disabled</option>
-              <option value="active">Active</option>
-              <option value="disabled">Disabled</option>
+              <option value="active" selected={params.status === 'active'}>
+                Active
+              </option>
+              <option value="disabled" selected={params.status === 'disabled'}>
+                Disabled
+              </option>
             </select>
           </div>
         </div>

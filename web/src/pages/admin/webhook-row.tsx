@@ -58,10 +58,12 @@ export function WebhookRow(props: {
   return (
     <tr>
       <td data-label="URL" class="break">
-        <code>{hook().url}</code>
-        <Show when={hook().description}>
-          <div class="muted">{hook().description}</div>
-        </Show>
+        <div>
+          <code>{hook().url}</code>
+          <Show when={hook().description}>
+            <div class="muted">{hook().description}</div>
+          </Show>
+        </div>
       </td>
       <td data-label="Events">
         <ul class="plain-list">
