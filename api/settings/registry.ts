@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AppConfig } from '../config.ts';
+import { ITEM_PRIORITIES } from '../lib/vocabulary.ts';
 
 interface SettingDefinition<T> {
   schema: z.ZodType<T>;
@@ -21,7 +22,7 @@ export const SETTINGS = {
     description: 'The name the dashboard shows.',
   }),
   'items.defaultPriority': define({
-    schema: z.enum(['low', 'medium', 'high', 'urgent']),
+    schema: z.enum(ITEM_PRIORITIES),
     default: () => 'medium' as const,
     description: 'The priority new items get in the dashboard when none is chosen.',
   }),
