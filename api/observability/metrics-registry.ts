@@ -55,13 +55,17 @@ abstract class Metric<L extends string> {
   protected seriesFor(labels: Record<L, string>): Series {
     const values = this.definition.labelNames.map((n) => labels[n] ?? '');
     const key = values.join('\u0001');
-    let s = this.series.get(key);
+    const s = this.series.get(key);
     if (s) return s;
-    if (this.series.size >= this.maxSeries) {
-      // A bug elsewhere (a raw path or id as a label) must not grow memory without bound.
-      return this.seriesFor(Object.fromEntries(this.definition.labelNames.map((n) => [n, OVERFLOW_LABEL])) as never);
-    }
-    s = this.create(values);
+    if (this.series.size < this.maxSeries) return this.add(key, values);
+    // A bug elsewhere (a raw path or id as a label) must not grow memory without bound.
+    const overflow = values.map(() => OVERFLOW_LABEL);
+    const overflowKey = overflow.join('\u0001');
+    return this.series.get(overflowKey) ?? this.add(overflowKey, overflow);
+  }
+
+  private add(key: string, values: string[]): Series {
+    const s = this.create(values);
     this.series.set(key, s);
     return s;
   }
