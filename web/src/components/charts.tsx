@@ -5,11 +5,13 @@ import './charts.css';
 export interface Datum {
   label: string;
   value: number;
+  /** Which of the theme's six chart colours (1–6); by default they are used in turn. */
+  colour?: number;
 }
 
-/** The six theme colours in turn; both themes define them with enough contrast on their surface. */
-function colour(index: number): string {
-  return `var(--chart-${(index % 6) + 1})`;
+/** A theme colour; both themes define --chart-1…6 with enough contrast on their surface. */
+function colour(datum: Datum, index: number): string {
+  return `var(--chart-${datum.colour ?? (index % 6) + 1})`;
 }
 
 /**
@@ -24,11 +26,13 @@ export function BarList(props: { label: string; data: Datum[]; format?: (value: 
       <For each={props.data}>
         {(datum, index) => (
           <li class="bar-row">
-            <span class="bar-label">{datum.label}</span>
+            <span class="bar-label" title={datum.label}>
+              {datum.label}
+            </span>
             <span class="bar-track" aria-hidden="true">
               <span
                 class="bar-fill"
-                style={{ width: `${(datum.value / max()) * 100}%`, background: colour(index()) }}
+                style={{ width: `${(datum.value / max()) * 100}%`, background: colour(datum, index()) }}
               />
             </span>
             <span class="bar-value">{format(datum.value)}</span>
@@ -39,11 +43,14 @@ export function BarList(props: { label: string; data: Datum[]; format?: (value: 
   );
 }
 
-/** Indexes of the x labels to show: at most `max`, spaced evenly and always including the last (newest). */
-export function labelledIndexes(count: number, max: number): Set<number> {
+/**
+ * The x labels to show, by index: at most `max`, spaced evenly from the last (newest) back.
+ * Each maps to its rank counted from the newest; odd ranks are left out on narrow screens.
+ */
+export function labelledIndexes(count: number, max: number): Map<number, number> {
   const every = Math.max(1, Math.ceil(count / Math.max(1, max)));
-  const shown = new Set<number>();
-  for (let i = count - 1; i >= 0; i -= every) shown.add(i);
+  const shown = new Map<number, number>();
+  for (let i = count - 1; i >= 0; i -= every) shown.set(i, shown.size);
   return shown;
 }
 
@@ -101,7 +108,11 @@ export function ColumnChart(props: { label: string; data: Datum[]; maxLabels?: n
           {(datum, i) => (
             <Show when={shown().has(i)}>
               <span
-                classList={{ first: i === 0, last: i === props.data.length - 1 }}
+                classList={{
+                  first: i === 0,
+                  last: i === props.data.length - 1,
+                  minor: (shown().get(i) ?? 0) % 2 === 1,
+                }}
                 style={{ left: i === 0 || i === props.data.length - 1 ? undefined : `${(i + 0.5) * step()}%` }}
               >
                 {datum().label}

@@ -21,14 +21,14 @@ function Json(props: { label: string; value: unknown }) {
 
 function Entity(props: { entry: AuditEntry }) {
   return (
-    <>
+    <span>
       {props.entry.entityType}{' '}
-      <Show when={props.entry.entityType === 'item'} fallback={<code>{props.entry.entityId}</code>}>
-        <A href={`/items/${props.entry.entityId}`}>
+      <Show when={props.entry.entityType === 'item'} fallback={<code class="id">{props.entry.entityId}</code>}>
+        <A href={`/items/${props.entry.entityId}`} class="id">
           <code>{props.entry.entityId}</code>
         </A>
       </Show>
-    </>
+    </span>
   );
 }
 
@@ -57,23 +57,18 @@ export function AuditTable(props: { entries: AuditEntry[]; busy?: boolean }) {
                   </time>
                 </td>
                 <td data-label="Actor">
-                  {humanize(entry.actorType)}
-                  <Show when={entry.actorId}>
-                    {(id) => (
-                      <>
-                        {' '}
-                        <code>{id()}</code>
-                      </>
-                    )}
-                  </Show>
+                  <span>
+                    {humanize(entry.actorType)}
+                    <Show when={entry.actorId}>{(id) => <code class="id">{id()}</code>}</Show>
+                  </span>
                 </td>
                 <td data-label="Action">
-                  <code>{entry.action}</code>
+                  <code class="action">{entry.action}</code>
                 </td>
                 <td data-label="Entity">
                   <Entity entry={entry} />
                 </td>
-                <td data-label="Request id">{entry.requestId ? <code>{entry.requestId}</code> : '—'}</td>
+                <td data-label="Request id">{entry.requestId ? <code class="id">{entry.requestId}</code> : '—'}</td>
                 <td data-label="Changes">
                   <details>
                     <summary>Before and after</summary>

@@ -53,7 +53,9 @@ export function JobsTable(props: { jobs: Job[]; now: number; onChange: (job: Job
               return (
                 <tr ref={row}>
                   <td data-label="Type">
-                    <A href={`/jobs/${job.id}`}>{job.type}</A> <code class="muted">{shortId(job.id)}</code>
+                    <span>
+                      <A href={`/jobs/${job.id}`}>{job.type}</A> <code class="muted">{shortId(job.id)}</code>
+                    </span>
                   </td>
                   <td data-label="Status">
                     <Badge value={job.status} />

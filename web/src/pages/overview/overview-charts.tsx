@@ -7,10 +7,31 @@ import type { Stats } from '../overview.tsx';
 // The API's days are UTC dates: label them as such, whatever the viewer's zone.
 const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
+/*
+ * Chart colours (--chart-N) by meaning, so a colour says the same thing on every chart: 1 blue (active), 2 green (done),
+ * 3 amber (waiting), 4 red (trouble), 5 purple, 6 grey (inactive).
+ */
+const COLOURS: Record<string, number> = {
+  pending: 3,
+  in_progress: 1,
+  done: 2,
+  archived: 6,
+  low: 6,
+  medium: 1,
+  high: 3,
+  urgent: 4,
+  queued: 3,
+  running: 1,
+  succeeded: 2,
+  failed: 4,
+  dead: 5,
+  cancelled: 6,
+};
+
 /** Bars in the vocabulary's order; job types keep their own names (the jobs page uses them too). */
 function toData(counts: Record<string, number>, order?: readonly string[]): Datum[] {
   const keys = order ?? Object.keys(counts);
-  return keys.map((key) => ({ label: order ? humanize(key) : key, value: counts[key] ?? 0 }));
+  return keys.map((key) => ({ label: order ? humanize(key) : key, value: counts[key] ?? 0, colour: COLOURS[key] }));
 }
 
 export function OverviewCharts(props: { stats: Stats }) {
