@@ -26,8 +26,6 @@ export async function loadHealth(): Promise<Health> {
     return { ready: true, ...ready, checkedAt };
   } catch (error) {
     if (!(error instanceof ApiProblem) || error.status !== 503 || !error.problem) throw error;
-    // `checks` is an extension member the typed problem document does not declare.
-    const { checks } = error.problem as { checks?: Ready['checks'] };
-    return { ready: false, detail: error.problem.detail, checks: checks ?? {}, checkedAt };
+    return { ready: false, detail: error.problem.detail, checks: error.problem.checks ?? {}, checkedAt };
   }
 }

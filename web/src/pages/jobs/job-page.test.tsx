@@ -1,7 +1,6 @@
 import { fireEvent, screen, waitFor } from '@solidjs/testing-library';
 import { describe, expect, it } from 'vitest';
 import { api, call } from '../../lib/api.ts';
-import { loadSession } from '../../lib/session.ts';
 import { renderPage } from '../../test/render.tsx';
 import { signInAs } from '../../test/setup.ts';
 import JobPage from './job-page.tsx';
@@ -9,7 +8,6 @@ import JobPage from './job-page.tsx';
 describe('job page', () => {
   it("Should show a job's details and cancel it while it is queued", async () => {
     await signInAs('editor');
-    await loadSession();
     const runAt = new Date(Date.now() + 86_400_000).toISOString();
     const job = await call(api.api.v1.jobs.$post({ json: { type: 'cleanup', payload: {}, runAt }, header: {} }));
     renderPage(JobPage, { url: `/jobs/${job.id}`, path: '/jobs/:id' });
@@ -29,7 +27,6 @@ describe('job page', () => {
 
   it('Should say so when the job does not exist', async () => {
     await signInAs('viewer');
-    await loadSession();
     renderPage(JobPage, { url: `/jobs/${crypto.randomUUID()}`, path: '/jobs/:id' });
     expect(await screen.findByRole('heading', { name: 'Job not found' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Back to the jobs' })).toHaveAttribute('href', '/jobs');

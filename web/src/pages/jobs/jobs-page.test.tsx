@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { Notices } from '../../components/notices.tsx';
 import { api, call } from '../../lib/api.ts';
 import type { Job } from '../../lib/jobs.ts';
-import { loadSession } from '../../lib/session.ts';
 import { renderPage } from '../../test/render.tsx';
 import { signInAs } from '../../test/setup.ts';
 import { shortId } from './job-types.ts';
@@ -15,11 +14,6 @@ function queueLaterJob(): Promise<Job> {
   return call(api.api.v1.jobs.$post({ json: { type: 'cleanup', payload: {}, runAt }, header: {} }));
 }
 
-async function signedInAs(role: 'editor' | 'viewer') {
-  await signInAs(role);
-  await loadSession();
-}
-
 async function findRow(job: Job): Promise<HTMLElement> {
   const id = await screen.findByText(shortId(job.id), { selector: 'code' });
   return id.closest('tr') as HTMLElement;
@@ -27,7 +21,7 @@ async function findRow(job: Job): Promise<HTMLElement> {
 
 describe('jobs page', () => {
   it('Should list a queued job and cancel it', async () => {
-    await signedInAs('editor');
+    await signInAs('editor');
     const job = await queueLaterJob();
     renderPage(JobsPage, { url: '/jobs?type=cleanup&status=queued' });
     const row = await findRow(job);
@@ -44,7 +38,7 @@ describe('jobs page', () => {
   });
 
   it('Should say why when the job moved on before Cancel was pressed, and show its state', async () => {
-    await signedInAs('editor');
+    await signInAs('editor');
     const job = await queueLaterJob();
     render(() => <Notices />);
     renderPage(JobsPage, { url: '/jobs?type=cleanup&status=queued' });
@@ -58,9 +52,9 @@ describe('jobs page', () => {
   });
 
   it('Should show a viewer the jobs without Retry or Cancel, and no report form', async () => {
-    await signedInAs('editor');
+    await signInAs('editor');
     const job = await queueLaterJob();
-    await signedInAs('viewer');
+    await signInAs('viewer');
     renderPage(JobsPage, { url: '/jobs?type=cleanup' });
     const row = await findRow(job);
     expect(within(row).getByText('Queued')).toBeInTheDocument();
@@ -69,7 +63,7 @@ describe('jobs page', () => {
   });
 
   it('Should generate a report and offer its download once the job succeeds', async () => {
-    await signedInAs('editor');
+    await signInAs('editor');
     renderPage(JobsPage, { url: '/jobs?type=generate-report' });
     fireEvent.change(await screen.findByLabelText('Format'), { target: { value: 'json' } });
     fireEvent.change(screen.getByLabelText('Item status'), { target: { value: 'done' } });
