@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { classifyDbError } from '../../db/errors.ts';
+import { CheckSchema } from './check-schema.ts';
 import type { AppEnv } from './types.ts';
 
 /** Every error the API returns, with its HTTP status. Codes are stable; clients may branch on them. */
@@ -99,11 +100,12 @@ export const ProblemSchema = z
       .string()
       .optional()
       .openapi({ description: '404 on a report: the status of its job while it is not done.' }),
+    currentStatus: z
+      .string()
+      .optional()
+      .openapi({ description: "409 on a job's retry or cancel: the job's status, which does not allow it." }),
     checks: z
-      .record(
-        z.string(),
-        z.object({ status: z.enum(['up', 'down']), latencyMs: z.number(), error: z.string().optional() }),
-      )
+      .record(z.string(), CheckSchema)
       .optional()
       .openapi({ description: '503 on readiness: each dependency and its state.' }),
   })

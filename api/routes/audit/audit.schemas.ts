@@ -40,7 +40,7 @@ export const ListAuditQuerySchema = z
     to: z.iso.datetime({ offset: true }).optional().openapi(param('to', 'Entries before this instant.')),
   })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), {
-    message: 'must not be after `to`',
+    message: 'must not be after to',
     path: ['from'],
   });
 

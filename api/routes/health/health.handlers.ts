@@ -67,7 +67,8 @@ export function readyHandler(startedAt: Date): AppRouteHandler<typeof ReadyRoute
       delivery: deps.queue.kind,
       queued: stats?.queued ?? 0,
       running: stats?.running ?? 0,
-      oldestQueuedAgeSeconds: oldest === undefined ? null : Math.max(0, Math.round((Date.now() - oldest) / 1000)),
+      oldestQueuedAgeSeconds:
+        oldest === undefined ? null : Math.max(0, Math.round((deps.clock().getTime() - oldest) / 1000)),
     };
     return c.json({ status: 'ok' as const, version: deps.config.version, uptimeSeconds, checks, queue }, 200);
   };

@@ -1,18 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { CheckSchema } from '../../lib/check-schema.ts';
 import { errorResponses } from '../../lib/errors.ts';
 import { publicRoute } from '../../lib/route.ts';
 
 const tags = ['Health'];
-
-export const CheckSchema = z.object({
-  status: z.enum(['up', 'down']),
-  latencyMs: z.number(),
-  error: z.string().optional(),
-  kind: z
-    .enum(['upstash', 'redis', 'memory'])
-    .optional()
-    .openapi({ description: 'The store behind the `cache` check.' }),
-});
 
 export const ReadySchema = z
   .object({
