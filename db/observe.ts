@@ -55,13 +55,12 @@ function observeSession(target: SessionLike, observer: QueryObserver): SessionLi
       if (property === 'prepareQuery') {
         return (query: { sql: string }, ...rest: unknown[]) => {
           const prepared = s.prepareQuery.call(receiver, query, ...rest);
-          return new Proxy(prepared, {
-            get(p, key, r) {
-              if (key !== 'execute') return Reflect.get(p, key, r);
-              return (...args: unknown[]) =>
-                timed(observer, operationOf(query.sql), query.sql, () => p.execute.apply(r, args));
-            },
-          });
+          // Each call returns a fresh prepared query: wrapping its execute in place keeps
+          // drizzle's own code off a proxy (property reads through a trap cost on every query).
+          const execute = prepared.execute;
+          prepared.execute = (...args: unknown[]) =>
+            timed(observer, operationOf(query.sql), query.sql, () => execute.apply(prepared, args));
+          return prepared;
         };
       }
       if (property === 'batch' && s.batch) {

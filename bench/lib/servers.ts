@@ -9,10 +9,23 @@ export function childEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...settings };
 }
 
-/** Starts a server process (stopped by the section's teardown) and waits until it is ready; returns its origin. */
-export async function startServer(context: SectionContext, name: string, entry: string, env: NodeJS.ProcessEnv) {
+/**
+ * Starts a server process (stopped by the section's teardown) and waits until it is
+ * ready; returns its origin. `echo: false` keeps a server's output (its access log)
+ * off the bench's stderr.
+ */
+export async function startServer(
+  context: SectionContext,
+  name: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  options: { echo?: boolean } = {},
+) {
   const port = await freePort();
-  const child = spawnTs(name, entry, { env: { ...env, HOST: '127.0.0.1', PORT: String(port) }, echo: true });
+  const child = spawnTs(name, entry, {
+    env: { ...env, HOST: '127.0.0.1', PORT: String(port) },
+    echo: options.echo ?? true,
+  });
   context.defer(`stop ${name}`, () => child.stop());
   const origin = `http://127.0.0.1:${port}`;
   await waitForHttp(child, `${origin}/health/ready`);
