@@ -4,6 +4,9 @@ const routeTests = ['api/**/*.test.ts', 'db/**/*.test.ts', 'jobs/**/*.test.ts'];
 
 export default defineConfig({
   test: {
+    // Builds the dashboard once, before any project: the Worker's static assets (workerd,
+    // wrangler dev) and the browser tests serve it.
+    globalSetup: ['test/support/web-build-global-setup.ts'],
     projects: [
       {
         // Route and data tests on the embedded PGlite: always run, no services needed.
