@@ -185,6 +185,31 @@ describe.skipIf(!!skipReason)(`dashboard in Chromium, served by the Node entry${
     await screenshot(page, 'node', 'health');
   });
 
+  it('Should renew an expired access token from the refresh cookie without bothering the user', async () => {
+    await page.goto('/health');
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await editor.clearCookies({ name: 'edgeplane_access' });
+    await page.getByRole('link', { name: 'Items' }).click();
+    await page
+      .getByRole('link', { name: `${title} (edited)` })
+      .first()
+      .waitFor();
+    expect(new URL(page.url()).pathname).toBe('/items');
+    expect((await editor.cookies()).map((c) => c.name)).toContain('edgeplane_access');
+  });
+
+  it('Should send the user to sign in when the session has ended, and back to where they were', async () => {
+    await page.goto('/jobs');
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await editor.clearCookies();
+    await page.getByRole('link', { name: 'Items' }).click();
+    await page.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('next') === '/items');
+    await page.getByLabel('Email').fill('editor@edgeplane.local');
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/items');
+  });
+
   it('Should render every page for an admin, on desktop and phone, light and dark', async () => {
     const pages = ['/', '/items', itemPath, '/items/new', '/items/import', '/jobs', '/health', '/audit'];
     const admin = ['/admin/users', '/admin/api-keys', '/admin/webhooks', '/admin/settings'];
