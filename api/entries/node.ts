@@ -15,6 +15,7 @@ import { ConfigError, parseConfig } from '../config.ts';
 import { createLogger } from '../lib/logger.ts';
 import type { AppDeps } from '../lib/types.ts';
 import { staticAssets } from '../node/static-assets.ts';
+import { stdoutLines } from '../node/stdout-lines.ts';
 import { nodeTelemetry } from '../node/telemetry.ts';
 import { instrumentDeps } from '../observability/scope.ts';
 
@@ -23,7 +24,11 @@ const MAINTENANCE_INTERVAL_MS = 60_000;
 /** Node entry: reads the environment once, opens the configured database, serves until a signal. */
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
-  const logger = createLogger({ level: config.logLevel, redactKeys: config.observability.redactKeys });
+  const logger = createLogger({
+    level: config.logLevel,
+    redactKeys: config.observability.redactKeys,
+    write: stdoutLines(),
+  });
   const observability = nodeTelemetry(config, logger);
   const handle = await openDatabase(config.database);
   if (config.database.migrateOnStart) {

@@ -84,7 +84,6 @@ describe.skipIf(backend.skip)(`structured logs [${backend.label}]`, () => {
     expect(item.userId).toMatch(/^[0-9a-f-]{36}$/);
     expect(typeof item.durationMs).toBe('number');
     expect(new Date(item.time as string).toString()).not.toBe('Invalid Date');
-    expect(read.headers.get('content-length')).toBe(String(item.bytes));
 
     const text = lines.join('\n');
     for (const secret of [PASSWORD, accessToken, refreshToken, cookie.split(';')[0]?.split('=')[1] ?? 'x']) {

@@ -2,27 +2,51 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { routeTemplate } from '../lib/route-template.ts';
 import type { AppEnv } from '../lib/types.ts';
 
-const JSON_TYPES = /^application\/(?:problem\+)?json/;
+/** UTF-8 length of a string without encoding it. */
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 2;
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}
+
+function sizeOf(data: unknown): number | undefined {
+  if (data === null || data === undefined) return 0;
+  if (typeof data === 'string') return utf8Length(data);
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data.byteLength;
+  return undefined;
+}
 
 /**
- * The size of the response body. Our JSON answers are built in memory without a
- * Content-Length, so they are measured (and given the header, which also spares
- * clients chunked encoding); other bodies (streamed reports, static files) report
- * theirs when they declare it.
+ * Measures the body as the handler builds it: `c.body` and `c.json` report their
+ * size on the way through. Reading a finished Response's body instead would cost a
+ * stream per request on Node (and buffer streamed downloads).
  */
-async function responseBytes(c: Context<AppEnv>): Promise<number | undefined> {
-  const declared = c.res.headers.get('content-length');
-  if (declared !== null) return Number(declared);
-  if (!c.res.body) return 0;
-  if (!JSON_TYPES.test(c.res.headers.get('content-type') ?? '')) return undefined;
-  const { status, statusText } = c.res;
-  const body = new Uint8Array(await c.res.arrayBuffer());
-  const headers = new Headers(c.res.headers);
-  headers.set('content-length', String(body.byteLength));
-  // Cleared first: assigning over a response merges the old one's headers into the new.
-  c.res = undefined;
-  c.res = new Response(body, { status, statusText, headers });
-  return body.byteLength;
+function measureBodies(c: Context<AppEnv>): () => number | undefined {
+  let measured: number | undefined;
+  const body = c.body;
+  c.body = ((data: unknown, ...rest: unknown[]) => {
+    measured = sizeOf(data);
+    return (body as (...args: unknown[]) => Response)(data, ...rest);
+  }) as typeof c.body;
+  c.json = ((object: unknown, arg?: unknown, headers?: Record<string, string>) => {
+    const text = JSON.stringify(object);
+    measured = utf8Length(text);
+    // As Hono's own json(): a default Content-Type the caller's headers may override.
+    return (body as (...args: unknown[]) => Response)(text, arg, { 'Content-Type': 'application/json', ...headers });
+  }) as typeof c.json;
+  return () => {
+    const declared = c.res.headers.get('content-length');
+    // Not c.res.body: on Node, reading it turns a light response into a stream.
+    return declared !== null ? Number(declared) : measured;
+  };
 }
 
 /**
@@ -31,10 +55,11 @@ async function responseBytes(c: Context<AppEnv>): Promise<number | undefined> {
  */
 export function accessLog(): MiddlewareHandler<AppEnv> {
   return async function accessLog(c, next) {
-    const started = performance.now();
-    await next();
     const { deps } = c.var;
-    if (!deps.config.accessLog || !deps.logger.enabled('info')) return;
+    if (!deps.config.accessLog || !deps.logger.enabled('info')) return next();
+    const started = performance.now();
+    const bytes = measureBodies(c);
+    await next();
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     const actor = c.get('actor');
     const status = c.res.status;
@@ -43,11 +68,11 @@ export function accessLog(): MiddlewareHandler<AppEnv> {
       route: routeTemplate(c),
       status,
       durationMs,
-      bytes: await responseBytes(c),
+      bytes: bytes(),
       requestId: c.get('requestId'),
       userId: actor?.id ?? undefined,
       actorType: actor && actor.type !== 'anonymous' ? actor.type : undefined,
-      traceId: deps.trace?.traceId,
+      traceId: c.var.deps.trace?.traceId,
     });
   };
 }

@@ -23,13 +23,21 @@ export const DEFAULT_REDACT_KEYS = [
 ] as const;
 
 const MAX_DEPTH = 6;
+const MAX_REMEMBERED_KEYS = 1_000;
 
 /** A redactor for `keys` (plus the defaults): returns a copy of a value with secret-looking keys blanked. */
 export function createRedactor(extraKeys: readonly string[] = []): (value: unknown) => unknown {
   const needles = [...DEFAULT_REDACT_KEYS, ...extraKeys.map((k) => k.toLowerCase())];
+  // Log lines repeat the same few keys: remember each verdict (a bounded number of them).
+  const verdicts = new Map<string, boolean>();
   const secret = (key: string) => {
-    const lower = key.toLowerCase();
-    return needles.some((needle) => lower.includes(needle));
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) {
+      const lower = key.toLowerCase();
+      verdict = needles.some((needle) => lower.includes(needle));
+      if (verdicts.size < MAX_REMEMBERED_KEYS) verdicts.set(key, verdict);
+    }
+    return verdict;
   };
   const walk = (value: unknown, depth: number): unknown => {
     if (value === null || typeof value !== 'object') return value;
