@@ -121,3 +121,52 @@ describe('config: rate limits and caching', () => {
     );
   });
 });
+
+describe('config: observability', () => {
+  it('Should default to metrics on, no token and no OTLP export', () => {
+    expect(parseConfig({}).observability).toEqual({
+      redactKeys: [],
+      metricsEnabled: true,
+      metricsToken: undefined,
+      otlp: undefined,
+      serviceName: 'edgeplane',
+      traceSampleRatio: 1,
+      metricsPushIntervalSeconds: 10,
+    });
+  });
+
+  it('Should read the OTLP endpoint with its headers, and the rest of the settings', () => {
+    const config = parseConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otlp.example.com',
+      OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20abc, x-scope=team-a',
+      OTEL_SERVICE_NAME: 'edgeplane-eu',
+      TRACE_SAMPLE_RATIO: '0.25',
+      METRICS_TOKEN: 'a-long-enough-token',
+      METRICS_ENABLED: 'false',
+      LOG_REDACT_KEYS: 'ssn, iban',
+      METRICS_PUSH_INTERVAL_SECONDS: '0',
+    });
+    expect(config.observability).toEqual({
+      redactKeys: ['ssn', 'iban'],
+      metricsEnabled: false,
+      metricsToken: 'a-long-enough-token',
+      otlp: { endpoint: 'https://otlp.example.com', headers: { authorization: 'Bearer abc', 'x-scope': 'team-a' } },
+      serviceName: 'edgeplane-eu',
+      traceSampleRatio: 0.25,
+      metricsPushIntervalSeconds: 0,
+    });
+  });
+
+  it('Should name each bad observability setting', () => {
+    expect(() =>
+      parseConfig({
+        METRICS_TOKEN: 'short',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://collector',
+        OTEL_EXPORTER_OTLP_HEADERS: 'no-equals-sign',
+        TRACE_SAMPLE_RATIO: '2',
+      }),
+    ).toThrow(
+      /METRICS_TOKEN[\s\S]*OTEL_EXPORTER_OTLP_ENDPOINT[\s\S]*OTEL_EXPORTER_OTLP_HEADERS[\s\S]*TRACE_SAMPLE_RATIO/,
+    );
+  });
+});

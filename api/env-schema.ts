@@ -137,7 +137,7 @@ export const EnvSchema = z.object({
   /** Headers for the collector, `key=value` pairs, comma-separated (e.g. `authorization=Bearer …`). */
   OTEL_EXPORTER_OTLP_HEADERS: z
     .string()
-    .regex(/^[^=,\s]+=[^,]*(,[^=,\s]+=[^,]*)*$/, 'must be key=value pairs, comma-separated')
+    .regex(/^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/, 'must be key=value pairs, comma-separated')
     .optional(),
   /** The `service.name` of exported spans and metrics. */
   OTEL_SERVICE_NAME: z.string().min(1).max(100).default('edgeplane'),
