@@ -50,6 +50,8 @@ export default defineConfig({
           name: 'conformance',
           include: [
             'test/conformance/*.test.ts',
+            // Process lifecycle of the Node entry (graceful shutdown).
+            'test/lifecycle/*.test.ts',
             'test/neon-stand-in.test.ts',
             'test/qstash-stand-in.test.ts',
             'test/upstash-stand-in.test.ts',

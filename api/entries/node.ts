@@ -14,6 +14,7 @@ import { hashPassword } from '../auth/password.ts';
 import { ConfigError, parseConfig } from '../config.ts';
 import { createLogger } from '../lib/logger.ts';
 import type { AppDeps } from '../lib/types.ts';
+import { connectionDrain } from '../node/connection-drain.ts';
 import { staticAssets } from '../node/static-assets.ts';
 import { stdoutLines } from '../node/stdout-lines.ts';
 import { nodeTelemetry } from '../node/telemetry.ts';
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
     }
     dispatcher?.start();
   });
+  const connections = connectionDrain(server);
   // With QStash delivering, this process still recovers stalled jobs and relays the outbox.
   const maintenance =
     config.jobs.delivery === 'qstash'
@@ -120,15 +122,13 @@ async function main(): Promise<void> {
     }
     draining = true;
     logger.info('shutting down: draining in-flight requests', { signal, drainMs: config.shutdownDrainMs });
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
-    const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, config.shutdownDrainMs, 'timeout').unref());
-    if ((await Promise.race([closed, timeout])) === 'timeout') {
-      logger.warn('drain period over: closing remaining connections');
-      if ('closeAllConnections' in server) server.closeAllConnections();
-    }
     clearInterval(maintenance);
-    await dispatcher?.stop(config.shutdownDrainMs);
+    // Both within one drain period: jobs this replica leaves queued are claimed by another.
+    const [drained] = await Promise.all([
+      connections.drain(config.shutdownDrainMs),
+      dispatcher?.stop(config.shutdownDrainMs),
+    ]);
+    if (drained === 'timeout') logger.warn('drain period over: remaining connections closed');
     // After the dispatcher: a job still finishing may use the store.
     await kv.close();
     await handle.close();
