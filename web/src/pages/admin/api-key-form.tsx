@@ -1,9 +1,8 @@
 import type { InferResponseType } from 'hono/client';
-import { For } from 'solid-js';
 import { ROLES, type Role } from '../../../../api/auth/permissions.ts';
+import { ChoiceOptions } from '../../components/choice-options.tsx';
 import { Field, FormError } from '../../components/field.tsx';
 import { api, call } from '../../lib/api.ts';
-import { humanize } from '../../lib/format.ts';
 import { me } from '../../lib/session.ts';
 import { createFormState } from './form-state.ts';
 
@@ -18,23 +17,15 @@ function grantableRoles(): readonly Role[] {
 export function ApiKeyForm(props: { onCreated: (key: CreatedApiKey) => void }) {
   const form = createFormState(['name', 'role']);
 
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    const el = event.currentTarget as HTMLFormElement;
-    const data = new FormData(el);
-    const created = await form.run(
-      () =>
-        call(
-          api.api.v1['api-keys'].$post({
-            json: { name: String(data.get('name') ?? ''), role: String(data.get('role')) as Role },
-          }),
-        ),
-      el,
-    );
-    if (!created) return;
-    el.reset();
-    props.onCreated(created);
-  };
+  const submit = form.onSubmit(
+    (data) =>
+      call(
+        api.api.v1['api-keys'].$post({
+          json: { name: String(data.get('name') ?? ''), role: String(data.get('role')) as Role },
+        }),
+      ),
+    (created) => props.onCreated(created),
+  );
 
   return (
     <form class="card form" onSubmit={submit} novalidate aria-labelledby="new-key-title">
@@ -47,13 +38,7 @@ export function ApiKeyForm(props: { onCreated: (key: CreatedApiKey) => void }) {
         <Field label="Role" name="role" error={form.fields().role} hint="What the key may do.">
           {(control) => (
             <select {...control}>
-              <For each={grantableRoles()}>
-                {(role) => (
-                  <option value={role} selected={role === 'viewer'}>
-                    {humanize(role)}
-                  </option>
-                )}
-              </For>
+              <ChoiceOptions of={grantableRoles()} selected="viewer" />
             </select>
           )}
         </Field>

@@ -1,6 +1,6 @@
-import { createResource, createSignal, For, Show } from 'solid-js';
-import { Badge } from '../../components/badge.tsx';
+import { createResource, createSignal, Show } from 'solid-js';
 import { ConfirmButton } from '../../components/confirm-button.tsx';
+import { type Column, DataTable } from '../../components/data-table.tsx';
 import { notify } from '../../components/notices.tsx';
 import { Async, Empty } from '../../components/states.tsx';
 import { api, call } from '../../lib/api.ts';
@@ -8,7 +8,7 @@ import { formatDateTime, formatRelative } from '../../lib/format.ts';
 import { usePageTitle } from '../../lib/page-title.ts';
 import { ApiKeyForm, type CreatedApiKey } from './api-key-form.tsx';
 import { problemMessage } from './form-state.ts';
-import { type ApiKey, RevokedKeys } from './revoked-keys.tsx';
+import { type ApiKey, KEY_COLUMNS, RevokedKeys } from './revoked-keys.tsx';
 import { SecretPanel } from './secret-panel.tsx';
 import './admin.css';
 
@@ -37,6 +37,30 @@ export default function ApiKeysPage() {
       notify(`Could not revoke “${key.name}”: ${problemMessage(err)}`, 'error');
     }
   };
+
+  const columns: Column<ApiKey>[] = [
+    ...KEY_COLUMNS,
+    { label: 'Created', cell: (key) => formatDateTime(key.createdAt) },
+    {
+      label: 'Last used',
+      cell: (key) => (
+        <span title={formatDateTime(key.lastUsedAt)}>{key.lastUsedAt ? formatRelative(key.lastUsedAt) : 'Never'}</span>
+      ),
+    },
+    {
+      label: 'Actions',
+      cell: (key) => (
+        <ConfirmButton
+          label="Revoke"
+          class="button danger small"
+          question={`Revoke “${key.name}”? Anything using it stops working.`}
+          onConfirm={() => revoke(key)}
+        >
+          Revoke <span class="visually-hidden">{key.name}</span>
+        </ConfirmButton>
+      ),
+    },
+  ];
 
   return (
     <div class="admin-page">
@@ -69,49 +93,7 @@ export default function ApiKeysPage() {
           {() => (
             <>
               <Show when={active().length} fallback={<Empty title="No active API keys" />}>
-                <div class="table-wrap">
-                  <table class="responsive-table">
-                    <thead>
-                      <tr>
-                        <th scope="col">Name</th>
-                        <th scope="col">Prefix</th>
-                        <th scope="col">Role</th>
-                        <th scope="col">Created</th>
-                        <th scope="col">Last used</th>
-                        <th scope="col">Actions</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      <For each={active()}>
-                        {(key) => (
-                          <tr>
-                            <td data-label="Name">{key.name}</td>
-                            <td data-label="Prefix">
-                              <code>{key.prefix}…</code>
-                            </td>
-                            <td data-label="Role">
-                              <Badge value={key.role} />
-                            </td>
-                            <td data-label="Created">{formatDateTime(key.createdAt)}</td>
-                            <td data-label="Last used" title={formatDateTime(key.lastUsedAt)}>
-                              {key.lastUsedAt ? formatRelative(key.lastUsedAt) : 'Never'}
-                            </td>
-                            <td data-label="Actions">
-                              <ConfirmButton
-                                label="Revoke"
-                                class="button danger small"
-                                question={`Revoke “${key.name}”? Anything using it stops working.`}
-                                onConfirm={() => revoke(key)}
-                              >
-                                Revoke <span class="visually-hidden">{key.name}</span>
-                              </ConfirmButton>
-                            </td>
-                          </tr>
-                        )}
-                      </For>
-                    </tbody>
-                  </table>
-                </div>
+                <DataTable columns={columns} rows={active()} />
               </Show>
               <Show when={revoked().length}>
                 <RevokedKeys keys={revoked()} />

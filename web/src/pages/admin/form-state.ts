@@ -32,7 +32,23 @@ export function createFormState(shownFields: readonly string[]) {
     }
   }
 
-  return { busy, fields, error, run };
+  /**
+   * A create form's submit handler: sends what `send` makes of the form's data; once the API
+   * accepts it, empties the form for the next one and passes the answer on to `done`.
+   */
+  function onSubmit<T>(send: (data: FormData) => Promise<T>, done: (result: T, form: HTMLFormElement) => void) {
+    return async (event: SubmitEvent) => {
+      event.preventDefault();
+      const form = event.currentTarget as HTMLFormElement;
+      const data = new FormData(form);
+      const result = await run(() => send(data), form);
+      if (result === undefined) return;
+      form.reset();
+      done(result, form);
+    };
+  }
+
+  return { busy, fields, error, run, onSubmit };
 }
 
 /** A user-facing message for any failure. */

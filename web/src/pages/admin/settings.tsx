@@ -1,4 +1,5 @@
 import { createResource, For, Show } from 'solid-js';
+import { type Column, DataTable } from '../../components/data-table.tsx';
 import { Async, Empty } from '../../components/states.tsx';
 import { api, call } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
@@ -7,6 +8,22 @@ import { can } from '../../lib/session.ts';
 import { SettingEditor } from './setting-editor.tsx';
 import { displayValue, inputFor, type Setting } from './setting-inputs.ts';
 import './admin.css';
+
+/** What callers who may not change settings see: the values, read-only. */
+const COLUMNS: Column<Setting>[] = [
+  {
+    label: 'Setting',
+    cell: (setting) => (
+      <div>
+        <code>{setting.key}</code>
+        <div class="muted">{setting.description}</div>
+      </div>
+    ),
+  },
+  { label: 'Value', cell: (setting) => displayValue(setting.value, inputFor(setting)) },
+  { label: 'Default', cell: (setting) => displayValue(setting.default, inputFor(setting)) },
+  { label: 'Changed', cell: (setting) => (setting.updatedAt ? formatDateTime(setting.updatedAt) : 'Never') },
+];
 
 export default function SettingsPage() {
   usePageTitle(() => 'Settings');
@@ -26,7 +43,7 @@ export default function SettingsPage() {
       <Async of={settings} retry={refetch} loading="Loading settings…">
         {(list) => (
           <Show when={list().data.length} fallback={<Empty title="There are no settings" />}>
-            <Show when={can('settings:write')} fallback={<SettingsTable settings={list().data} />}>
+            <Show when={can('settings:write')} fallback={<DataTable columns={COLUMNS} rows={list().data} />}>
               <ul class="settings-list">
                 <For each={list().data}>{(setting) => <SettingEditor setting={setting} />}</For>
               </ul>
@@ -34,41 +51,6 @@ export default function SettingsPage() {
           </Show>
         )}
       </Async>
-    </div>
-  );
-}
-
-/** What callers who may not change settings see: the values, read-only. */
-function SettingsTable(props: { settings: Setting[] }) {
-  return (
-    <div class="table-wrap">
-      <table class="responsive-table">
-        <thead>
-          <tr>
-            <th scope="col">Setting</th>
-            <th scope="col">Value</th>
-            <th scope="col">Default</th>
-            <th scope="col">Changed</th>
-          </tr>
-        </thead>
-        <tbody>
-          <For each={props.settings}>
-            {(setting) => (
-              <tr>
-                <td data-label="Setting">
-                  <div>
-                    <code>{setting.key}</code>
-                    <div class="muted">{setting.description}</div>
-                  </div>
-                </td>
-                <td data-label="Value">{displayValue(setting.value, inputFor(setting))}</td>
-                <td data-label="Default">{displayValue(setting.default, inputFor(setting))}</td>
-                <td data-label="Changed">{setting.updatedAt ? formatDateTime(setting.updatedAt) : 'Never'}</td>
-              </tr>
-            )}
-          </For>
-        </tbody>
-      </table>
     </div>
   );
 }

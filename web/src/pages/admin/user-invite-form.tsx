@@ -1,9 +1,8 @@
 import type { InferResponseType } from 'hono/client';
-import { For } from 'solid-js';
 import { ROLES, type Role } from '../../../../api/auth/permissions.ts';
+import { ChoiceOptions } from '../../components/choice-options.tsx';
 import { Field, FormError } from '../../components/field.tsx';
 import { api, call } from '../../lib/api.ts';
-import { humanize } from '../../lib/format.ts';
 import { createFormState } from './form-state.ts';
 
 export type CreatedUser = InferResponseType<typeof api.api.v1.users.$post, 201>;
@@ -15,31 +14,26 @@ export type CreatedUser = InferResponseType<typeof api.api.v1.users.$post, 201>;
 export function UserInviteForm(props: { onCreated: (user: CreatedUser) => void }) {
   const form = createFormState(['email', 'name', 'role', 'password']);
 
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    const el = event.currentTarget as HTMLFormElement;
-    const data = new FormData(el);
-    const password = String(data.get('password') ?? '');
-    const created = await form.run(
-      () =>
-        call(
-          api.api.v1.users.$post({
-            json: {
-              email: String(data.get('email') ?? '').trim(),
-              name: String(data.get('name') ?? ''),
-              role: String(data.get('role')) as Role,
-              ...(password ? { password } : {}),
-            },
-          }),
-        ),
-      el,
-    );
-    if (!created) return;
-    el.reset();
-    props.onCreated(created);
-    // Without an invitation to copy, the form is ready for the next one.
-    if (!created.invitation) el.querySelector('input')?.focus();
-  };
+  const submit = form.onSubmit(
+    (data) => {
+      const password = String(data.get('password') ?? '');
+      return call(
+        api.api.v1.users.$post({
+          json: {
+            email: String(data.get('email') ?? '').trim(),
+            name: String(data.get('name') ?? ''),
+            role: String(data.get('role')) as Role,
+            ...(password ? { password } : {}),
+          },
+        }),
+      );
+    },
+    (created, el) => {
+      props.onCreated(created);
+      // Without an invitation to copy, the form is ready for the next one.
+      if (!created.invitation) el.querySelector('input')?.focus();
+    },
+  );
 
   return (
     <form class="card form" onSubmit={submit} novalidate aria-labelledby="invite-title">
@@ -57,13 +51,7 @@ export function UserInviteForm(props: { onCreated: (user: CreatedUser) => void }
         <Field label="Role" name="role" error={form.fields().role}>
           {(control) => (
             <select {...control}>
-              <For each={ROLES}>
-                {(role) => (
-                  <option value={role} selected={role === 'viewer'}>
-                    {humanize(role)}
-                  </option>
-                )}
-              </For>
+              <ChoiceOptions of={ROLES} selected="viewer" />
             </select>
           )}
         </Field>

@@ -1,7 +1,8 @@
 import type { InferResponseType } from 'hono/client';
-import { createSignal, createUniqueId, For, Show } from 'solid-js';
+import { createSignal, createUniqueId, Show } from 'solid-js';
 import { ROLES, type Role } from '../../../../api/auth/permissions.ts';
 import { Badge } from '../../components/badge.tsx';
+import { ChoiceOptions } from '../../components/choice-options.tsx';
 import { ConfirmButton } from '../../components/confirm-button.tsx';
 import { notify } from '../../components/notices.tsx';
 import { api, call } from '../../lib/api.ts';
@@ -69,13 +70,7 @@ export function UserRow(props: { user: User; isMe: boolean }) {
           disabled={busy()}
           onChange={(e) => changeRole(e.currentTarget)}
         >
-          <For each={ROLES}>
-            {(role) => (
-              <option value={role} selected={role === user().role}>
-                {humanize(role)}
-              </option>
-            )}
-          </For>
+          <ChoiceOptions of={ROLES} selected={user().role} />
         </select>
         <Show when={error()}>
           <p class="row-error" id={errorId}>

@@ -1,11 +1,12 @@
 import { useSearchParams } from '@solidjs/router';
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, Show } from 'solid-js';
 import { ROLES, type Role } from '../../../../api/auth/permissions.ts';
+import { ChoiceOptions } from '../../components/choice-options.tsx';
 import { CursorPager } from '../../components/cursor-pager.tsx';
+import { DataTable } from '../../components/data-table.tsx';
 import { notify } from '../../components/notices.tsx';
 import { Async, Empty } from '../../components/states.tsx';
 import { api, call } from '../../lib/api.ts';
-import { humanize } from '../../lib/format.ts';
 import { usePageTitle } from '../../lib/page-title.ts';
 import { me } from '../../lib/session.ts';
 import { SecretPanel } from './secret-panel.tsx';
@@ -74,14 +75,7 @@ export default function UsersPage() {
               id="users-role"
               onChange={(e) => setParams({ role: e.currentTarget.value || undefined, cursor: undefined })}
             >
-              <option value="">Every role</option>
-              <For each={ROLES}>
-                {(role) => (
-                  <option value={role} selected={params.role === role}>
-                    {humanize(role)}
-                  </option>
-                )}
-              </For>
+              <ChoiceOptions of={ROLES} selected={params.role} any="Every role" />
             </select>
           </div>
           <div class="field">
@@ -103,23 +97,11 @@ export default function UsersPage() {
         <Async of={users} retry={refetch} loading="Loading users…">
           {(page) => (
             <Show when={page().data.length} fallback={<Empty title="No users match these filters" />}>
-              <div class="table-wrap">
-                <table class="responsive-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Email</th>
-                      <th scope="col">Role</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Created</th>
-                      <th scope="col">Actions</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    <For each={page().data}>{(user) => <UserRow user={user} isMe={user.id === me()?.user?.id} />}</For>
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                columns={['Name', 'Email', 'Role', 'Status', 'Created', 'Actions']}
+                rows={page().data}
+                row={(user) => <UserRow user={user} isMe={user.id === me()?.user?.id} />}
+              />
               <CursorPager
                 cursor={params.cursor}
                 nextCursor={page().nextCursor}

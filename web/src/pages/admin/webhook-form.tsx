@@ -8,29 +8,22 @@ export function WebhookForm(props: { onCreated: (hook: WebhookWithSecret) => voi
   const form = createFormState(['url', 'events', 'description', 'active']);
   const eventsId = createUniqueId();
 
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    const el = event.currentTarget as HTMLFormElement;
-    const data = new FormData(el);
-    const description = String(data.get('description') ?? '').trim();
-    const created = await form.run(
-      () =>
-        call(
-          api.api.v1.webhooks.$post({
-            json: {
-              url: String(data.get('url') ?? '').trim(),
-              events: data.getAll('events').map(String) as WebhookEvent[],
-              active: data.get('active') === 'on',
-              ...(description ? { description } : {}),
-            },
-          }),
-        ),
-      el,
-    );
-    if (!created) return;
-    el.reset();
-    props.onCreated(created);
-  };
+  const submit = form.onSubmit(
+    (data) => {
+      const description = String(data.get('description') ?? '').trim();
+      return call(
+        api.api.v1.webhooks.$post({
+          json: {
+            url: String(data.get('url') ?? '').trim(),
+            events: data.getAll('events').map(String) as WebhookEvent[],
+            active: data.get('active') === 'on',
+            ...(description ? { description } : {}),
+          },
+        }),
+      );
+    },
+    (created) => props.onCreated(created),
+  );
 
   return (
     <form class="card form" onSubmit={submit} novalidate aria-labelledby="new-hook-title">

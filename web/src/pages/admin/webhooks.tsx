@@ -1,4 +1,5 @@
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, Show } from 'solid-js';
+import { DataTable } from '../../components/data-table.tsx';
 import { notify } from '../../components/notices.tsx';
 import { Async, Empty } from '../../components/states.tsx';
 import { api, call } from '../../lib/api.ts';
@@ -61,24 +62,11 @@ export default function WebhooksPage() {
         <Async of={hooks} retry={refetch} loading="Loading webhooks…">
           {(list) => (
             <Show when={list().data.length} fallback={<Empty title="No webhooks yet" />}>
-              <div class="table-wrap">
-                <table class="responsive-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">URL</th>
-                      <th scope="col">Events</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Created</th>
-                      <th scope="col">Actions</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    <For each={list().data}>
-                      {(hook) => <WebhookRow hook={hook} onSecret={rotated} onDeleted={deleted} />}
-                    </For>
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                columns={['URL', 'Events', 'Status', 'Created', 'Actions']}
+                rows={list().data}
+                row={(hook) => <WebhookRow hook={hook} onSecret={rotated} onDeleted={deleted} />}
+              />
             </Show>
           )}
         </Async>

@@ -1,6 +1,5 @@
-import { For } from 'solid-js';
+import { ChoiceOptions } from '../../components/choice-options.tsx';
 import { Field } from '../../components/field.tsx';
-import { humanize } from '../../lib/format.ts';
 import { ACTOR_TYPES, type AuditParams, FILTER_NAMES } from './audit-query.ts';
 
 /**
@@ -38,14 +37,7 @@ export function AuditFilters(props: {
         <Field label="Actor type" name="actorType" error={props.errors.actorType}>
           {(control) => (
             <select {...control}>
-              <option value="">Anyone</option>
-              <For each={ACTOR_TYPES}>
-                {(type) => (
-                  <option value={type} selected={props.values.actorType === type}>
-                    {humanize(type)}
-                  </option>
-                )}
-              </For>
+              <ChoiceOptions of={ACTOR_TYPES} selected={props.values.actorType} any="Anyone" />
             </select>
           )}
         </Field>

@@ -1,6 +1,7 @@
 import { A } from '@solidjs/router';
 import type { InferResponseType } from 'hono/client';
-import { For, Show } from 'solid-js';
+import { Show } from 'solid-js';
+import { type Column, DataTable } from '../../components/data-table.tsx';
 import type { api } from '../../lib/api.ts';
 import { formatDateTime, formatRelative, humanize } from '../../lib/format.ts';
 
@@ -32,57 +33,49 @@ function Entity(props: { entry: AuditEntry }) {
   );
 }
 
+const COLUMNS: Column<AuditEntry>[] = [
+  {
+    label: 'Time',
+    cell: (entry) => (
+      <time datetime={entry.createdAt} title={formatRelative(entry.createdAt)}>
+        {formatDateTime(entry.createdAt)}
+      </time>
+    ),
+  },
+  {
+    label: 'Actor',
+    cell: (entry) => (
+      <span>
+        {humanize(entry.actorType)}
+        <Show when={entry.actorId}>{(id) => <code class="id">{id()}</code>}</Show>
+      </span>
+    ),
+  },
+  { label: 'Action', cell: (entry) => <code class="action">{entry.action}</code> },
+  { label: 'Entity', cell: (entry) => <Entity entry={entry} /> },
+  { label: 'Request id', cell: (entry) => (entry.requestId ? <code class="id">{entry.requestId}</code> : '—') },
+  {
+    label: 'Changes',
+    cell: (entry) => (
+      <details>
+        <summary>Before and after</summary>
+        <div class="audit-diff">
+          <Json label="Before" value={entry.before} />
+          <Json label="After" value={entry.after} />
+        </div>
+      </details>
+    ),
+  },
+];
+
 export function AuditTable(props: { entries: AuditEntry[]; busy?: boolean }) {
   return (
-    <div class="table-wrap">
-      <table class="responsive-table audit-table" aria-busy={props.busy}>
-        <caption class="visually-hidden">Audit entries, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Action</th>
-            <th scope="col">Entity</th>
-            <th scope="col">Request id</th>
-            <th scope="col">Changes</th>
-          </tr>
-        </thead>
-        <tbody>
-          <For each={props.entries}>
-            {(entry) => (
-              <tr>
-                <td data-label="Time">
-                  <time datetime={entry.createdAt} title={formatRelative(entry.createdAt)}>
-                    {formatDateTime(entry.createdAt)}
-                  </time>
-                </td>
-                <td data-label="Actor">
-                  <span>
-                    {humanize(entry.actorType)}
-                    <Show when={entry.actorId}>{(id) => <code class="id">{id()}</code>}</Show>
-                  </span>
-                </td>
-                <td data-label="Action">
-                  <code class="action">{entry.action}</code>
-                </td>
-                <td data-label="Entity">
-                  <Entity entry={entry} />
-                </td>
-                <td data-label="Request id">{entry.requestId ? <code class="id">{entry.requestId}</code> : '—'}</td>
-                <td data-label="Changes">
-                  <details>
-                    <summary>Before and after</summary>
-                    <div class="audit-diff">
-                      <Json label="Before" value={entry.before} />
-                      <Json label="After" value={entry.after} />
-                    </div>
-                  </details>
-                </td>
-              </tr>
-            )}
-          </For>
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      class="audit-table"
+      caption="Audit entries, newest first"
+      columns={COLUMNS}
+      rows={props.entries}
+      busy={props.busy}
+    />
   );
 }

@@ -1,5 +1,6 @@
-import { For, Show } from 'solid-js';
+import { Show } from 'solid-js';
 import { Badge } from '../../components/badge.tsx';
+import { type Column, DataTable } from '../../components/data-table.tsx';
 import { formatDuration, formatNumber, humanize } from '../../lib/format.ts';
 import type { Health } from './load-health.ts';
 
@@ -21,6 +22,18 @@ export function formatUptime(seconds: number): string {
   }
   return parts.join(' ') || '0 seconds';
 }
+
+type Check = [name: string, check: Health['checks'][string]];
+
+const CHECK_COLUMNS: Column<Check>[] = [
+  { label: 'Dependency', rowHeader: true, cell: ([name]) => humanize(name) },
+  { label: 'Status', cell: ([, check]) => <Badge value={check.status} /> },
+  { label: 'Latency', cell: ([, check]) => formatDuration(check.latencyMs) },
+  {
+    label: 'Details',
+    cell: ([, check]) => [check.kind && `store: ${check.kind}`, check.error].filter(Boolean).join(' · ') || '—',
+  },
+];
 
 export function HealthReport(props: { health: Health }) {
   const h = () => props.health;
@@ -63,36 +76,7 @@ export function HealthReport(props: { health: Health }) {
       </section>
       <section class="card wide-card" aria-labelledby="health-deps">
         <h2 id="health-deps">Dependencies</h2>
-        <div class="table-wrap">
-          <table class="responsive-table health-checks">
-            <thead>
-              <tr>
-                <th scope="col">Dependency</th>
-                <th scope="col">Status</th>
-                <th scope="col">Latency</th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={checks()}>
-                {([name, check]) => (
-                  <tr>
-                    <th scope="row" data-label="Dependency">
-                      {humanize(name)}
-                    </th>
-                    <td data-label="Status">
-                      <Badge value={check.status} />
-                    </td>
-                    <td data-label="Latency">{formatDuration(check.latencyMs)}</td>
-                    <td data-label="Details">
-                      {[check.kind && `store: ${check.kind}`, check.error].filter(Boolean).join(' · ') || '—'}
-                    </td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={CHECK_COLUMNS} rows={checks()} />
       </section>
     </div>
   );

@@ -1,8 +1,9 @@
 import { A } from '@solidjs/router';
-import { createEffect, For, on, Show } from 'solid-js';
+import { createEffect, on, Show } from 'solid-js';
 import type { ImportResult } from '../../../../jobs/types/process-data.ts';
 import { Badge } from '../../components/badge.tsx';
 import { notify } from '../../components/notices.tsx';
+import { RejectedRows } from '../../components/rejected-rows.tsx';
 import { Loading } from '../../components/states.tsx';
 import { formatDateTime, formatNumber } from '../../lib/format.ts';
 import { isFinished, type Job, useJobWatcher } from '../../lib/jobs.ts';
@@ -99,40 +100,7 @@ function ImportSummary(props: { result: ImportResult }) {
         <strong>{formatNumber(props.result.rejectedCount)}</strong> rejected of {formatNumber(props.result.total)} rows.
       </p>
       <Show when={props.result.rejected.length}>
-        <Show when={props.result.rejectedCount > props.result.rejected.length}>
-          <p class="muted">The first {formatNumber(props.result.rejected.length)} rejected rows are listed.</p>
-        </Show>
-        <div class="table-wrap">
-          <table class="responsive-table">
-            <caption class="visually-hidden">Rejected rows</caption>
-            <thead>
-              <tr>
-                <th scope="col">Line</th>
-                <th scope="col">Problems</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={props.result.rejected}>
-                {(row) => (
-                  <tr>
-                    <td data-label="Line">{row.line}</td>
-                    <td data-label="Problems">
-                      <ul class="row-errors">
-                        <For each={row.errors}>
-                          {(e) => (
-                            <li>
-                              <code>{e.field}</code> {e.message}
-                            </li>
-                          )}
-                        </For>
-                      </ul>
-                    </td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
-        </div>
+        <RejectedRows rows={props.result.rejected} count={props.result.rejectedCount} />
       </Show>
     </>
   );

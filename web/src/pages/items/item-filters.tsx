@@ -1,6 +1,6 @@
 import { For, onCleanup } from 'solid-js';
+import { ChoiceOptions } from '../../components/choice-options.tsx';
 import { type ControlProps, Field } from '../../components/field.tsx';
-import { ChoiceOptions } from './choice-options.tsx';
 import { ITEM_PRIORITIES, ITEM_STATUSES } from './item-data.ts';
 
 /** The API's sort keys, each ascending or (`-`) descending, in words. */

@@ -1,8 +1,8 @@
 import { createEffect, createSignal, type JSX, on } from 'solid-js';
 import { createStore } from 'solid-js/store';
+import { ChoiceOptions } from '../../components/choice-options.tsx';
 import { Field, FormError } from '../../components/field.tsx';
 import { ApiProblem } from '../../lib/api.ts';
-import { ChoiceOptions } from './choice-options.tsx';
 import { ITEM_PRIORITIES, ITEM_STATUSES, type Item, type ItemBody } from './item-data.ts';
 
 type Values = { title: string; description: string; status: string; priority: string; tags: string; due: string };

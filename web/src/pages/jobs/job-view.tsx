@@ -1,6 +1,7 @@
-import { For, type JSX, Show } from 'solid-js';
+import { type JSX, Show } from 'solid-js';
 import type { ImportResult } from '../../../../jobs/types/process-data.ts';
 import { Badge } from '../../components/badge.tsx';
+import { RejectedRows } from '../../components/rejected-rows.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { isFinished, type Job, useJobWatcher } from '../../lib/jobs.ts';
 import { JobActions } from './job-actions.tsx';
@@ -81,29 +82,7 @@ export function JobView(props: { initial: Job; onChange: (job: Job) => void }) {
       <Show when={rejected().length}>
         <section class="card" aria-labelledby="job-rejected">
           <h2 id="job-rejected">Rejected rows ({rejectedCount()})</h2>
-          <Show when={rejectedCount() > rejected().length}>
-            <p class="muted">The first {rejected().length} are listed.</p>
-          </Show>
-          <div class="table-wrap">
-            <table class="responsive-table">
-              <thead>
-                <tr>
-                  <th scope="col">Line</th>
-                  <th scope="col">Errors</th>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={rejected()}>
-                  {(row) => (
-                    <tr>
-                      <td data-label="Line">{row.line}</td>
-                      <td data-label="Errors">{row.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}</td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </div>
+          <RejectedRows rows={rejected()} count={rejectedCount()} />
         </section>
       </Show>
       <section class="card" aria-labelledby="job-payload">

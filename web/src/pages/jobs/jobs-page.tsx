@@ -1,10 +1,10 @@
 import { useSearchParams } from '@solidjs/router';
 import { For, Match, Show, Switch } from 'solid-js';
 import { JOB_STATUSES } from '../../../../api/lib/vocabulary.ts';
+import { ChoiceOptions } from '../../components/choice-options.tsx';
 import { CursorPager } from '../../components/cursor-pager.tsx';
 import { Field } from '../../components/field.tsx';
 import { Empty, ErrorState, Loading } from '../../components/states.tsx';
-import { humanize } from '../../lib/format.ts';
 import { usePageTitle } from '../../lib/page-title.ts';
 import { can } from '../../lib/session.ts';
 import { JOB_TYPES } from './job-types.ts';
@@ -62,14 +62,7 @@ export default function JobsPage() {
           <Field label="Status" name="status">
             {(control) => (
               <select {...control} onChange={(e) => filter('status', e.currentTarget.value)}>
-                <option value="">All statuses</option>
-                <For each={JOB_STATUSES}>
-                  {(status) => (
-                    <option value={status} selected={params.status === status}>
-                      {humanize(status)}
-                    </option>
-                  )}
-                </For>
+                <ChoiceOptions of={JOB_STATUSES} selected={params.status} any="All statuses" />
               </select>
             )}
           </Field>

@@ -1,6 +1,7 @@
 import { A } from '@solidjs/router';
-import { For, Show } from 'solid-js';
+import { Show } from 'solid-js';
 import { Badge } from '../../components/badge.tsx';
+import { type Column, DataTable } from '../../components/data-table.tsx';
 import { formatDateTime, formatRelative } from '../../lib/format.ts';
 import type { Job } from '../../lib/jobs.ts';
 import { JobActions } from './job-actions.tsx';
@@ -30,69 +31,62 @@ export function ReportLink(props: { job: Job; label?: string }) {
 
 /** The jobs of one page; `now` keeps the relative times current between refreshes. */
 export function JobsTable(props: { jobs: Job[]; now: number; onChange: (job: Job) => void; busy?: boolean }) {
+  const columns: Column<Job>[] = [
+    {
+      label: 'Type',
+      cell: (job) => (
+        <span>
+          <A href={`/jobs/${job.id}`}>{job.type}</A> <code class="muted">{shortId(job.id)}</code>
+        </span>
+      ),
+    },
+    { label: 'Status', cell: (job) => <Badge value={job.status} /> },
+    {
+      label: 'Attempts',
+      cell: (job) => (
+        <>
+          {job.attempts} / {job.maxAttempts}
+        </>
+      ),
+    },
+    {
+      label: 'Created',
+      cell: (job) => (
+        <time datetime={job.createdAt} title={formatDateTime(job.createdAt)}>
+          {formatRelative(job.createdAt, props.now)}
+        </time>
+      ),
+    },
+    {
+      label: 'Last error',
+      cell: (job) => (
+        <Show when={job.lastError} fallback={<span class="muted">—</span>}>
+          {(message) => (
+            <span class="truncate" title={message()}>
+              {message()}
+            </span>
+          )}
+        </Show>
+      ),
+    },
+    { label: 'Actions', hidden: true, cell: (job) => <RowActions job={job} onChange={props.onChange} /> },
+  ];
   return (
-    <div class="table-wrap">
-      <table class="responsive-table jobs-table" aria-busy={props.busy}>
-        <caption class="visually-hidden">Jobs, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Type</th>
-            <th scope="col">Status</th>
-            <th scope="col">Attempts</th>
-            <th scope="col">Created</th>
-            <th scope="col">Last error</th>
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          <For each={props.jobs}>
-            {(job) => {
-              let row: HTMLTableRowElement | undefined;
-              return (
-                <tr ref={row}>
-                  <td data-label="Type">
-                    <span>
-                      <A href={`/jobs/${job.id}`}>{job.type}</A> <code class="muted">{shortId(job.id)}</code>
-                    </span>
-                  </td>
-                  <td data-label="Status">
-                    <Badge value={job.status} />
-                  </td>
-                  <td data-label="Attempts">
-                    {job.attempts} / {job.maxAttempts}
-                  </td>
-                  <td data-label="Created">
-                    <time datetime={job.createdAt} title={formatDateTime(job.createdAt)}>
-                      {formatRelative(job.createdAt, props.now)}
-                    </time>
-                  </td>
-                  <td data-label="Last error">
-                    <Show when={job.lastError} fallback={<span class="muted">—</span>}>
-                      {(message) => (
-                        <span class="truncate" title={message()}>
-                          {message()}
-                        </span>
-                      )}
-                    </Show>
-                  </td>
-                  <td data-label="Actions">
-                    <span class="actions">
-                      <JobActions
-                        job={job}
-                        onChange={props.onChange}
-                        onFocusLost={() => row?.querySelector<HTMLElement>('a')?.focus()}
-                      />
-                      <ReportLink job={job} />
-                    </span>
-                  </td>
-                </tr>
-              );
-            }}
-          </For>
-        </tbody>
-      </table>
-    </div>
+    <DataTable class="jobs-table" caption="Jobs, newest first" columns={columns} rows={props.jobs} busy={props.busy} />
+  );
+}
+
+function RowActions(props: { job: Job; onChange: (job: Job) => void }) {
+  let actions: HTMLSpanElement | undefined;
+  return (
+    <span class="actions" ref={actions}>
+      <JobActions
+        job={props.job}
+        onChange={props.onChange}
+        // A button gone with the job's new state leaves the focus on the row's link.
+        onFocusLost={() => actions?.closest('tr')?.querySelector<HTMLElement>('a')?.focus()}
+      />
+      <ReportLink job={props.job} />
+    </span>
   );
 }

@@ -1,5 +1,5 @@
 import { For } from 'solid-js';
-import { humanize } from '../../lib/format.ts';
+import { humanize } from '../lib/format.ts';
 
 /**
  * A select's options, each marked `selected` itself: a value set on the select before
