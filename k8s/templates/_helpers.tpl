@@ -1,0 +1,218 @@
+{{/* Names: <release> when it already contains the chart name, else <release>-<chart>. */}}
+{{- define "edgeplane.name" -}}
+{{- .Values.nameOverride | default .Chart.Name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "edgeplane.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := .Values.nameOverride | default .Chart.Name }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "edgeplane.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels; pass (dict "ctx" $ "component" "server"). */}}
+{{- define "edgeplane.labels" -}}
+helm.sh/chart: {{ include "edgeplane.chart" .ctx }}
+{{ include "edgeplane.selectorLabels" . }}
+app.kubernetes.io/version: {{ .ctx.Values.image.tag | default .ctx.Chart.AppVersion | trunc 63 | trimSuffix "-" | quote }}
+app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
+app.kubernetes.io/part-of: edgeplane
+{{- end }}
+
+{{- define "edgeplane.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "edgeplane.name" .ctx }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "edgeplane.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- .Values.serviceAccount.name | default (include "edgeplane.fullname" .) }}
+{{- else }}
+{{- .Values.serviceAccount.name | default "default" }}
+{{- end }}
+{{- end }}
+
+{{/* An image reference; pass the image values (repository, tag, digest) and a default tag. */}}
+{{- define "edgeplane.imageRef" -}}
+{{- if .image.digest }}
+{{- printf "%s@%s" .image.repository .image.digest }}
+{{- else }}
+{{- printf "%s:%s" .image.repository (.image.tag | default .defaultTag) }}
+{{- end }}
+{{- end }}
+
+{{- define "edgeplane.image" -}}
+{{- include "edgeplane.imageRef" (dict "image" .Values.image "defaultTag" .Chart.AppVersion) }}
+{{- end }}
+
+{{/* The Secret holding the app's secret settings: yours (existingSecret) or the chart's. */}}
+{{- define "edgeplane.secretName" -}}
+{{- .Values.existingSecret | default (include "edgeplane.fullname" .) }}
+{{- end }}
+
+{{- define "edgeplane.postgresql.fullname" -}}
+{{- printf "%s-postgresql" (include "edgeplane.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "edgeplane.postgresql.secretName" -}}
+{{- .Values.postgresql.auth.existingSecret | default (include "edgeplane.postgresql.fullname" .) }}
+{{- end }}
+
+{{- define "edgeplane.redis.fullname" -}}
+{{- printf "%s-redis" (include "edgeplane.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "edgeplane.redis.secretName" -}}
+{{- .Values.redis.auth.existingSecret | default (include "edgeplane.redis.fullname" .) }}
+{{- end }}
+
+{{/*
+A secret value that is stable across upgrades without living in Git: the value given,
+else the one already stored in the cluster (lookup), else a new random one. `helm
+template` (and Argo CD) cannot look up, so GitOps installs give values or existingSecret.
+Pass (dict "ctx" $ "secret" <Secret name> "key" <key> "given" <value> "prefix" <text>).
+*/}}
+{{- define "edgeplane.stableSecret" -}}
+{{- if .given }}
+{{- .given }}
+{{- else }}
+{{- $stored := lookup "v1" "Secret" .ctx.Release.Namespace .secret | default dict }}
+{{- $old := dig "data" .key "" $stored }}
+{{- if $old }}
+{{- $old | b64dec }}
+{{- else }}
+{{- printf "%s%s" .prefix (randAlphaNum 48) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* An environment value as a string: whole numbers print without an exponent. */}}
+{{- define "edgeplane.envValue" -}}
+{{- if and (kindIs "float64" .) (eq . (float64 (int64 .))) }}
+{{- int64 . }}
+{{- else }}
+{{- . }}
+{{- end }}
+{{- end }}
+
+{{/* True (non-empty) when the chart runs migrations as a Helm hook. */}}
+{{- define "edgeplane.migrations.hook" -}}
+{{- if .Values.migrations.enabled }}true{{ end }}
+{{- end }}
+
+{{/*
+Env entries that point the app (and its Jobs) at the in-cluster Postgres/Redis: the
+password comes from their Secret, and Kubernetes expands $(VAR) in later entries.
+*/}}
+{{- define "edgeplane.postgresEnv" -}}
+{{- if .Values.postgresql.enabled }}
+- name: POSTGRES_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "edgeplane.postgresql.secretName" . }}
+      key: password
+- name: DATABASE_URL
+  value: {{ printf "postgres://%s:$(POSTGRES_PASSWORD)@%s:5432/%s" .Values.postgresql.auth.username (include "edgeplane.postgresql.fullname" .) .Values.postgresql.auth.database | quote }}
+{{- end }}
+{{- end }}
+
+{{- define "edgeplane.redisEnv" -}}
+{{- if .Values.redis.enabled }}
+- name: REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "edgeplane.redis.secretName" . }}
+      key: password
+- name: REDIS_URL
+  value: {{ printf "redis://:$(REDIS_PASSWORD)@%s:6379" (include "edgeplane.redis.fullname" .) | quote }}
+{{- end }}
+{{- end }}
+
+{{/* DATABASE_URL for a Job: in-cluster Postgres, else the key of the app's Secret. */}}
+{{- define "edgeplane.jobDatabaseEnv" -}}
+{{- if .ctx.Values.postgresql.enabled }}
+{{- include "edgeplane.postgresEnv" .ctx }}
+{{- else }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secret }}
+      key: DATABASE_URL
+{{- end }}
+{{- end }}
+
+{{/* The restricted-profile container securityContext, with the user of the image. */}}
+{{- define "edgeplane.containerSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .runAsUser | int64 }}
+runAsGroup: {{ .runAsGroup | int64 }}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+privileged: false
+capabilities:
+  drop: [ALL]
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{- define "edgeplane.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .runAsUser | int64 }}
+runAsGroup: {{ .runAsGroup | int64 }}
+fsGroup: {{ .fsGroup | int64 }}
+fsGroupChangePolicy: OnRootMismatch
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/* Fails early on combinations the schema cannot express. */}}
+{{- define "edgeplane.validate" -}}
+{{- if and .Values.postgresql.enabled .Values.secrets.DATABASE_URL }}
+{{- fail "postgresql.enabled and secrets.DATABASE_URL both choose a database: set one of them" }}
+{{- end }}
+{{- if and (not .Values.postgresql.enabled) (not .Values.secrets.DATABASE_URL) (not .Values.existingSecret) }}
+{{- fail "no database: set postgresql.enabled=true, secrets.DATABASE_URL, or existingSecret (a Secret with a DATABASE_URL key)" }}
+{{- end }}
+{{- if and .Values.redis.enabled (or .Values.secrets.REDIS_URL (index .Values.config "UPSTASH_REDIS_REST_URL")) }}
+{{- fail "redis.enabled and secrets.REDIS_URL / config.UPSTASH_REDIS_REST_URL both choose a key-value store: set one of them" }}
+{{- end }}
+{{- if and .Values.autoscaling.enabled (gt (.Values.autoscaling.minReplicas | int) (.Values.autoscaling.maxReplicas | int)) }}
+{{- fail "autoscaling.minReplicas must not exceed autoscaling.maxReplicas" }}
+{{- end }}
+{{- if and .Values.podDisruptionBudget.enabled .Values.podDisruptionBudget.minAvailable .Values.podDisruptionBudget.maxUnavailable }}
+{{- fail "podDisruptionBudget: set minAvailable or maxUnavailable, not both" }}
+{{- end }}
+{{- end }}
+
+{{/* Egress to the database: the in-cluster Postgres pods, else the configured CIDRs on 5432. */}}
+{{- define "edgeplane.databaseEgress" -}}
+{{- if .Values.postgresql.enabled }}
+- to:
+    - podSelector:
+        matchLabels:
+          {{- include "edgeplane.selectorLabels" (dict "ctx" . "component" "postgresql") | nindent 10 }}
+  ports:
+    - port: 5432
+      protocol: TCP
+{{- else }}
+- to:
+    {{- range .Values.networkPolicy.databaseCIDRs }}
+    - ipBlock:
+        cidr: {{ . }}
+    {{- end }}
+  ports:
+    - port: 5432
+      protocol: TCP
+{{- end }}
+{{- end }}
