@@ -113,10 +113,12 @@ describe.skipIf(backend.skip)(`trace propagation through QStash and webhooks [${
     expect(delivery.verified).toBe(true);
     const sent = String(delivery.headers.traceparent);
     expect(sent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
-    const spans = await waitFor('the client span', async () => {
+    // The job's span ends after its webhook call's span: wait for both.
+    const spans = await waitFor('the job and client spans', async () => {
       await telemetry.tracer?.flush();
       const found = exporter.spans.filter((s) => s.traceId === traceId);
-      return found.some((s) => s.kind === 'client' && s.name === 'POST') ? found : undefined;
+      const ended = found.some((s) => s.kind === 'client' && s.name === 'POST');
+      return ended && found.some((s) => s.name === 'job send-notification') ? found : undefined;
     });
     const client = spans.find((s) => s.kind === 'client' && s.name === 'POST');
     const run = spans.find((s) => s.name === 'job send-notification');
