@@ -89,10 +89,12 @@ describe.skipIf(backend.skip)(`trace propagation through QStash and webhooks [${
     await waitFor('the job to succeed', async () =>
       (await getJob(t.deps.db, id))?.status === 'succeeded' ? true : undefined,
     );
-    const spans = await waitFor('the job span', async () => {
+    const spans = await waitFor('the job and delivery spans', async () => {
       await telemetry.tracer?.flush();
       const found = exporter.spans.filter((s) => s.traceId === traceId);
-      return found.some((s) => s.name === 'job cleanup') ? found : undefined;
+      // The delivery request's span ends after the job's, once QStash has its answer.
+      const names = new Set(found.map((s) => s.name));
+      return names.has('job cleanup') && names.has('POST /api/v1/jobs/deliver') ? found : undefined;
     });
     const enqueue = spans.find((s) => s.name === 'POST /api/v1/jobs');
     const delivery = spans.find((s) => s.name === 'POST /api/v1/jobs/deliver');
