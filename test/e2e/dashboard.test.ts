@@ -89,7 +89,8 @@ describe.skipIf(!!skipReason)(`dashboard in Chromium, served by the Node entry${
     await page.getByLabel('Search').fill(uid);
     await page.waitForURL((url) => url.searchParams.get('q') === uid);
     await page.getByRole('link', { name: title }).waitFor();
-    expect(await page.locator('tbody tr').count()).toBe(1);
+    // The unfiltered list may still be on screen for a moment: wait for the search's answer.
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
     await screenshot(page, 'node', 'items-search');
   });
 
