@@ -45,6 +45,16 @@ export default defineConfig({
         },
       },
       {
+        // The deployment artifacts: the Dockerfile (and the image's command run as the
+        // container would run it), wrangler environments, CI workflows.
+        test: {
+          name: 'deploy',
+          include: ['test/deploy/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         // The black-box HTTP suite against the Node entry and the Worker entry.
         test: {
           name: 'conformance',

@@ -1,0 +1,70 @@
+# syntax=docker/dockerfile:1
+#
+# The self-hosted image: the Node entry (TypeScript run by tsx, a runtime dependency)
+# and the dashboard build, on a slim Node 20 with production dependencies only.
+#
+#   docker build -t edgeplane .
+#   docker run --read-only -p 8787:8787 -e DATABASE_URL=postgres://… -e JWT_SIGNING_KEYS=… edgeplane
+#
+# The container runs as uid/gid 10001 and writes nothing to its filesystem, so it runs
+# with a read-only root. It needs DATABASE_URL: the embedded PGlite database (DATA_DIR)
+# is for `npm start` on a laptop, not for containers. /tmp is the only path the process
+# may write (os.tmpdir()); mount an emptyDir there if a read-only root is enforced
+# (the Helm chart does). Migrations: `node --import tsx db/node/cli.ts migrate` with the
+# same image (the chart's pre-install/pre-upgrade hook), or MIGRATE_ON_START=true.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# Dependencies for the build (dev dependencies included: vite and the Solid plugin).
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build:web
+
+# Production dependencies only, in a stage of their own so the runtime copies nothing else.
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
+
+FROM ${NODE_IMAGE} AS runtime
+ARG VERSION=dev
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="edgeplane" \
+      org.opencontainers.image.description="Edgeplane API and dashboard (Node entry)" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}"
+# npm is not needed at run time (the command starts node directly): removing it leaves
+# less to patch. The app's own files stay owned by root, read-only to the app user.
+RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
+      /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \
+ && groupadd --system --gid 10001 edgeplane \
+ && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
+      --shell /usr/sbin/nologin edgeplane
+WORKDIR /app
+# TSX_DISABLE_CACHE: tsx would otherwise write compiled files under /tmp; a fresh
+# container gains nothing from that cache, and the root stays writable-nowhere.
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8787 \
+    WEB_DIR=/app/dist/web \
+    TSX_DISABLE_CACHE=1
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json tsconfig.json ./
+COPY api ./api
+COPY db ./db
+COPY jobs ./jobs
+COPY --from=build /app/dist/web ./dist/web
+USER 10001:10001
+EXPOSE 8787
+# Liveness only (no dependencies): a database outage should not get the container
+# restarted. Slim images have no curl; Node 20 has fetch.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8787) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# The entry drains on SIGTERM (readiness 503, in-flight requests finish within
+# SHUTDOWN_DRAIN_MS, jobs handed back, pools closed) and exits 0. It runs as PID 1
+# with its own signal handlers and starts no child processes.
+STOPSIGNAL SIGTERM
+CMD ["node", "--import", "tsx", "api/entries/node.ts"]
