@@ -3,8 +3,8 @@
  * deliver them: strings, parsed and defaulted here; `parseConfig` shapes them.
  */
 import { z } from 'zod';
-// A named import lets bundlers keep only this field of package.json.
-import { version } from '../package.json';
+// A default import with the JSON attribute: Deno (like the standard) allows no other form.
+import pkg from '../package.json' with { type: 'json' };
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
@@ -32,7 +32,7 @@ const list = z
  */
 export const EnvSchema = z.object({
   APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  APP_VERSION: z.string().min(1).default(version),
+  APP_VERSION: z.string().min(1).default(pkg.version),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(1).max(65535).default(8787),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
