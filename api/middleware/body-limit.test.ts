@@ -34,6 +34,8 @@ describe.skipIf(backend.skip)(`body limits [${backend.label}]`, () => {
     const item = await t.request('/api/v1/items', { method: 'POST', json: { title: 'x'.repeat(3000) } });
     expect(item.status).toBe(413);
     expect((await item.json()).maxBytes).toBe(2048);
+    // The unread rest of the body leaves the connection unusable: keep-alive clients must not reuse it.
+    expect(item.headers.get('connection')).toBe('close');
   });
 
   it('Should check a declared Content-Length before reading the body', async () => {

@@ -20,14 +20,19 @@ export function limitBody(options: LimitBodyOptions): MiddlewareHandler<AppEnv> 
   const limiter = (maxBytes: number) =>
     bodyLimit({
       maxSize: maxBytes,
-      onError: (c) =>
-        problemResponse(
+      onError: (c) => {
+        const res = problemResponse(
           c,
           new ApiError('payload_too_large', {
             detail: `The request body is too large: the limit is ${maxBytes} bytes.`,
             extensions: { maxBytes },
           }),
-        ),
+        );
+        // The rest of the body is never read: the connection cannot carry another request
+        // (RFC 9110 §15.5.14). Saying so stops a keep-alive client from reusing it.
+        res.headers.set('connection', 'close');
+        return res;
+      },
     });
   const general = limiter(options.maxBytes);
   const byRoute = new Map(Object.entries(options.routes ?? {}).map(([route, max]) => [route, limiter(max)]));
