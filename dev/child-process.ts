@@ -4,7 +4,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The repository root: children run from here so `--import tsx` and relative paths resolve. */
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
-const EXIT_WITH_PARENT = pathToFileURL(fileURLToPath(new URL('./exit-with-parent.ts', import.meta.url))).href;
+/** Preloaded into every child (Node `--import`, Deno and Bun `--preload`): it stops when its parent goes away. */
+export const EXIT_WITH_PARENT_PATH = fileURLToPath(new URL('./exit-with-parent.ts', import.meta.url));
+const EXIT_WITH_PARENT = pathToFileURL(EXIT_WITH_PARENT_PATH).href;
 const STOP_GRACE_MS = 5_000;
 const OUTPUT_LINES_KEPT = 40;
 
@@ -42,7 +44,12 @@ export interface SpawnOptions {
  * channel (for messages, and so the child notices when the bench goes away).
  */
 export function spawnTs(name: string, script: string, options: SpawnOptions): TsChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', EXIT_WITH_PARENT, script], {
+  return spawnChild(name, process.execPath, ['--import', 'tsx', '--import', EXIT_WITH_PARENT, script], options);
+}
+
+/** Starts any program from the repository root the way `spawnTs` starts a script (IPC channel, output kept). */
+export function spawnChild(name: string, command: string, args: string[], options: SpawnOptions): TsChild {
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -12,8 +12,8 @@ const SPAN_FLUSH_INTERVAL_MS = 5_000;
  * figures read at scrape time) and spans sent every few seconds when an OTLP
  * endpoint is set.
  */
-export function nodeTelemetry(config: AppConfig, logger: Logger) {
-  const telemetry: Telemetry = createTelemetry(config, { metricsMode: 'scrape', logger, runtime: 'node' });
+export function nodeTelemetry(config: AppConfig, logger: Logger, runtime: 'node' | 'deno' | 'bun' = 'node') {
+  const telemetry: Telemetry = createTelemetry(config, { metricsMode: 'scrape', logger, runtime });
   if (telemetry.metrics) registerProcessMetrics(telemetry.metrics.registry);
   if (telemetry.metrics && config.env === 'production' && !config.observability.metricsToken) {
     logger.warn('METRICS_TOKEN is not set: /metrics answers 404 in production');

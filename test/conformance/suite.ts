@@ -1,52 +1,35 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TestResponse } from '../support/http.ts';
+import { type Credentials, conformanceClient } from './client.ts';
+import { workflowTests } from './suite-workflows.ts';
+
+export type { Credentials };
 
 /**
  * The black-box HTTP suite: plain fetch against a base URL, no imports of app
  * internals. Every runtime entry must pass it unchanged.
  */
-export interface Credentials {
-  email: string;
-  password: string;
-}
-
 export function conformanceSuite(name: string, baseUrl: () => string, credentials: () => Credentials): void {
-  const url = (path: string) => new URL(path, baseUrl()).toString();
-  let token = '';
-  let refreshToken = '';
-  const send = (path: string, init: RequestInit & { json?: unknown; anonymous?: boolean } = {}) => {
-    const { json, anonymous, ...rest } = init;
-    const headers = new Headers(rest.headers);
-    if (json !== undefined) headers.set('content-type', 'application/json');
-    if (token && !anonymous) headers.set('authorization', `Bearer ${token}`);
-    const body = json === undefined ? rest.body : JSON.stringify(json);
-    return fetch(url(path), { ...rest, headers, body }) as Promise<TestResponse>;
-  };
-  const tag = () => `cf-${crypto.randomUUID().slice(0, 8)}`;
-  const create = async (body: Record<string, unknown>) => {
-    const res = await send('/api/v1/items', { method: 'POST', json: body });
-    expect(res.status).toBe(201);
-    return { res, item: await res.json() };
-  };
+  const client = conformanceClient(baseUrl);
+  const { send, tag, create, session } = client;
 
   describe(`conformance: ${name}`, () => {
     beforeAll(async () => {
-      const res = await send('/api/v1/auth/login', { method: 'POST', json: credentials(), anonymous: true });
+      const res = await client.signIn(credentials());
       expect(res.status, 'sign-in with the configured admin').toBe(200);
-      const session = await res.json();
-      token = session.accessToken;
-      refreshToken = session.refreshToken;
+      const signedIn = await res.json();
+      session.token = signedIn.accessToken;
+      session.refreshToken = signedIn.refreshToken;
     });
 
     it('Should rotate the refresh token once, refusing it the second time', async () => {
       const refresh = (value: string) =>
         send('/api/v1/auth/refresh', { method: 'POST', json: { refreshToken: value }, anonymous: true });
-      const rotated = await refresh(refreshToken);
+      const rotated = await refresh(session.refreshToken);
       expect(rotated.status).toBe(200);
       const next = await rotated.json();
-      expect(next.refreshToken).not.toBe(refreshToken);
-      expect((await refresh(refreshToken)).status).toBe(401);
-      token = next.accessToken;
+      expect(next.refreshToken).not.toBe(session.refreshToken);
+      expect((await refresh(session.refreshToken)).status).toBe(401);
+      session.token = next.accessToken;
     });
 
     it('Should refuse the API without credentials, and say who is signed in with them', async () => {
@@ -148,12 +131,7 @@ export function conformanceSuite(name: string, baseUrl: () => string, credential
     it('Should run an enqueued job to completion', async () => {
       const res = await send('/api/v1/jobs', { method: 'POST', json: { type: 'cleanup' } });
       expect(res.status).toBe(202);
-      const location = res.headers.get('location') as string;
-      let job = await res.json();
-      for (let i = 0; i < 100 && !['succeeded', 'failed', 'dead'].includes(job.status); i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        job = await (await send(location)).json();
-      }
+      const job = await client.waitForJob(res.headers.get('location') as string);
       expect(job).toMatchObject({ status: 'succeeded', attempts: 1 });
       expect(job.result.purged).toBeDefined();
     });
@@ -175,5 +153,7 @@ export function conformanceSuite(name: string, baseUrl: () => string, credential
       expect(stats.items.createdPerDay.at(-1).date).toBe(stats.generatedAt.slice(0, 10));
       expect(stats.jobs.durationMs).toMatchObject({ windowDays: 7, count: expect.any(Number) });
     });
+
+    workflowTests(client);
   });
 }

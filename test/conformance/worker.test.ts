@@ -54,11 +54,13 @@ conformanceSuite(
 );
 
 describe('worker: QStash deliveries', () => {
-  it('Should have received every job through a signed QStash delivery', () => {
-    const deliveries = stack?.qstash.messages() ?? [];
-    expect(deliveries.length).toBeGreaterThan(0);
-    expect(deliveries.every((m) => m.destination === `${baseUrl}/api/v1/jobs/deliver`)).toBe(true);
-    expect(deliveries.every((m) => m.state === 'DELIVERED')).toBe(true);
+  it('Should have received every due job through a signed QStash delivery', () => {
+    const messages = stack?.qstash.messages() ?? [];
+    expect(messages.every((m) => m.destination === `${baseUrl}/api/v1/jobs/deliver`)).toBe(true);
+    // The suite also schedules a job an hour ahead (and cancels it): QStash holds that one back.
+    const due = messages.filter((m) => m.notBefore <= Date.now());
+    expect(due.length).toBeGreaterThan(0);
+    expect(due.every((m) => m.state === 'DELIVERED')).toBe(true);
   });
 
   it('Should refuse a delivery with a forged signature and run nothing', async () => {

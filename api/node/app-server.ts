@@ -1,0 +1,122 @@
+import type { GetConnInfo } from 'hono/conninfo';
+import { DEMO_LOGINS, DEMO_PASSWORD } from '../../db/seed.ts';
+import { runMaintenance } from '../../jobs/maintenance.ts';
+import { createApp } from '../app.ts';
+import { type AppConfig, ConfigError, parseConfig } from '../config.ts';
+import { createLogger } from '../lib/logger.ts';
+import { buildServerDeps } from './server-deps.ts';
+import { stdoutLines } from './stdout-lines.ts';
+import { nodeTelemetry } from './telemetry.ts';
+
+const MAINTENANCE_INTERVAL_MS = 60_000;
+
+/** What an entry tells the shared server about its runtime. */
+export interface ServerRuntime {
+  name: 'node' | 'deno' | 'bun';
+  /** The process environment, read once. */
+  env: Record<string, string | undefined>;
+  /** The runtime's connection info, for the client address when no proxy header is trusted. */
+  getConnInfo?: GetConnInfo;
+}
+
+/** The runtime's listener, as the shutdown sees it. */
+export interface HttpDrain {
+  /** Stops taking requests and resolves once open ones are answered, or `timeout` after cutting them off. */
+  drain(timeoutMs: number): Promise<'drained' | 'timeout'>;
+}
+
+export interface AppServer {
+  config: AppConfig;
+  /** The app's fetch handler; the runtime's own argument (Bun's server, Deno's info) passes through as `c.env`. */
+  fetch: (request: Request, env?: unknown) => Response | Promise<Response>;
+  /** Call once the runtime listens: logs the address and starts the job dispatcher. */
+  listening(address: { hostname: string; port: number }): void;
+  /** On SIGTERM or SIGINT: fail readiness, drain `http` and running jobs, close the clients, exit 0. */
+  stopOnSignals(http: HttpDrain): void;
+}
+
+/**
+ * Everything the Node, Deno and Bun entries share: the configuration (one schema),
+ * the dependencies, the app, the start-up messages and the graceful stop. An entry
+ * only reads its environment and binds the fetch handler to its runtime's server.
+ */
+export async function startAppServer(runtime: ServerRuntime): Promise<AppServer> {
+  const config = parseConfig(runtime.env);
+  const logger = createLogger({
+    level: config.logLevel,
+    redactKeys: config.observability.redactKeys,
+    write: stdoutLines(),
+  });
+  const observability = nodeTelemetry(config, logger, runtime.name);
+  const built = await buildServerDeps(config, logger, observability, runtime.getConnInfo);
+  const { deps, handle, dispatcher } = built;
+  const app = createApp(deps);
+  // With QStash delivering, this process still recovers stalled jobs and relays the outbox.
+  const maintenance =
+    config.jobs.delivery === 'qstash'
+      ? setInterval(() => {
+          runMaintenance(deps).catch((error: unknown) => logger.warn('maintenance failed', { error: String(error) }));
+        }, MAINTENANCE_INTERVAL_MS)
+      : undefined;
+
+  let stopping = false;
+  const stop = async (signal: string, http: HttpDrain) => {
+    if (stopping) {
+      logger.warn('second signal: exiting now', { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    built.setDraining();
+    logger.info('shutting down: draining in-flight requests', { signal, drainMs: config.shutdownDrainMs });
+    clearInterval(maintenance);
+    // Both within one drain period: jobs this replica leaves queued are claimed by another.
+    const [drained] = await Promise.all([http.drain(config.shutdownDrainMs), dispatcher?.stop(config.shutdownDrainMs)]);
+    if (drained === 'timeout') logger.warn('drain period over: remaining connections closed');
+    // After the dispatcher: a job still finishing may use the store.
+    await deps.kv.close();
+    await handle.close();
+    await observability.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
+
+  return {
+    config,
+    fetch: app.fetch,
+    listening({ hostname, port }) {
+      const host = hostname.includes(':') ? `[${hostname}]` : hostname;
+      logger.info('listening', {
+        url: `http://${host}:${port}`,
+        runtime: runtime.name,
+        driver: handle.driver,
+        dataDir: handle.driver === 'pglite' ? config.database.dataDir : undefined,
+        version: config.version,
+        jobs: config.jobs.delivery,
+        kv: deps.kv.kind,
+      });
+      if (config.database.seedDemoData) {
+        // The embedded default is a local sandbox: say how to get in.
+        const origin = `http://${host}:${port}`;
+        console.log(
+          `\n  Edgeplane is running at ${origin}  (API reference: ${origin}/docs)\n` +
+            `  Sign in as ${DEMO_LOGINS.join(', ')} with the password "${DEMO_PASSWORD}".\n`,
+        );
+      }
+      dispatcher?.start();
+    },
+    stopOnSignals(http) {
+      process.on('SIGTERM', () => void stop('SIGTERM', http));
+      process.on('SIGINT', () => void stop('SIGINT', http));
+    },
+  };
+}
+
+/** Ends a process whose start-up failed: a configuration error prints the fields it names, anything else its stack. */
+export function exitOnStartupError(error: unknown): never {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error('start-up failed:', error instanceof Error ? (error.stack ?? error.message) : error);
+  }
+  process.exit(1);
+}

@@ -1,0 +1,102 @@
+import type { GetConnInfo } from 'hono/conninfo';
+import { migrate } from '../../db/node/migrate.ts';
+import { openDatabase } from '../../db/node/open-database.ts';
+import { openKeyValueStore } from '../../db/node/open-kv.ts';
+import { upsertAdmin } from '../../db/queries/users.ts';
+import { DEMO_PASSWORD, isEmpty, seedDemoData } from '../../db/seed.ts';
+import type { DbHandle } from '../../db/types.ts';
+import { createDispatcher, type Dispatcher } from '../../jobs/dispatcher.ts';
+import { qstashQueue } from '../../jobs/qstash.ts';
+import { dispatcherQueue } from '../../jobs/queue.ts';
+import { hashPassword } from '../auth/password.ts';
+import type { AppConfig } from '../config.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { AppDeps } from '../lib/types.ts';
+import { instrumentDeps } from '../observability/scope.ts';
+import { staticAssets } from './static-assets.ts';
+import type { nodeTelemetry } from './telemetry.ts';
+
+export interface ServerDeps {
+  deps: AppDeps;
+  handle: DbHandle;
+  dispatcher?: Dispatcher;
+  /** Set while the server stops: readiness fails, so load balancers move on. */
+  setDraining(): void;
+}
+
+/**
+ * The dependencies of a long-running server process (Node, Deno and Bun alike: all
+ * three provide the Node APIs the drivers need): the configured database, migrated,
+ * seeded and with its admin when configured; the key-value store; the dashboard's
+ * files; and job delivery by QStash or the in-process dispatcher.
+ */
+export async function buildServerDeps(
+  config: AppConfig,
+  logger: Logger,
+  observability: ReturnType<typeof nodeTelemetry>,
+  getConnInfo?: GetConnInfo,
+): Promise<ServerDeps> {
+  const handle = await openDatabase(config.database);
+  await prepareDatabase(config, logger, handle);
+  if (config.auth.ephemeralKeys) {
+    logger.warn('JWT_SIGNING_KEYS is not set: using a random key, so sign-ins end when this process stops');
+  }
+  const kv = await openKeyValueStore(config.kv, {
+    onError: (error) => logger.warn('key-value store unreachable', { driver: config.kv.driver, error: error.message }),
+  });
+  const assets = staticAssets(config.webDir);
+  if (!assets && config.webDir) {
+    logger.warn('no dashboard build found: serving the API only (run npm run build:web)', { webDir: config.webDir });
+  }
+
+  let draining = false;
+  let dispatcher: Dispatcher | undefined;
+  const deps: AppDeps = instrumentDeps({
+    config,
+    db: handle.db,
+    logger,
+    clock: () => new Date(),
+    isDraining: () => draining,
+    getConnInfo,
+    kv,
+    assets,
+    queue:
+      config.jobs.delivery === 'qstash'
+        ? qstashQueue({ db: handle.db, config, logger })
+        : dispatcherQueue(() => dispatcher?.wake()),
+    telemetry: observability.telemetry,
+  });
+  observability.watch(deps);
+  if (config.jobs.delivery === 'dispatcher') {
+    dispatcher = createDispatcher(deps, {
+      concurrency: config.jobs.concurrency,
+      pollIntervalMs: config.jobs.pollIntervalMs,
+      leaseMs: config.jobs.leaseMs,
+    });
+  }
+  return {
+    deps,
+    handle,
+    dispatcher,
+    setDraining: () => {
+      draining = true;
+    },
+  };
+}
+
+/** Start-up work a server does before it listens, each step only when configured. */
+async function prepareDatabase(config: AppConfig, logger: Logger, handle: DbHandle): Promise<void> {
+  if (config.database.migrateOnStart) {
+    const { applied } = await migrate(handle);
+    if (applied) logger.info('migrations applied', { applied, driver: handle.driver });
+  }
+  if (config.database.seedDemoData && (await isEmpty(handle.db))) {
+    const seeded = await seedDemoData(handle.db, await hashPassword(DEMO_PASSWORD));
+    logger.info('demo data seeded', seeded);
+  }
+  if (config.auth.admin) {
+    const { email, password } = config.auth.admin;
+    const { created } = await upsertAdmin(handle.db, email, await hashPassword(password));
+    logger.info(created ? 'admin created' : 'admin updated', { email });
+  }
+}

@@ -1,0 +1,14 @@
+import { ADMIN } from './admin.ts';
+import { databaseLabel, gracefulStopTests, useServerEntry } from './server-entry.ts';
+import { conformanceSuite } from './suite.ts';
+
+/**
+ * Runs the Bun entry (`bun api/entries/bun.ts`, the runtime npm installed) on real Postgres over
+ * TCP when TEST_DATABASE_URL is set, else on Neon over HTTP through the local stand-in
+ * (PGlite behind it), as the Worker runs, and runs the black-box suite against it.
+ */
+const entry = useServerEntry('bun', 'neon-stand-in');
+
+conformanceSuite(`bun (${databaseLabel('neon-stand-in')})`, entry.baseUrl, () => ADMIN);
+
+gracefulStopTests('bun', entry);
