@@ -72,6 +72,15 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // The Helm chart rendered (helm, or dev/helm-render) and checked against Kubernetes schemas; its backup script against Postgres.
+        test: {
+          name: 'chart',
+          include: ['k8s/test/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -35,10 +35,16 @@ backup() {
   mkdir -p "$BACKUP_DIR"
   local name partial
   name="$PREFIX$(date -u +%Y%m%dT%H%M%SZ).dump"
+  # Names have a one-second resolution: a second backup within it waits for the next one.
+  while [[ -e $BACKUP_DIR/$name ]]; do
+    sleep 1
+    name="$PREFIX$(date -u +%Y%m%dT%H%M%SZ).dump"
+  done
   partial="$BACKUP_DIR/.$name.partial"
-  [[ ! -e $BACKUP_DIR/$name ]] || fail "$name exists already (two backups in one second)"
-  # A failed or interrupted dump leaves nothing that could pass for a backup.
-  trap 'rm -f -- "$partial"' EXIT
+  # A failed or interrupted dump leaves nothing that could pass for a backup. The path is
+  # expanded now: when errexit fires, this function's locals are gone before the trap runs.
+  # shellcheck disable=SC2064
+  trap "rm -f -- $(printf '%q' "$partial")" EXIT
   log "dumping to $name"
   pg_dump --format=custom --compress=6 --dbname="$DATABASE_URL" --file="$partial"
   # A dump pg_restore cannot read is no backup: check its table of contents before keeping it.

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { EnvSchema } from '../../api/env-schema.ts';
+import { schemaErrors, unknownFieldErrors } from './kube-schemas.ts';
+import { CHART_DIR, findRenderer, type Manifest, type Renderer, render } from './render.ts';
+import { find } from './workloads.ts';
+
+const found = findRenderer();
+const skip = 'skip' in found ? ` (skipped: ${found.skip})` : '';
+const renderer = found as Renderer;
+const chartFile = (path: string) => readFileSync(join(CHART_DIR, path), 'utf8');
+const schema = JSON.parse(chartFile('values.schema.json'));
+
+// Settings the chart sets itself (HOST, PORT, …) or that only the embedded/dev modes use.
+const CHART_MANAGED = ['HOST', 'PORT', 'SHUTDOWN_DRAIN_MS', 'MIGRATE_ON_START', 'DATA_DIR', 'NEON_HTTP_ENDPOINT'];
+
+describe.skipIf('skip' in found)(`chart: values that break the schema are refused naming the field${skip}`, () => {
+  it.each([
+    ['a wrong type', { replicaCount: 'three' }, 'replicaCount'],
+    ['a misspelt key', { imagee: { tag: '1.0.0' } }, 'imagee'],
+    ['a misspelt nested key', { ingress: { hostz: [] } }, 'hostz'],
+    ['a root user', { podSecurityContext: { runAsUser: 0 } }, 'podSecurityContext.runAsUser'],
+    ['a setting the chart owns', { config: { HOST: '127.0.0.1' } }, 'HOST'],
+    ['an unknown app setting', { config: { LOG_LEVLE: 'debug' } }, 'LOG_LEVLE'],
+    ['a bad enum', { config: { LOG_LEVEL: 'verbose' } }, 'config.LOG_LEVEL'],
+    ['a short JWT secret', { secrets: { JWT_SIGNING_KEYS: 'k1:short' } }, 'secrets.JWT_SIGNING_KEYS'],
+    ['a zero retention', { backup: { retention: 0 } }, 'backup.retention'],
+    ['a drain the app refuses', { shutdown: { drainSeconds: 300 } }, 'shutdown.drainSeconds'],
+    ['resources without limits', { resources: { limits: null } }, 'limits'],
+  ])('%s', async (_label, values, field) => {
+    const rejected = render(renderer, { values: [values] });
+    await expect(rejected).rejects.toThrow(/values don't meet the specifications of the schema/);
+    await expect(rejected).rejects.toThrow(field);
+  });
+
+  it.each([
+    [
+      'two databases',
+      { secrets: { DATABASE_URL: 'postgres://x@db:5432/x' } },
+      'postgresql.enabled and secrets.DATABASE_URL both choose a database',
+    ],
+    ['no database', { postgresql: { enabled: false } }, 'no database: set postgresql.enabled=true'],
+    [
+      'an HPA minimum above its maximum',
+      { autoscaling: { enabled: true, minReplicas: 9, maxReplicas: 3 } },
+      'minReplicas',
+    ],
+  ])('refuses %s with a message saying what to set', async (_label, values, message) => {
+    await expect(render(renderer, { values: [values] })).rejects.toThrow(message);
+  });
+});
+
+describe('chart: values and their documentation', () => {
+  it("covers every setting of the app's environment schema exactly once (config, secrets or the chart's own)", () => {
+    const config = Object.keys(schema.properties.config.properties);
+    const secrets = Object.keys(schema.properties.secrets.properties);
+    const known = Object.keys(EnvSchema.shape);
+    const covered = [...config, ...secrets, ...CHART_MANAGED];
+    expect(
+      covered.filter((k) => !known.includes(k)),
+      'in the chart schema but not in api/env-schema.ts',
+    ).toEqual([]);
+    expect(
+      known.filter((k) => !covered.includes(k)),
+      'new app settings: add them to config or secrets in k8s/values.schema.json (and the README)',
+    ).toEqual([]);
+    expect(new Set(covered).size).toBe(covered.length);
+  });
+
+  it('lists every value of values.yaml in the README table', () => {
+    const readme = chartFile('README.md');
+    const paths: string[] = [];
+    const walk = (value: unknown, path: string) => {
+      if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length) {
+        for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
+      } else paths.push(path);
+    };
+    walk(YAML.parse(chartFile('values.yaml')), '');
+    expect(paths.length).toBeGreaterThan(80);
+    expect(paths.filter((p) => !readme.includes(`| \`${p}\``))).toEqual([]);
+  });
+
+  it('accepts its own values.yaml and values-production.yaml as the schema describes them', () => {
+    // Every top-level value is declared, so a new value cannot skip the schema.
+    const values = YAML.parse(chartFile('values.yaml'));
+    expect(Object.keys(values).sort()).toEqual(Object.keys(schema.properties).sort());
+    const production = YAML.parse(chartFile('values-production.yaml'));
+    expect(Object.keys(production).filter((k) => !(k in schema.properties))).toEqual([]);
+  });
+});
+
+describe.skipIf('skip' in found)(`chart: the checks themselves${skip}`, () => {
+  it('ships the backup script of k8s/scripts unchanged in its ConfigMap', async () => {
+    const m = await render(renderer);
+    expect(find(m, 'ConfigMap', 'edgeplane-backup')?.data['pg-backup.sh']).toBe(chartFile('scripts/pg-backup.sh'));
+  });
+
+  it('catch a wrong type, an unknown kind and a misspelt field', async () => {
+    const [deployment] = (await render(renderer)).filter((m) => m.object.kind === 'Deployment');
+    const broken = structuredClone(deployment) as Manifest;
+    broken.object.spec.replicas = 'two';
+    const typo = structuredClone(deployment) as Manifest;
+    typo.object.spec.template.spec.containers[0].securityContext.runAsNonroot = true;
+    const alien = { source: 'x', object: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } } };
+    expect(schemaErrors([broken]).join()).toMatch(/replicas must be integer/);
+    expect(schemaErrors([alien]).join()).toMatch(/no schema for example.com\/v1 Widget/);
+    expect(unknownFieldErrors([typo]).join()).toMatch(/runAsNonroot.*does not exist in type 'ISecurityContext'/);
+  });
+});

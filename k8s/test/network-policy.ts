@@ -1,0 +1,147 @@
+import type { KubeObject } from './render.ts';
+
+/**
+ * Decides whether NetworkPolicies let a connection through, following the Kubernetes
+ * semantics for the features the chart uses: pods selected by no policy of a direction are
+ * open in it; selected pods allow only what some rule of a selecting policy allows; a peer
+ * with both podSelector and namespaceSelector needs both; named ports resolve on the
+ * destination pod; ipBlock peers match addresses outside the cluster.
+ */
+
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
+}
+
+export interface PodEndpoint {
+  namespace: string;
+  namespaceLabels: Record<string, string>;
+  labels: Record<string, string>;
+  /** Named container ports: name → number. */
+  ports: Record<string, number>;
+}
+
+export type Endpoint = { pod: PodEndpoint } | { ip: string };
+
+interface Peer {
+  podSelector?: LabelSelector;
+  namespaceSelector?: LabelSelector;
+  ipBlock?: { cidr: string; except?: string[] };
+}
+interface Rule {
+  from?: Peer[];
+  to?: Peer[];
+  ports?: { port?: number | string; protocol?: string }[];
+}
+
+export function selects(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
+  if (!selector) return true;
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of selector.matchExpressions ?? []) {
+    const has = e.key in labels;
+    const value = labels[e.key] as string;
+    if (e.operator === 'In' && !(has && e.values?.includes(value))) return false;
+    if (e.operator === 'NotIn' && has && e.values?.includes(value)) return false;
+    if (e.operator === 'Exists' && !has) return false;
+    if (e.operator === 'DoesNotExist' && has) return false;
+  }
+  return true;
+}
+
+function ipv4(ip: string): number {
+  return ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
+}
+
+function inCidr(ip: string, cidr: string): boolean {
+  const [base, bits] = cidr.split('/') as [string, string];
+  const size = 2 ** (32 - Number(bits));
+  return Math.floor(ipv4(ip) / size) === Math.floor(ipv4(base) / size);
+}
+
+function peerMatches(peer: Peer, other: Endpoint, policyNamespace: string): boolean {
+  if (peer.ipBlock) {
+    if (!('ip' in other)) return false;
+    return inCidr(other.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((c) => inCidr(other.ip, c));
+  }
+  if (!('pod' in other)) return false;
+  const namespaceOk = peer.namespaceSelector
+    ? selects(peer.namespaceSelector, other.pod.namespaceLabels)
+    : other.pod.namespace === policyNamespace;
+  return namespaceOk && selects(peer.podSelector, other.pod.labels);
+}
+
+function portMatches(rule: Rule, port: number, protocol: string, destination: Endpoint): boolean {
+  if (!rule.ports?.length) return true;
+  return rule.ports.some((p) => {
+    if ((p.protocol ?? 'TCP') !== protocol) return false;
+    if (p.port === undefined) return true;
+    if (typeof p.port === 'number') return p.port === port;
+    return 'pod' in destination && destination.pod.ports[p.port] === port;
+  });
+}
+
+function selecting(policies: KubeObject[], pod: PodEndpoint, direction: 'Ingress' | 'Egress'): KubeObject[] {
+  return policies.filter(
+    (p) =>
+      (p.metadata.namespace ?? pod.namespace) === pod.namespace &&
+      selects(p.spec.podSelector, pod.labels) &&
+      (p.spec.policyTypes ?? (direction === 'Ingress' ? ['Ingress'] : p.spec.egress ? ['Egress'] : [])).includes(
+        direction,
+      ),
+  );
+}
+
+/** Whether a connection from `from` to `to` on `port`/`protocol` passes every policy in its way. */
+export function allowed(
+  policies: KubeObject[],
+  from: Endpoint,
+  to: Endpoint,
+  port: number,
+  protocol: 'TCP' | 'UDP' = 'TCP',
+): boolean {
+  if ('pod' in from) {
+    const egress = selecting(policies, from.pod, 'Egress');
+    const ok =
+      egress.length === 0 ||
+      egress.some((p) =>
+        ((p.spec.egress ?? []) as Rule[]).some(
+          (r) =>
+            (!r.to?.length || r.to.some((peer) => peerMatches(peer, to, from.pod.namespace))) &&
+            portMatches(r, port, protocol, to),
+        ),
+      );
+    if (!ok) return false;
+  }
+  if ('pod' in to) {
+    const ingress = selecting(policies, to.pod, 'Ingress');
+    return (
+      ingress.length === 0 ||
+      ingress.some((p) =>
+        ((p.spec.ingress ?? []) as Rule[]).some(
+          (r) =>
+            (!r.from?.length || r.from.some((peer) => peerMatches(peer, from, to.pod.namespace))) &&
+            portMatches(r, port, protocol, to),
+        ),
+      )
+    );
+  }
+  return true;
+}
+
+/** The pod a workload (Deployment, StatefulSet, Job, CronJob) runs, as a policy sees it. */
+export function podOf(workload: KubeObject, namespace: string): PodEndpoint {
+  const template = workload.kind === 'CronJob' ? workload.spec.jobTemplate.spec.template : workload.spec.template;
+  const ports: Record<string, number> = {};
+  for (const c of template.spec.containers) for (const p of c.ports ?? []) if (p.name) ports[p.name] = p.containerPort;
+  return {
+    namespace,
+    namespaceLabels: { 'kubernetes.io/metadata.name': namespace },
+    labels: template.metadata.labels,
+    ports,
+  };
+}
+
+/** Some other pod, e.g. an ingress controller in its own namespace. */
+export function otherPod(namespace: string, labels: Record<string, string> = {}): PodEndpoint {
+  return { namespace, namespaceLabels: { 'kubernetes.io/metadata.name': namespace }, labels, ports: {} };
+}
