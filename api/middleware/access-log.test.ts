@@ -50,6 +50,7 @@ describe.skipIf(backend.skip)(`structured logs [${backend.label}]`, () => {
       json: { email: EMAIL, password: `${PASSWORD}!` },
     });
     expect(wrong.status).toBe(401);
+    const problem = await wrong.text();
     const cookie = login.headers.get('set-cookie') ?? '';
     const read = await t.request('/api/v1/items?limit=1', {
       as: 'anonymous',
@@ -81,6 +82,8 @@ describe.skipIf(backend.skip)(`structured logs [${backend.label}]`, () => {
       actorType: 'user',
       bytes: new TextEncoder().encode(body).byteLength,
     });
+    // A problem document (c.body) is measured as well as a c.json answer.
+    expect(requests[1]?.bytes).toBe(new TextEncoder().encode(problem).byteLength);
     expect(item.userId).toMatch(/^[0-9a-f-]{36}$/);
     expect(typeof item.durationMs).toBe('number');
     expect(new Date(item.time as string).toString()).not.toBe('Invalid Date');

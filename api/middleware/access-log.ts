@@ -25,7 +25,7 @@ function sizeOf(data: unknown): number | undefined {
 }
 
 /**
- * Measures the body as the handler builds it: `c.body` and `c.json` report their
+ * Measures the body as the handler builds it: `c.body`, `c.text` and `c.json` report their
  * size on the way through. Reading a finished Response's body instead would cost a
  * stream per request on Node (and buffer streamed downloads).
  */
@@ -36,11 +36,16 @@ function measureBodies(c: Context<AppEnv>): () => number | undefined {
     measured = sizeOf(data);
     return (body as (...args: unknown[]) => Response)(data, ...rest);
   }) as typeof c.body;
+  const text = c.text;
+  c.text = ((data: string, ...rest: unknown[]) => {
+    measured = utf8Length(data);
+    return (text as (...args: unknown[]) => Response)(data, ...rest);
+  }) as typeof c.text;
   c.json = ((object: unknown, arg?: unknown, headers?: Record<string, string>) => {
-    const text = JSON.stringify(object);
-    measured = utf8Length(text);
+    const json = JSON.stringify(object);
+    measured = utf8Length(json);
     // As Hono's own json(): a default Content-Type the caller's headers may override.
-    return (body as (...args: unknown[]) => Response)(text, arg, { 'Content-Type': 'application/json', ...headers });
+    return (body as (...args: unknown[]) => Response)(json, arg, { 'Content-Type': 'application/json', ...headers });
   }) as typeof c.json;
   return () => {
     const declared = c.res.headers.get('content-length');
