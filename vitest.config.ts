@@ -76,7 +76,7 @@ export default defineConfig({
         // The Helm chart rendered (helm, or dev/helm-render) and checked against Kubernetes schemas; its backup script against Postgres.
         test: {
           name: 'chart',
-          include: ['k8s/test/*.test.ts'],
+          include: ['k8s/test/*.test.ts', 'dev/helm-render/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

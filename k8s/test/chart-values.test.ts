@@ -32,7 +32,8 @@ describe.skipIf('skip' in found)(`chart: values that break the schema are refuse
   ])('%s', async (_label, values, field) => {
     const rejected = render(renderer, { values: [values] });
     await expect(rejected).rejects.toThrow(/values don't meet the specifications of the schema/);
-    await expect(rejected).rejects.toThrow(field);
+    // Helm up to 3.17 (and dev/helm-render) write a.b, newer Helm /a/b.
+    await expect(rejected).rejects.toThrow(new RegExp(field.split('.').join('[./]')));
   });
 
   it.each([

@@ -57,6 +57,8 @@ export interface RenderOptions {
   set?: string[];
   name?: string;
   namespace?: string;
+  /** Another chart than k8s/ (the renderer's own tests). */
+  chartDir?: string;
 }
 
 export interface Renderer {
@@ -133,7 +135,7 @@ async function renderRaw(renderer: Renderer, options: RenderOptions, notes: bool
   const dir = mkdtempSync(join(tmpdir(), 'edgeplane-values-'));
   try {
     const files = [
-      ...(options.valueFiles ?? []).map((f) => join(CHART_DIR, f)),
+      ...(options.valueFiles ?? []).map((f) => join(options.chartDir ?? CHART_DIR, f)),
       ...(options.values ?? []).map((values, i) => {
         const file = join(dir, `values-${i}.yaml`);
         writeFileSync(file, YAML.stringify(values));
@@ -141,6 +143,7 @@ async function renderRaw(renderer: Renderer, options: RenderOptions, notes: bool
       }),
     ];
     const name = options.name ?? 'edgeplane';
+    const chart = options.chartDir ?? CHART_DIR;
     const common = [
       '--namespace',
       options.namespace ?? 'edgeplane',
@@ -150,9 +153,9 @@ async function renderRaw(renderer: Renderer, options: RenderOptions, notes: bool
     const args =
       renderer.kind === 'helm'
         ? notes
-          ? ['install', name, CHART_DIR, '--dry-run=client', ...common]
-          : ['template', name, CHART_DIR, ...common]
-        : ['--name', name, '--strict', ...(notes ? ['--notes'] : []), ...common, CHART_DIR];
+          ? ['install', name, chart, '--dry-run=client', ...common]
+          : ['template', name, chart, ...common]
+        : ['--name', name, '--strict', ...(notes ? ['--notes'] : []), ...common, chart];
     try {
       const { stdout } = await run(renderer.bin, args, { maxBuffer: 32 * 1024 * 1024 });
       if (renderer.kind === 'helm' && notes) return stdout.slice(stdout.indexOf('NOTES:\n') + 'NOTES:\n'.length);
