@@ -2,10 +2,8 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { jobs } from '../../db/schema.ts';
 import { createDispatcher } from '../../jobs/dispatcher.ts';
-import { backend, TEST_JWT_KEYS, unique, useTestApp } from '../../test/support/harness.ts';
-import { parseConfig } from '../config.ts';
-import { instrumentDeps } from '../observability/scope.ts';
-import { createTelemetry } from '../observability/telemetry.ts';
+import { backend, unique, useTestApp } from '../../test/support/harness.ts';
+import { withTelemetry } from '../../test/support/telemetry.ts';
 import { memorySpanExporter } from '../observability/tracer.ts';
 
 const exporter = memorySpanExporter();
@@ -14,28 +12,7 @@ const CALLER_SPAN = '00f067aa0ba902b7';
 const traceparent = `00-${TRACE_ID}-${CALLER_SPAN}-01`;
 
 describe.skipIf(backend.skip)(`traces [${backend.label}]`, () => {
-  const t = useTestApp(
-    {},
-    {
-      isolated: true,
-      prepare: (deps) => {
-        const config = parseConfig({
-          APP_ENV: 'test',
-          ACCESS_LOG: 'false',
-          LOG_LEVEL: 'silent',
-          JWT_SIGNING_KEYS: TEST_JWT_KEYS,
-          RATE_LIMIT_ENABLED: 'false',
-        });
-        const telemetry = createTelemetry(config, {
-          metricsMode: 'scrape',
-          logger: deps.logger,
-          runtime: 'node',
-          spanExporter: exporter,
-        });
-        return instrumentDeps({ ...deps, config, telemetry });
-      },
-    },
-  );
+  const t = useTestApp({}, { isolated: true, prepare: withTelemetry({ spanExporter: exporter }) });
   const spansOf = async (traceId: string) => {
     await t.deps.telemetry?.tracer?.flush();
     return exporter.spans.filter((s) => s.traceId === traceId);

@@ -2,33 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../../db/types.ts';
 import { createDispatcher } from '../../../jobs/dispatcher.ts';
 import { parseExposition, type Sample, sampleValue } from '../../../test/support/exposition.ts';
-import { backend, TEST_JWT_KEYS, testDeps, unique, useTestApp } from '../../../test/support/harness.ts';
+import { backend, testDeps, unique, useTestApp } from '../../../test/support/harness.ts';
+import { withTelemetry } from '../../../test/support/telemetry.ts';
 import { createApp } from '../../app.ts';
 import { parseConfig } from '../../config.ts';
-import type { AppDeps } from '../../lib/types.ts';
-import { recordQueueMetrics } from '../../observability/queue-metrics.ts';
-import { instrumentDeps } from '../../observability/scope.ts';
 import { createTelemetry } from '../../observability/telemetry.ts';
 
 const TOKEN = 'metrics-token-for-tests-0123';
 
-function observed(overrides: Record<string, string> = {}): (deps: AppDeps) => AppDeps {
-  return (deps) => {
-    const config = parseConfig({
-      APP_ENV: 'test',
-      ACCESS_LOG: 'false',
-      LOG_LEVEL: 'silent',
-      JWT_SIGNING_KEYS: TEST_JWT_KEYS,
-      RATE_LIMIT_ENABLED: 'false',
-      METRICS_TOKEN: TOKEN,
-      ...overrides,
-    });
-    const telemetry = createTelemetry(config, { metricsMode: 'scrape', logger: deps.logger, runtime: 'node' });
-    const instrumented = instrumentDeps({ ...deps, config, telemetry });
-    telemetry.metrics?.registry.collect(() => recordQueueMetrics(instrumented));
-    return instrumented;
-  };
-}
+const observed = (settings: Record<string, string> = {}) =>
+  withTelemetry({ settings: { METRICS_TOKEN: TOKEN, ...settings } });
 
 describe.skipIf(backend.skip)(`GET /metrics [${backend.label}]`, () => {
   const t = useTestApp({}, { isolated: true, prepare: observed() });

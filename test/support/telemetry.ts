@@ -1,0 +1,34 @@
+import { parseConfig } from '../../api/config.ts';
+import type { AppDeps } from '../../api/lib/types.ts';
+import { recordQueueMetrics } from '../../api/observability/queue-metrics.ts';
+import { instrumentDeps } from '../../api/observability/scope.ts';
+import { createTelemetry } from '../../api/observability/telemetry.ts';
+import type { SpanExporter } from '../../api/observability/tracer.ts';
+import { TEST_JWT_KEYS } from './harness.ts';
+
+/**
+ * Finishes test deps as the Node server does: metrics served at /metrics (queue
+ * figures read at scrape time), queries measured, and spans sent to `spanExporter`
+ * when one is given. `settings` override the test configuration.
+ */
+export function withTelemetry(options: { settings?: Record<string, string>; spanExporter?: SpanExporter } = {}) {
+  return (deps: AppDeps): AppDeps => {
+    const config = parseConfig({
+      APP_ENV: 'test',
+      ACCESS_LOG: 'false',
+      LOG_LEVEL: 'silent',
+      JWT_SIGNING_KEYS: TEST_JWT_KEYS,
+      RATE_LIMIT_ENABLED: 'false',
+      ...options.settings,
+    });
+    const telemetry = createTelemetry(config, {
+      metricsMode: 'scrape',
+      logger: deps.logger,
+      runtime: 'node',
+      spanExporter: options.spanExporter,
+    });
+    const instrumented = instrumentDeps({ ...deps, config, telemetry });
+    telemetry.metrics?.registry.collect(() => recordQueueMetrics(instrumented));
+    return instrumented;
+  };
+}
