@@ -50,6 +50,8 @@ export default defineConfig({
         test: {
           name: 'deploy',
           include: ['test/deploy/*.test.ts'],
+          // Imports its JSON schema without an import attribute, which Node's loader refuses.
+          server: { deps: { inline: ['@actions/workflow-parser'] } },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -1,0 +1,169 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { REPO_ROOT } from '../../dev/child-process.ts';
+import { EDGE_ENVIRONMENTS } from '../../dev/deploy-edge.ts';
+import { ACTIONS } from './action-inputs.ts';
+
+/**
+ * The workflows cannot run here: each is checked against GitHub's own workflow schema
+ * (@actions/workflow-parser, the parser behind the Actions language service), and for
+ * what this repository needs of it.
+ */
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Job {
+  'runs-on'?: string;
+  needs?: string | string[];
+  container?: { image: string };
+  environment?: string | { name: string };
+  services?: Record<string, { image: string; options?: string }>;
+  env?: Record<string, string>;
+  steps?: Step[];
+}
+interface Workflow {
+  on: unknown;
+  permissions?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
+const dir = join(REPO_ROOT, '.github/workflows');
+const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+const text = Object.fromEntries(files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+const workflows = Object.fromEntries(files.map((f) => [f, parse(text[f] as string) as Workflow]));
+const steps = (file: string, job: string) => workflows[file]?.jobs[job]?.steps ?? [];
+const allSteps = (file: string) => Object.values(workflows[file]?.jobs ?? {}).flatMap((job) => job.steps ?? []);
+const runs = (file: string) => allSteps(file).flatMap((s) => (s.run ? [s.run] : []));
+
+/** A GitHub Actions expression as written in a workflow (a dollar sign and double braces around `body`). */
+const expression = (body: string) => `$${'{{'} ${body} }}`;
+
+/** The test command the README gives at its top (`npm test   # …`). */
+const readmeTestCommand = (() => {
+  const block = /```sh\n([\s\S]*?)```/.exec(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8'))?.[1] ?? '';
+  const line = block.split('\n').find((l) => /\btest\b/.test(l.split('#')[0] ?? '')) ?? '';
+  return (line.split('#')[0] ?? '').trim();
+})();
+
+describe('GitHub workflows', () => {
+  it('Should be the four the deployment needs', () => {
+    expect(files.sort()).toEqual(['chart.yml', 'ci.yml', 'deploy-edge.yml', 'image.yml']);
+  });
+
+  it.each(files)('Should match GitHub’s workflow schema: %s', async (file) => {
+    const parsed = parseWorkflow({ name: file, content: text[file] as string }, new NoOperationTraceWriter());
+    const errors = parsed.context.errors.getErrors().map((e) => e.message);
+    expect(errors).toEqual([]);
+    const template = await convertWorkflowTemplate(parsed.context, parsed.value as NonNullable<typeof parsed.value>);
+    expect((template.errors ?? []).map((e) => e.Message)).toEqual([]);
+  });
+
+  it.each(files)('Should give every job a runner and steps, and least privileges: %s', (file) => {
+    const workflow = workflows[file] as Workflow;
+    expect(workflow.permissions, 'top-level permissions').toBeDefined();
+    expect(workflow.permissions?.contents).toBe('read');
+    for (const [name, job] of Object.entries(workflow.jobs)) {
+      expect(job['runs-on'], `${name}: runs-on`).toBeTruthy();
+      expect(job.steps?.length, `${name}: steps`).toBeGreaterThan(0);
+      for (const step of job.steps ?? []) expect(!!step.uses !== !!step.run, `${name}: uses or run`).toBe(true);
+    }
+  });
+
+  it.each(files)(
+    'Should pin every action to its current major version and pass only inputs it declares: %s',
+    (file) => {
+      for (const step of allSteps(file).filter((s) => s.uses)) {
+        const [action = '', version = ''] = (step.uses as string).split('@');
+        const known = ACTIONS[action];
+        expect(known, `${action} is a known action`).toBeDefined();
+        expect(version, `${step.uses} is pinned`).toMatch(/^(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
+        if (version.startsWith('v')) expect(Number(version.slice(1).split('.')[0]), step.uses).toBe(known?.major);
+        const unknown = Object.keys(step.with ?? {}).filter((input) => !known?.inputs.includes(input));
+        expect(unknown, `${step.uses} inputs`).toEqual([]);
+      }
+    },
+  );
+
+  it.each(files)('Should have shell steps that bash can parse: %s', (file) => {
+    for (const script of runs(file)) {
+      const check = spawnSync('bash', ['-n'], { input: script.replace(/\$\{\{[^}]*\}\}/g, 'X'), encoding: 'utf8' });
+      expect(check.status, `${script}\n${check.stderr}`).toBe(0);
+    }
+  });
+
+  it('Should run exactly the README’s test command in CI, on Node 20, with healthy Postgres 15 and Redis 7', () => {
+    expect(readmeTestCommand).toBe('npm test');
+    const ci = workflows['ci.yml'] as Workflow;
+    expect(ci.on).toEqual({ push: null, pull_request: null });
+    const job = ci.jobs.test as Job;
+    expect(job.container?.image).toMatch(/^node:20(\.\d+)*-bookworm$/);
+    expect(steps('ci.yml', 'test').at(-1)?.run).toBe(readmeTestCommand);
+    expect(steps('ci.yml', 'test').at(-2)?.run).toMatch(/^npm ci\b/);
+    const services = job.services ?? {};
+    expect(services.postgres?.image).toBe('postgres:15');
+    expect(services.redis?.image).toBe('redis:7');
+    for (const [name, service] of Object.entries(services)) {
+      expect(service.options, `${name} has a health check`).toMatch(/--health-cmd/);
+    }
+    expect(job.env?.TEST_DATABASE_URL).toMatch(/^postgres:\/\/postgres@postgres:5432\//);
+    expect(job.env?.TEST_REDIS_URL).toBe('redis://redis:6379');
+    const installs = runs('ci.yml').join('\n');
+    for (const pkg of ['chromium', 'golang-go', 'golang-github-masterminds-sprig-dev', 'golang-k8s-sigs-yaml-dev']) {
+      expect(installs).toContain(pkg);
+    }
+  });
+
+  it('Should build the image on main and tags, push it to GHCR with build cache', () => {
+    const image = workflows['image.yml'] as Workflow;
+    expect(image.on).toMatchObject({ push: { branches: ['main'] } });
+    expect(image.permissions?.packages).toBe('write');
+    const byAction = Object.fromEntries(steps('image.yml', 'image').map((s) => [s.uses?.split('@')[0], s]));
+    expect(byAction['docker/login-action']?.with?.registry).toBe('ghcr.io');
+    expect(byAction['docker/build-push-action']?.with).toMatchObject({
+      push: true,
+      tags: expression('steps.meta.outputs.tags'),
+      'cache-from': 'type=gha',
+    });
+  });
+
+  it('Should migrate Neon before each wrangler deploy, production only behind its protected environment', () => {
+    const deploy = workflows['deploy-edge.yml'] as Workflow;
+    expect(Object.keys(deploy.jobs).sort()).toEqual([...EDGE_ENVIRONMENTS].sort());
+    for (const env of EDGE_ENVIRONMENTS) {
+      const job = deploy.jobs[env] as Job;
+      const environment = typeof job.environment === 'string' ? job.environment : job.environment?.name;
+      expect(environment, `${env} runs in the GitHub environment of its name`).toBe(env);
+      const list = job.steps ?? [];
+      const migrate = list.findIndex((s) => s.run === `npx tsx dev/deploy-edge.ts ${env} --skip-deploy`);
+      const wrangler = list.findIndex((s) => s.uses?.startsWith('cloudflare/wrangler-action@'));
+      expect(migrate, 'the check and migration step').toBeGreaterThan(-1);
+      expect(list[migrate]?.env?.DATABASE_URL).toBe(expression('secrets.DATABASE_URL'));
+      expect(wrangler, 'the deploy comes after the migration').toBeGreaterThan(migrate);
+      expect(list[wrangler]?.with?.command).toBe(`deploy --env ${env}`);
+    }
+    expect(deploy.jobs.production?.steps).toBeDefined();
+    expect(JSON.stringify(deploy.on)).toContain('workflow_dispatch');
+  });
+
+  it('Should lint, template through kubeconform and install the chart into kind with the image built in the job', () => {
+    const script = runs('chart.yml').join('\n');
+    expect(script).toMatch(/helm lint \.\/k8s/);
+    expect(script).toMatch(/helm template [^|]+\|\s*kubeconform -strict -summary/);
+    expect(script).toContain('CRDs-catalog');
+    expect(script).toContain('kind load docker-image edgeplane:ci');
+    expect(script).toMatch(/helm upgrade --install edgeplane \.\/k8s[\s\S]*--wait/);
+    expect(script).toMatch(/port-forward[\s\S]*\/health\/ready/);
+    const kind = steps('chart.yml', 'kind');
+    const build = kind.findIndex((s) => s.uses?.startsWith('docker/build-push-action@'));
+    expect(kind[build]?.with).toMatchObject({ load: true, tags: 'edgeplane:ci' });
+    expect(build).toBeLessThan(kind.findIndex((s) => s.run?.startsWith('kind load')));
+  });
+});
