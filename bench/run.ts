@@ -8,9 +8,10 @@ import { formatTable } from './lib/table.ts';
 import { jobsDispatcher } from './sections/jobs-dispatcher.ts';
 import { nodeVsBaseline } from './sections/node-vs-baseline.ts';
 import { observabilityOverhead } from './sections/observability-overhead.ts';
+import { runtimes } from './sections/runtimes.ts';
 
 /** Every section, in run order. A new measurement is a new file in sections/ listed here. */
-const SECTIONS: Section[] = [nodeVsBaseline, jobsDispatcher, observabilityOverhead];
+const SECTIONS: Section[] = [nodeVsBaseline, jobsDispatcher, observabilityOverhead, runtimes];
 
 const RESULTS_FILE = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 

@@ -1,0 +1,133 @@
+import { deepStrictEqual } from 'node:assert/strict';
+import { freePort, waitForHttp } from '../../dev/child-process.ts';
+import { createScratchDatabase } from '../../dev/scratch-database.ts';
+import { SERVER_RUNTIMES, type ServerRuntimeName, spawnEntry } from '../../dev/server-entries.ts';
+import type { BenchConfig } from '../config.ts';
+import { prepareDatabase } from '../lib/bench-database.ts';
+import { BENCH_JWT_KEYS, benchAuthorization } from '../lib/bench-identity.ts';
+import { runLoad } from '../lib/load.ts';
+import type { LoadResult } from '../lib/load-spec.ts';
+import type { Section, SectionContext, Table } from '../lib/section.ts';
+import { childEnv } from '../lib/servers.ts';
+
+const ID_SAMPLE = 1_000;
+
+interface Route {
+  label: string;
+  paths: string[];
+}
+
+interface Measurement {
+  route: string;
+  runtime: ServerRuntimeName;
+  result: LoadResult;
+}
+
+const num = (value: number, digits = 0) =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** One runtime's server, started on its own, stopped as soon as it has been measured. */
+async function startRuntime(context: SectionContext, runtime: ServerRuntimeName, env: NodeJS.ProcessEnv) {
+  const port = await freePort();
+  const child = spawnEntry(runtime, `bench-${runtime}`, { env, port, echo: true });
+  context.defer(`stop ${runtime}`, () => child.stop());
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHttp(child, `${origin}/health/ready`, 60_000);
+  return { origin, stop: () => child.stop() };
+}
+
+/** The answers each route's first path gets, to check every runtime does the same work. */
+async function answers(origin: string, routes: Route[], auth: Record<string, string>) {
+  return Promise.all(
+    routes.map(async (route) => {
+      const res = await fetch(`${origin}${route.paths[0]}`, { headers: auth });
+      return { path: route.paths[0], status: res.status, etag: res.headers.get('etag'), body: await res.json() };
+    }),
+  );
+}
+
+function toTable(config: BenchConfig, postgresVersion: string, measured: Measurement[]): Table {
+  const node = (route: string) => measured.find((m) => m.route === route && m.runtime === 'node')?.result;
+  return {
+    caption: [
+      `${config.connections} connections; ${config.warmupSeconds} s warm-up + ${config.durationSeconds} s measured per route and runtime; ` +
+        `${num(config.items)} seeded items; PostgreSQL ${postgresVersion} over TCP (pg, pool ${config.poolSize}) from every runtime.`,
+      'Each runtime runs alone (started, checked to answer as Node does, measured, stopped); access log off, item cache off, ' +
+        'rate limits off. vs node = req/s ÷ Node req/s.',
+    ],
+    columns: ['route', 'runtime', 'req/s', 'p50 ms', 'p99 ms', 'vs node'],
+    rows: measured.map((m) => {
+      const base = node(m.route)?.requestsPerSecond ?? 0;
+      return [
+        m.route,
+        m.runtime,
+        num(m.result.requestsPerSecond),
+        num(m.result.latencyMs.p50, 2),
+        num(m.result.latencyMs.p99, 2),
+        base ? `${num(m.result.requestsPerSecond / base, 2)}×` : '–',
+      ];
+    }),
+    notes: measured
+      .filter((m) => m.result.non2xx || m.result.errors || m.result.timeouts)
+      .map(
+        (m) => `! ${m.route} on ${m.runtime}: ${m.result.non2xx} non-2xx, ${m.result.errors} errors: not comparable.`,
+      ),
+  };
+}
+
+/** The same app on Node, Deno and Bun against one Postgres database, side by side. */
+export const runtimes: Section = {
+  name: 'runtimes',
+  title: 'GET /api/v1/items on Node, Deno and Bun (the same app and database)',
+  async run(context) {
+    const { config, defer, log } = context;
+    const database = await createScratchDatabase(config.serverUrl, 'edgeplane_bench_rt');
+    defer(`drop database ${database.name}`, () => database.drop());
+    log(`database ${database.name}: migrating and seeding ${num(config.items)} items`);
+    const { ids, postgresVersion } = await prepareDatabase(database.url, config.items, ID_SAMPLE);
+    const auth = await benchAuthorization(database.url);
+    const routes: Route[] = [
+      { label: 'GET /api/v1/items', paths: ['/api/v1/items'] },
+      { label: 'GET /api/v1/items/{id}', paths: ids.map((id) => `/api/v1/items/${id}`) },
+    ];
+    const env = childEnv({
+      DATABASE_URL: database.url,
+      DATABASE_DRIVER: 'pg',
+      DATABASE_POOL_SIZE: String(config.poolSize),
+      MIGRATE_ON_START: 'false',
+      SEED_DEMO_DATA: 'false',
+      JWT_SIGNING_KEYS: BENCH_JWT_KEYS,
+      ITEM_CACHE_SECONDS: '0',
+      RATE_LIMIT_ENABLED: 'false',
+      ACCESS_LOG: 'false',
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_DRAIN_MS: '1000',
+    });
+
+    const measured: Measurement[] = [];
+    let reference: Awaited<ReturnType<typeof answers>> | undefined;
+    for (const runtime of SERVER_RUNTIMES) {
+      const server = await startRuntime(context, runtime, env);
+      const seen = await answers(server.origin, routes, auth);
+      if (seen.some((a) => a.status !== 200)) throw new Error(`${runtime}: ${JSON.stringify(seen)}`);
+      if (reference) deepStrictEqual(seen, reference, `${runtime} answers differently from node`);
+      reference ??= seen;
+      for (const route of routes) {
+        log(`${route.label} on ${runtime}`);
+        const { connections, durationSeconds, warmupSeconds } = config;
+        const result = await runLoad({
+          origin: server.origin,
+          method: 'GET',
+          paths: route.paths,
+          headers: auth,
+          connections,
+          durationSeconds,
+          warmupSeconds,
+        });
+        measured.push({ route: route.label, runtime, result });
+      }
+      await server.stop();
+    }
+    return { table: toTable(config, postgresVersion, measured), details: { postgresVersion, measured } };
+  },
+};
