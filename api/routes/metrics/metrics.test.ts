@@ -127,6 +127,20 @@ describe.skipIf(backend.skip)(`GET /metrics without a token [${backend.label}]`,
     expect((await production.request('/metrics')).status).toBe(404);
   });
 
+  it('Should count requests refused by the rate limit, by bucket', async () => {
+    const base = testDeps({ db: {} } as unknown as DbHandle);
+    const app = createApp(
+      observed({ METRICS_TOKEN: '', RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_ANON_PER_MINUTE: '1' })(base),
+    );
+    expect((await app.request('/api/v1/items')).status).toBe(401);
+    expect((await app.request('/api/v1/items')).status).toBe(429);
+    const samples = parseExposition(await (await app.request('/metrics')).text());
+    expect(sampleValue(samples, 'rate_limit_rejections_total', { bucket: 'ip' })).toBe(1);
+    expect(sampleValue(samples, 'http_requests_total', { method: 'GET', route: '/api/v1/items', status: '4xx' })).toBe(
+      2,
+    );
+  });
+
   it('Should answer 404 where metrics are pushed instead (Workers) or turned off', async () => {
     const base = testDeps({ db: {} } as unknown as DbHandle);
     const config = parseConfig({ APP_ENV: 'test', LOG_LEVEL: 'silent', METRICS_TOKEN: TOKEN });
