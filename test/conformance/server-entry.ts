@@ -28,11 +28,15 @@ export interface RunningEntry {
 
 /**
  * Starts a server entry (Node, Deno or Bun) as a user would, for one test file: on a
- * scratch database of TEST_DATABASE_URL's server when it is set, else on `embedded`.
- * The server migrates at start-up and creates the suite's admin. Stopped (and its
- * database dropped) after the file.
+ * scratch database of TEST_DATABASE_URL's server when it is set (unless `ignorePostgres`),
+ * else on `embedded`. The server migrates at start-up and creates the suite's admin.
+ * Stopped (and its database dropped) after the file, or the describe it is called in.
  */
-export function useServerEntry(runtime: ServerRuntimeName, embedded: EmbeddedDatabase): RunningEntry {
+export function useServerEntry(
+  runtime: ServerRuntimeName,
+  embedded: EmbeddedDatabase,
+  options: { ignorePostgres?: boolean; env?: Record<string, string> } = {},
+): RunningEntry {
   let server: TsChild | undefined;
   let baseUrl = '';
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -44,8 +48,9 @@ export function useServerEntry(runtime: ServerRuntimeName, embedded: EmbeddedDat
       ACCESS_LOG: 'false',
       MIGRATE_ON_START: 'true',
       ...ADMIN_ENV,
+      ...options.env,
     };
-    if (process.env.TEST_DATABASE_URL) {
+    if (process.env.TEST_DATABASE_URL && !options.ignorePostgres) {
       const scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL, `edgeplane_conf_${runtime}`);
       cleanups.push(scratch.drop);
       env.DATABASE_URL = scratch.url;
