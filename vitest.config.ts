@@ -79,6 +79,7 @@ export default defineConfig({
         test: {
           name: 'chart',
           include: ['k8s/test/*.test.ts', 'dev/helm-render/*.test.ts'],
+          globalSetup: ['k8s/test/renderer-global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

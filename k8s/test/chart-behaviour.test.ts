@@ -175,12 +175,15 @@ describe.skipIf('skip' in found)(`chart: hooks, production and GitOps${skip}`, (
     });
   });
 
-  it('derives PUBLIC_URL and TRUST_PROXY from the ingress unless they are set', async () => {
+  it('derives PUBLIC_URL and TRUST_PROXY from the ingress, and writes numbers and booleans as the app reads them', async () => {
     const m = await render(renderer, { values: [SELF_HOSTED] });
     expect(find(m, 'ConfigMap', 'edgeplane')?.data).toMatchObject({
       PUBLIC_URL: 'https://ops.example.org',
       TRUST_PROXY: 'true',
       JOB_CONCURRENCY: '8',
+      IMPORT_MAX_BYTES: '20971520',
+      TRACE_SAMPLE_RATIO: '0.25',
+      RATE_LIMIT_ENABLED: 'true',
     });
     const plain = await render(renderer);
     expect(find(plain, 'ConfigMap', 'edgeplane')?.data.TRUST_PROXY).toBeUndefined();

@@ -34,7 +34,15 @@ export const SELF_HOSTED = {
     ADMIN_PASSWORD: 'correct-horse-battery-staple',
     METRICS_TOKEN: 'self-hosted-metrics-token',
   },
-  config: { ADMIN_EMAIL: 'ops@example.org', CORS_ORIGINS: 'https://ops.example.org', JOB_CONCURRENCY: 8 },
+  // Numbers as YAML gives them: Helm reads them as float64, which would print 20971520 as 2.097152e+07.
+  config: {
+    ADMIN_EMAIL: 'ops@example.org',
+    CORS_ORIGINS: 'https://ops.example.org',
+    JOB_CONCURRENCY: 8,
+    IMPORT_MAX_BYTES: 20971520,
+    TRACE_SAMPLE_RATIO: 0.25,
+    RATE_LIMIT_ENABLED: true,
+  },
   postgresql: {
     enabled: true,
     auth: { password: 'pg-Password.1' },
