@@ -91,6 +91,33 @@ function selecting(policies: KubeObject[], pod: PodEndpoint, direction: 'Ingress
   );
 }
 
+/**
+ * Whether the pod `side` lets the connection pass in `direction`: open when no policy
+ * selects it, else some rule of a selecting policy must match the peer and the port.
+ */
+function sideAllows(
+  policies: KubeObject[],
+  side: PodEndpoint,
+  direction: 'Ingress' | 'Egress',
+  peer: Endpoint,
+  destination: Endpoint,
+  port: number,
+  protocol: string,
+): boolean {
+  const selected = selecting(policies, side, direction);
+  const peersOf = (r: Rule) => (direction === 'Ingress' ? r.from : r.to);
+  return (
+    selected.length === 0 ||
+    selected.some((p) =>
+      ((direction === 'Ingress' ? p.spec.ingress : p.spec.egress) ?? ([] as Rule[])).some(
+        (r: Rule) =>
+          (!peersOf(r)?.length || peersOf(r)?.some((x) => peerMatches(x, peer, side.namespace))) &&
+          portMatches(r, port, protocol, destination),
+      ),
+    )
+  );
+}
+
 /** Whether a connection from `from` to `to` on `port`/`protocol` passes every policy in its way. */
 export function allowed(
   policies: KubeObject[],
@@ -99,33 +126,8 @@ export function allowed(
   port: number,
   protocol: 'TCP' | 'UDP' = 'TCP',
 ): boolean {
-  if ('pod' in from) {
-    const egress = selecting(policies, from.pod, 'Egress');
-    const ok =
-      egress.length === 0 ||
-      egress.some((p) =>
-        ((p.spec.egress ?? []) as Rule[]).some(
-          (r) =>
-            (!r.to?.length || r.to.some((peer) => peerMatches(peer, to, from.pod.namespace))) &&
-            portMatches(r, port, protocol, to),
-        ),
-      );
-    if (!ok) return false;
-  }
-  if ('pod' in to) {
-    const ingress = selecting(policies, to.pod, 'Ingress');
-    return (
-      ingress.length === 0 ||
-      ingress.some((p) =>
-        ((p.spec.ingress ?? []) as Rule[]).some(
-          (r) =>
-            (!r.from?.length || r.from.some((peer) => peerMatches(peer, from, to.pod.namespace))) &&
-            portMatches(r, port, protocol, to),
-        ),
-      )
-    );
-  }
-  return true;
+  if ('pod' in from && !sideAllows(policies, from.pod, 'Egress', to, to, port, protocol)) return false;
+  return !('pod' in to) || sideAllows(policies, to.pod, 'Ingress', from, to, port, protocol);
 }
 
 /** The pod a workload (Deployment, StatefulSet, Job, CronJob) runs, as a policy sees it. */
