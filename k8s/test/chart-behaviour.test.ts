@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { allowed, type Endpoint, otherPod, podOf } from './network-policy.ts';
-import { CHART_DIR, findRenderer, type Manifest, type Renderer, render } from './render.ts';
+import { CHART_DIR, findRenderer, type Manifest, type Renderer, render, renderNotes } from './render.ts';
 import { EXTERNAL_SERVICES, PRODUCTION_SECRET, SELF_HOSTED } from './value-sets.ts';
 import { all, containerEnv, find } from './workloads.ts';
 
@@ -187,5 +187,11 @@ describe.skipIf('skip' in found)(`chart: hooks, production and GitOps${skip}`, (
     });
     const plain = await render(renderer);
     expect(find(plain, 'ConfigMap', 'edgeplane')?.data.TRUST_PROXY).toBeUndefined();
+  });
+
+  it('warns in its NOTES when replicas × pool size exceed what the in-cluster Postgres accepts', async () => {
+    const scaled = await renderNotes(renderer, { values: [{ autoscaling: { enabled: true } }] });
+    expect(scaled).toContain('20 replicas × DATABASE_POOL_SIZE 10 = 200 connections');
+    expect(await renderNotes(renderer, { values: [SELF_HOSTED] })).not.toContain('connections,');
   });
 });

@@ -42,6 +42,8 @@ export const SELF_HOSTED = {
     IMPORT_MAX_BYTES: 20971520,
     TRACE_SAMPLE_RATIO: 0.25,
     RATE_LIMIT_ENABLED: true,
+    // 10 replicas × 5 connections stay within the in-cluster Postgres's 100.
+    DATABASE_POOL_SIZE: 5,
   },
   postgresql: {
     enabled: true,
