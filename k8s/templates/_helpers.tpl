@@ -216,3 +216,49 @@ seccompProfile:
       protocol: TCP
 {{- end }}
 {{- end }}
+
+{{/* The pod of the backup claim Job (templates/backup/claim-job.yaml). */}}
+{{- define "edgeplane.backupClaimPod" -}}
+{{- $backup := .Values.backup -}}
+metadata:
+  labels:
+    {{- include "edgeplane.labels" (dict "ctx" . "component" "backup") | nindent 4 }}
+spec:
+  restartPolicy: Never
+  automountServiceAccountToken: false
+  {{- with .Values.imagePullSecrets }}
+  imagePullSecrets:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  securityContext:
+    {{- include "edgeplane.podSecurityContext" $backup.podSecurityContext | nindent 4 }}
+  containers:
+    - name: check
+      image: {{ include "edgeplane.imageRef" (dict "image" $backup.image "defaultTag" "17-alpine") }}
+      imagePullPolicy: {{ $backup.image.pullPolicy }}
+      command: [sh, -c, 'test -w /backups && echo "backup volume bound and writable"']
+      resources:
+        requests:
+          cpu: 10m
+          memory: 16Mi
+        limits:
+          cpu: 100m
+          memory: 64Mi
+      securityContext:
+        {{- include "edgeplane.containerSecurityContext" $backup.podSecurityContext | nindent 8 }}
+      volumeMounts:
+        - name: backups
+          mountPath: /backups
+  volumes:
+    - name: backups
+      persistentVolumeClaim:
+        claimName: {{ include "edgeplane.fullname" . }}-backups
+  {{- with .Values.nodeSelector }}
+  nodeSelector:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .Values.tolerations }}
+  tolerations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}

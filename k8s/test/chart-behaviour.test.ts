@@ -194,4 +194,20 @@ describe.skipIf('skip' in found)(`chart: hooks, production and GitOps${skip}`, (
     expect(scaled).toContain('20 replicas × DATABASE_POOL_SIZE 10 = 200 connections');
     expect(await renderNotes(renderer, { values: [SELF_HOSTED] })).not.toContain('connections,');
   });
+
+  it('binds the backup claim at install with a Job named after its pod, not with an existing claim', async () => {
+    const claimJobs = (m: Manifest[]) =>
+      all(m, 'Job').filter((j) => j.metadata.name.startsWith('edgeplane-backup-claim-'));
+    const [job] = claimJobs(await render(renderer));
+    expect(job?.spec.template.spec.volumes).toEqual([
+      { name: 'backups', persistentVolumeClaim: { claimName: 'edgeplane-backups' } },
+    ]);
+    // No hook: Helm's --wait sees the claim bound because this Job, part of the release, mounts it.
+    expect(job?.metadata.annotations?.['helm.sh/hook']).toBeUndefined();
+    const [retagged] = claimJobs(await render(renderer, { values: [{ backup: { image: { tag: '17.6-alpine' } } }] }));
+    expect(retagged?.metadata.name).not.toBe(job?.metadata.name);
+    const own = await render(renderer, { values: [{ backup: { persistence: { existingClaim: 'my-backups' } } }] });
+    expect(claimJobs(own)).toEqual([]);
+    expect(find(own, 'PersistentVolumeClaim')).toBeUndefined();
+  });
 });
