@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { useTestApp } from '../../test/support/harness.ts';
+import { backend, useTestApp } from '../../test/support/harness.ts';
 import { staticAssets } from './static-assets.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'edgeplane-assets-'));
@@ -12,7 +12,7 @@ writeFileSync(join(root, 'assets', 'index-abc123.js'), `console.log(${JSON.strin
 writeFileSync(join(root, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-describe('dashboard served by the Node entry', () => {
+describe.skipIf(backend.skip)(`dashboard served by the Node entry [${backend.label}]`, () => {
   const t = useTestApp({ assets: staticAssets(root) });
 
   it('Should serve index.html at / with no-cache, so a deploy is seen at once', async () => {
