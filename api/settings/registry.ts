@@ -50,6 +50,22 @@ export function isSettingKey(key: string): key is SettingKey {
   return Object.hasOwn(SETTINGS, key);
 }
 
+const valueSchemas = new Map<SettingKey, Record<string, unknown>>();
+
+/**
+ * The JSON Schema of a setting's value (type, enum, bounds), so clients can offer the
+ * right control without a copy of this table. Derived from the zod schema, once.
+ */
+export function valueSchema(key: SettingKey): Record<string, unknown> {
+  let schema = valueSchemas.get(key);
+  if (!schema) {
+    const { $schema: _dialect, ...rest } = z.toJSONSchema(SETTINGS[key].schema as z.ZodType) as Record<string, unknown>;
+    schema = rest;
+    valueSchemas.set(key, schema);
+  }
+  return schema;
+}
+
 /** The value in force: the stored one when it still fits the schema, else the default. */
 export function effectiveValue(key: SettingKey, stored: unknown, config: AppConfig): unknown {
   const definition: SettingDefinition<unknown> = SETTINGS[key];

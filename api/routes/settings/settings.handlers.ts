@@ -4,7 +4,14 @@ import { auditContext } from '../../lib/audit-context.ts';
 import { fieldErrors } from '../../lib/create-router.ts';
 import { ApiError } from '../../lib/errors.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
-import { effectiveValue, isSettingKey, SETTING_KEYS, SETTINGS, type SettingKey } from '../../settings/registry.ts';
+import {
+  effectiveValue,
+  isSettingKey,
+  SETTING_KEYS,
+  SETTINGS,
+  type SettingKey,
+  valueSchema,
+} from '../../settings/registry.ts';
 import type { ListRoute, PutRoute, ResetRoute } from './settings.routes.ts';
 import type { Setting } from './settings.schemas.ts';
 
@@ -14,6 +21,7 @@ function toSetting(key: SettingKey, row: queries.SettingRow | undefined, config:
     value: effectiveValue(key, row?.value, config),
     default: SETTINGS[key].default(config),
     set: row !== undefined,
+    schema: valueSchema(key),
     description: SETTINGS[key].description,
     updatedBy: row?.updatedBy ?? null,
     updatedAt: row?.updatedAt.toISOString() ?? null,

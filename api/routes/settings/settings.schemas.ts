@@ -6,6 +6,10 @@ export const SettingSchema = z
     value: z.unknown().openapi({ description: 'The value in force: the stored one, or the default.' }),
     default: z.unknown(),
     set: z.boolean().openapi({ description: 'Whether a value is stored (false: the default applies).' }),
+    schema: z.record(z.string(), z.unknown()).openapi({
+      description: 'JSON Schema of the value (`type`, `enum`, `minimum`/`exclusiveMinimum`, `maximum`, `maxLength`).',
+      example: { type: 'integer', exclusiveMinimum: 0, maximum: 36500 },
+    }),
     description: z.string(),
     updatedBy: z.string().nullable(),
     updatedAt: z.iso.datetime().nullable(),

@@ -31,6 +31,19 @@ describe.skipIf(backend.skip)(`settings API [${backend.label}]`, () => {
     expect(audit).toMatchObject({ value: t.deps.config.retention.auditDays });
   });
 
+  it("Should describe each value's type as JSON Schema, so clients need no copy of the table", async () => {
+    const schemas = Object.fromEntries(
+      ((await all()) as unknown as { key: string; schema: Record<string, unknown> }[]).map((s) => [s.key, s.schema]),
+    );
+    expect(schemas['app.name']).toMatchObject({ type: 'string', minLength: 1, maxLength: 80 });
+    expect(schemas['items.defaultPriority']).toMatchObject({
+      type: 'string',
+      enum: ['low', 'medium', 'high', 'urgent'],
+    });
+    expect(schemas['retention.auditDays']).toMatchObject({ type: 'integer', exclusiveMinimum: 0, maximum: 36_500 });
+    expect(schemas['app.name']).not.toHaveProperty('$schema');
+  });
+
   it('Should set a value, show it in force, and reset it to the default', async () => {
     const res = await put('app.name', { value: '  Acme Ops  ' });
     expect(res.status).toBe(200);

@@ -1,6 +1,4 @@
 import type { InferResponseType } from 'hono/client';
-import { ITEM_PRIORITIES } from '../../../../api/lib/vocabulary.ts';
-import type { SettingKey } from '../../../../api/settings/registry.ts';
 import type { api } from '../../lib/api.ts';
 import { humanize } from '../../lib/format.ts';
 
@@ -12,28 +10,29 @@ export type SettingInput =
   | { kind: 'boolean' }
   | { kind: 'select'; options: readonly string[] };
 
-const days: SettingInput = { kind: 'number', min: 1, max: 36_500 };
-
 /**
- * How each setting is edited. The settings list does not describe value types, so
- * this mirrors api/settings/registry.ts; keyed by its keys, the type check fails
- * when a setting is added there and not here. The API still checks every value.
+ * How a setting is edited, from the JSON Schema the API gives for its value: an enum is
+ * a select, a boolean a checkbox, a number an input with the schema's bounds, anything
+ * else text. The API still checks every value.
  */
-const INPUTS: Record<SettingKey, SettingInput> = {
-  'app.name': { kind: 'text', maxLength: 80 },
-  'items.defaultPriority': { kind: 'select', options: ITEM_PRIORITIES },
-  'retention.auditDays': days,
-  'retention.deletedItemsDays': days,
-  'retention.finishedJobsDays': days,
-};
-
 export function inputFor(setting: Setting): SettingInput {
-  const known = (INPUTS as Partial<Record<string, SettingInput>>)[setting.key];
-  if (known) return known;
-  // A setting newer than this dashboard: go by the type of its default.
-  if (typeof setting.default === 'number') return { kind: 'number' };
-  if (typeof setting.default === 'boolean') return { kind: 'boolean' };
-  return { kind: 'text' };
+  const schema = setting.schema;
+  if (Array.isArray(schema.enum) && schema.enum.every((v) => typeof v === 'string')) {
+    return { kind: 'select', options: schema.enum as string[] };
+  }
+  if (schema.type === 'boolean') return { kind: 'boolean' };
+  if (schema.type === 'integer' || schema.type === 'number') {
+    const step = schema.type === 'integer' ? 1 : 0;
+    const min = numberOr(schema.minimum, numberOr(schema.exclusiveMinimum, undefined, step));
+    const max = numberOr(schema.maximum, numberOr(schema.exclusiveMaximum, undefined, -step));
+    return { kind: 'number', min, max };
+  }
+  return { kind: 'text', maxLength: numberOr(schema.maxLength, undefined) };
+}
+
+/** A bound from the schema, moved by `shift` (an exclusive integer bound is the next whole number). */
+function numberOr(value: unknown, fallback: number | undefined, shift = 0): number | undefined {
+  return typeof value === 'number' ? value + shift : fallback;
 }
 
 /** A value as people read it. */

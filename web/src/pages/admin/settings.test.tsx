@@ -35,6 +35,14 @@ describe('settings page', () => {
     expect(screen.getByLabelText('app.name')).toHaveAttribute('type', 'text');
     expect(screen.getByLabelText(KEY)).toHaveAttribute('type', 'number');
     expect(screen.getByLabelText(KEY)).toHaveAttribute('min', '1');
+    expect(screen.getByLabelText(KEY)).toHaveAttribute('max', '36500');
+    expect([...(priority as HTMLSelectElement).options].map((o) => o.value)).toEqual([
+      'low',
+      'medium',
+      'high',
+      'urgent',
+    ]);
+    expect(screen.getByLabelText('app.name')).toHaveAttribute('maxlength', '80');
   });
 
   it('Should save a setting, then reset it to its default', async () => {
