@@ -1,6 +1,7 @@
 import { A, type RouteSectionProps, useLocation, useNavigate } from '@solidjs/router';
 import { createResource, For, onCleanup, Show, Suspense } from 'solid-js';
 import { onSessionExpired } from '../lib/api.ts';
+import { appName, loadDisplaySettings } from '../lib/display-settings.ts';
 import { can, clearSession, loadSession, me, signOut } from '../lib/session.ts';
 import { NAV } from '../routes.ts';
 import { Notices } from './notices.tsx';
@@ -20,6 +21,7 @@ export function Shell(props: RouteSectionProps) {
   const [session, { refetch }] = createResource(async () => {
     const current = await loadSession();
     if (!current) navigate(loginPath(here()), { replace: true });
+    else await loadDisplaySettings();
     return current;
   });
   onCleanup(
@@ -37,7 +39,7 @@ export function Shell(props: RouteSectionProps) {
       <header class="topbar">
         <A href="/" class="brand" end>
           <img src="/favicon.svg" alt="" width="24" height="24" />
-          Edgeplane
+          {appName()}
         </A>
         <nav aria-label="Main">
           <ul class="nav">

@@ -2,6 +2,7 @@ import { createSignal, Show } from 'solid-js';
 import { Field, FormError } from '../../components/field.tsx';
 import { notify } from '../../components/notices.tsx';
 import { api, call } from '../../lib/api.ts';
+import { loadDisplaySettings } from '../../lib/display-settings.ts';
 import { formatRelative } from '../../lib/format.ts';
 import { createFormState } from './form-state.ts';
 import { SettingControl } from './setting-control.tsx';
@@ -26,6 +27,7 @@ export function SettingEditor(props: { setting: Setting }) {
     if (!saved) return;
     setSetting(saved);
     notify(`Saved ${key()}.`);
+    void loadDisplaySettings();
   };
 
   const reset = async () => {
@@ -35,6 +37,7 @@ export function SettingEditor(props: { setting: Setting }) {
     if (!done) return;
     setSetting((s) => ({ ...s, value: s.default, set: false, updatedAt: null, updatedBy: null }));
     notify(`${key()} is back to its default.`);
+    void loadDisplaySettings();
     // The reset button is gone: the input it changed is the natural place to be.
     control?.focus();
   };

@@ -3,6 +3,7 @@ import { createStore } from 'solid-js/store';
 import { ChoiceOptions } from '../../components/choice-options.tsx';
 import { Field, FormError } from '../../components/field.tsx';
 import { ApiProblem } from '../../lib/api.ts';
+import { defaultPriority } from '../../lib/display-settings.ts';
 import { ITEM_PRIORITIES, ITEM_STATUSES, type Item, type ItemBody } from './item-data.ts';
 
 type Values = { title: string; description: string; status: string; priority: string; tags: string; due: string };
@@ -13,7 +14,7 @@ function valuesOf(item?: Item): Values {
     title: item?.title ?? '',
     description: item?.description ?? '',
     status: item?.status ?? 'pending',
-    priority: item?.priority ?? 'medium',
+    priority: item?.priority ?? defaultPriority(),
     tags: item?.tags.join(', ') ?? '',
     // Due dates are whole days stored at 00:00 UTC, so the UTC date is the one that was chosen.
     due: item?.dueAt?.slice(0, 10) ?? '',
