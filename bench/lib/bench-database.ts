@@ -1,5 +1,8 @@
 import { migrate } from '../../db/node/migrate.ts';
 import { openPg } from '../../db/node/pg.ts';
+import { createScratchDatabase } from '../../dev/scratch-database.ts';
+import type { SectionContext } from './section.ts';
+import { num } from './table.ts';
 
 export interface PreparedDatabase {
   /** Ids of live items, in random order, for requests that read one item. */
@@ -51,4 +54,20 @@ export async function prepareDatabase(url: string, items: number, idSample: numb
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * A scratch database on the bench's Postgres server for one section, dropped when the
+ * section ends, migrated and seeded with `items` items.
+ */
+export async function benchDatabase(
+  context: SectionContext,
+  prefix: string,
+  items: number,
+  idSample: number,
+): Promise<PreparedDatabase & { url: string }> {
+  const database = await createScratchDatabase(context.config.serverUrl, prefix);
+  context.defer(`drop database ${database.name}`, () => database.drop());
+  context.log(`database ${database.name}: migrating and seeding ${num(items)} items`);
+  return { url: database.url, ...(await prepareDatabase(database.url, items, idSample)) };
 }

@@ -1,20 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { openPg } from '../../db/node/pg.ts';
-import { createScratchDatabase } from '../../dev/scratch-database.ts';
-import { prepareDatabase } from '../lib/bench-database.ts';
+import { benchDatabase } from '../lib/bench-database.ts';
 import { BENCH_JWT_KEYS, benchAuthorization } from '../lib/bench-identity.ts';
 import { runLoad } from '../lib/load.ts';
 import type { Section } from '../lib/section.ts';
 import { childEnv, startServer } from '../lib/servers.ts';
+import { loadProblem, num } from '../lib/table.ts';
 
 const APP_ENTRY = fileURLToPath(new URL('../../api/entries/node.ts', import.meta.url));
 const CONCURRENCY = 8;
 const DRAIN_TIMEOUT_MS = 180_000;
 // Far enough ahead that nothing runs while enqueueing is measured.
 const LATER = '2999-01-01T00:00:00Z';
-
-const num = (value: number, digits = 0) =>
-  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /**
  * Two phases on one Node process with its dispatcher: enqueue latency under load
@@ -26,9 +23,8 @@ export const jobsDispatcher: Section = {
   title: 'Jobs through the dispatcher on Postgres: enqueue latency and jobs/second',
   async run(context) {
     const { config, defer, log } = context;
-    const database = await createScratchDatabase(config.serverUrl, 'edgeplane_bench_jobs');
-    defer(`drop database ${database.name}`, () => database.drop());
-    const { postgresVersion } = await prepareDatabase(database.url, 1_000, 1);
+    const database = await benchDatabase(context, 'edgeplane_bench_jobs', 1_000, 1);
+    const { postgresVersion } = database;
     const env = childEnv({
       DATABASE_URL: database.url,
       DATABASE_POOL_SIZE: String(config.poolSize),
@@ -83,7 +79,7 @@ export const jobsDispatcher: Section = {
     );
     const jobsPerSecond = done / seconds;
     const problems = [
-      ...(enqueue.non2xx || enqueue.errors ? [`! enqueue: ${enqueue.non2xx} non-2xx, ${enqueue.errors} errors`] : []),
+      ...loadProblem('enqueue', enqueue),
       ...(done < total ? [`! drain timed out: ${done} of ${total} jobs finished`] : []),
       ...(states?.other ? [`! ${states.other} jobs did not succeed`] : []),
     ];

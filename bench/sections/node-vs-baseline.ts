@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { createScratchDatabase } from '../../dev/scratch-database.ts';
 import type { BenchConfig } from '../config.ts';
-import { prepareDatabase } from '../lib/bench-database.ts';
+import { benchDatabase } from '../lib/bench-database.ts';
 import { BENCH_JWT_KEYS, benchAuthorization } from '../lib/bench-identity.ts';
 import { captureItemsSql } from '../lib/items-sql.ts';
 import { runLoad } from '../lib/load.ts';
@@ -9,6 +8,7 @@ import type { LoadResult } from '../lib/load-spec.ts';
 import { assertSameResponses } from '../lib/same-responses.ts';
 import type { Section, Table } from '../lib/section.ts';
 import { childEnv, startServer } from '../lib/servers.ts';
+import { loadCells, loadProblem, num } from '../lib/table.ts';
 
 const APP_ENTRY = fileURLToPath(new URL('../../api/entries/node.ts', import.meta.url));
 const BASELINE_ENTRY = fileURLToPath(new URL('../baseline-server.ts', import.meta.url));
@@ -36,17 +36,9 @@ const routes = (ids: string[]): Route[] => [
   { label: 'POST /api/v1/items', method: 'POST', paths: ['/api/v1/items'], body: '{"title":"Bench item"}' },
 ];
 
-const num = (value: number, digits = 0) =>
-  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
 function toTable(config: BenchConfig, postgresVersion: string, measured: Measurement[]): Table {
   const problems = measured.flatMap((m) =>
-    (['app', 'baseline'] as const)
-      .filter((name) => m[name].non2xx || m[name].errors || m[name].timeouts)
-      .map((name) => {
-        const r = m[name];
-        return `! ${m.route} on ${name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts (${JSON.stringify(r.statusCodes)}): not comparable.`;
-      }),
+    (['app', 'baseline'] as const).flatMap((name) => loadProblem(`${m.route} on ${name}`, m[name])),
   );
   return {
     caption: [
@@ -64,16 +56,7 @@ function toTable(config: BenchConfig, postgresVersion: string, measured: Measure
       'baseline p99',
       'app/baseline ratio',
     ],
-    rows: measured.map((m) => [
-      m.route,
-      num(m.app.requestsPerSecond),
-      num(m.app.latencyMs.p50, 2),
-      num(m.app.latencyMs.p99, 2),
-      num(m.baseline.requestsPerSecond),
-      num(m.baseline.latencyMs.p50, 2),
-      num(m.baseline.latencyMs.p99, 2),
-      num(m.ratio, 2),
-    ]),
+    rows: measured.map((m) => [m.route, ...loadCells(m.app), ...loadCells(m.baseline), num(m.ratio, 2)]),
     notes: problems,
   };
 }
@@ -83,11 +66,9 @@ export const nodeVsBaseline: Section = {
   name: 'node-vs-baseline',
   title: 'Node entry vs minimal node:http + pg (same SQL, same JSON)',
   async run(context) {
-    const { config, defer, log } = context;
-    const database = await createScratchDatabase(config.serverUrl, 'edgeplane_bench');
-    defer(`drop database ${database.name}`, () => database.drop());
-    log(`database ${database.name}: migrating and seeding ${num(config.items)} items`);
-    const { ids, postgresVersion } = await prepareDatabase(database.url, config.items, ID_SAMPLE);
+    const { config, log } = context;
+    const database = await benchDatabase(context, 'edgeplane_bench', config.items, ID_SAMPLE);
+    const { ids, postgresVersion } = database;
     const [probeId] = ids;
     if (!probeId) throw new Error('the seed produced no live items');
 

@@ -1,14 +1,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createScratchDatabase } from '../../dev/scratch-database.ts';
 import type { BenchConfig } from '../config.ts';
-import { prepareDatabase } from '../lib/bench-database.ts';
+import { benchDatabase } from '../lib/bench-database.ts';
 import { BENCH_JWT_KEYS, benchAuthorization } from '../lib/bench-identity.ts';
 import { runLoad } from '../lib/load.ts';
 import type { LoadResult } from '../lib/load-spec.ts';
 import type { Section, SectionContext, Table } from '../lib/section.ts';
 import { childEnv, startServer } from '../lib/servers.ts';
+import { loadCells, loadProblem, num } from '../lib/table.ts';
 
 const APP_ENTRY = fileURLToPath(new URL('../../api/entries/node.ts', import.meta.url));
 const ID_SAMPLE = 1_000;
@@ -21,9 +21,6 @@ interface Measurement {
   /** Throughput lost with observability on, in percent of "off". */
   overheadPercent: number;
 }
-
-const num = (value: number, digits = 0) =>
-  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /**
  * An OTLP/HTTP collector stand-in: accepts every export and counts the spans, so
@@ -100,20 +97,9 @@ function toTable(config: BenchConfig, measured: Measurement[], spans: number): T
       'on p99 ms',
       'throughput cost',
     ],
-    rows: measured.map((m) => [
-      m.route,
-      num(m.off.requestsPerSecond),
-      num(m.off.latencyMs.p50, 2),
-      num(m.off.latencyMs.p99, 2),
-      num(m.on.requestsPerSecond),
-      num(m.on.latencyMs.p50, 2),
-      num(m.on.latencyMs.p99, 2),
-      `${num(m.overheadPercent, 1)}%`,
-    ]),
+    rows: measured.map((m) => [m.route, ...loadCells(m.off), ...loadCells(m.on), `${num(m.overheadPercent, 1)}%`]),
     notes: measured.flatMap((m) =>
-      (['off', 'on'] as const)
-        .filter((name) => m[name].non2xx || m[name].errors || m[name].timeouts)
-        .map((name) => `! ${m.route} (${name}): ${m[name].non2xx} non-2xx, ${m[name].errors} errors: not comparable.`),
+      (['off', 'on'] as const).flatMap((name) => loadProblem(`${m.route} (${name})`, m[name])),
     ),
   };
 }
@@ -123,11 +109,9 @@ export const observabilityOverhead: Section = {
   name: 'observability-overhead',
   title: 'Cost of logs + metrics + traces on read routes (Node entry, observability off vs on)',
   async run(context) {
-    const { config, defer, log } = context;
-    const database = await createScratchDatabase(config.serverUrl, 'edgeplane_bench_obs');
-    defer(`drop database ${database.name}`, () => database.drop());
-    log(`database ${database.name}: migrating and seeding ${num(config.items)} items`);
-    const { ids } = await prepareDatabase(database.url, config.items, ID_SAMPLE);
+    const { config, log } = context;
+    const database = await benchDatabase(context, 'edgeplane_bench_obs', config.items, ID_SAMPLE);
+    const { ids } = database;
     const sink = await startOtlpSink(context);
 
     const common = {

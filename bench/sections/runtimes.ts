@@ -1,14 +1,14 @@
 import { deepStrictEqual } from 'node:assert/strict';
 import { freePort, waitForHttp } from '../../dev/child-process.ts';
-import { createScratchDatabase } from '../../dev/scratch-database.ts';
 import { SERVER_RUNTIMES, type ServerRuntimeName, spawnEntry } from '../../dev/server-entries.ts';
 import type { BenchConfig } from '../config.ts';
-import { prepareDatabase } from '../lib/bench-database.ts';
+import { benchDatabase } from '../lib/bench-database.ts';
 import { BENCH_JWT_KEYS, benchAuthorization } from '../lib/bench-identity.ts';
 import { runLoad } from '../lib/load.ts';
 import type { LoadResult } from '../lib/load-spec.ts';
 import type { Section, SectionContext, Table } from '../lib/section.ts';
 import { childEnv } from '../lib/servers.ts';
+import { loadCells, loadProblem, num } from '../lib/table.ts';
 
 const ID_SAMPLE = 1_000;
 
@@ -22,9 +22,6 @@ interface Measurement {
   runtime: ServerRuntimeName;
   result: LoadResult;
 }
-
-const num = (value: number, digits = 0) =>
-  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /** One runtime's server, started on its own, stopped as soon as it has been measured. */
 async function startRuntime(context: SectionContext, runtime: ServerRuntimeName, env: NodeJS.ProcessEnv) {
@@ -58,20 +55,9 @@ function toTable(config: BenchConfig, postgresVersion: string, measured: Measure
     columns: ['route', 'runtime', 'req/s', 'p50 ms', 'p99 ms', 'vs node'],
     rows: measured.map((m) => {
       const base = node(m.route)?.requestsPerSecond ?? 0;
-      return [
-        m.route,
-        m.runtime,
-        num(m.result.requestsPerSecond),
-        num(m.result.latencyMs.p50, 2),
-        num(m.result.latencyMs.p99, 2),
-        base ? `${num(m.result.requestsPerSecond / base, 2)}×` : '–',
-      ];
+      return [m.route, m.runtime, ...loadCells(m.result), base ? `${num(m.result.requestsPerSecond / base, 2)}×` : '–'];
     }),
-    notes: measured
-      .filter((m) => m.result.non2xx || m.result.errors || m.result.timeouts)
-      .map(
-        (m) => `! ${m.route} on ${m.runtime}: ${m.result.non2xx} non-2xx, ${m.result.errors} errors: not comparable.`,
-      ),
+    notes: measured.flatMap((m) => loadProblem(`${m.route} on ${m.runtime}`, m.result)),
   };
 }
 
@@ -80,11 +66,9 @@ export const runtimes: Section = {
   name: 'runtimes',
   title: 'GET /api/v1/items on Node, Deno and Bun (the same app and database)',
   async run(context) {
-    const { config, defer, log } = context;
-    const database = await createScratchDatabase(config.serverUrl, 'edgeplane_bench_rt');
-    defer(`drop database ${database.name}`, () => database.drop());
-    log(`database ${database.name}: migrating and seeding ${num(config.items)} items`);
-    const { ids, postgresVersion } = await prepareDatabase(database.url, config.items, ID_SAMPLE);
+    const { config, log } = context;
+    const database = await benchDatabase(context, 'edgeplane_bench_rt', config.items, ID_SAMPLE);
+    const { ids, postgresVersion } = database;
     const auth = await benchAuthorization(database.url);
     const routes: Route[] = [
       { label: 'GET /api/v1/items', paths: ['/api/v1/items'] },
