@@ -42,3 +42,15 @@ export async function listenLocal(options: LocalServerOptions): Promise<LocalSer
       }),
   };
 }
+
+/** Reads a request's body, up to `maxBytes`; past that it throws what `tooLarge` makes. */
+export async function readBoundedBody(req: IncomingMessage, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { readBoundedBody } from './local-server.ts';
 import type { SqlSession, TextResult } from './sql-backends.ts';
 
 /**
@@ -164,12 +165,6 @@ function flag(value: string | string[] | undefined): boolean | undefined {
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BadRequest('the body is too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const body = await readBoundedBody(req, MAX_BODY_BYTES, () => new BadRequest('the body is too large'));
+  return body.toString('utf8');
 }

@@ -15,7 +15,7 @@
  *     QSTASH_NEXT_SIGNING_KEY     the rotation key (else a random sig_… key)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listenLocal } from './local-server.ts';
+import { listenLocal, readBoundedBody } from './local-server.ts';
 import { createDelivery, type MessageRecord } from './qstash-delivery.ts';
 import { BadRequest, type PublishRequest, parseDestination, randomId, readPublish } from './qstash-protocol.ts';
 import { runAsCli } from './run-cli.ts';
@@ -161,14 +161,8 @@ function toHeaders(raw: IncomingMessage['headers']): Headers {
 }
 
 async function readBody(req: IncomingMessage): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BadRequest(`body larger than ${MAX_BODY_BYTES} bytes`, 413);
-    chunks.push(chunk as Buffer);
-  }
-  return new Uint8Array(Buffer.concat(chunks));
+  const tooLarge = () => new BadRequest(`body larger than ${MAX_BODY_BYTES} bytes`, 413);
+  return new Uint8Array(await readBoundedBody(req, MAX_BODY_BYTES, tooLarge));
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {

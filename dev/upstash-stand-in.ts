@@ -17,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createClient, ErrorReply, MultiErrorReply, RESP_TYPES } from 'redis';
-import { type LocalServer, listenLocal } from './local-server.ts';
+import { type LocalServer, listenLocal, readBoundedBody } from './local-server.ts';
 import { runAsCli } from './run-cli.ts';
 import { BadRequest, type Reply, readCommand, readCommands, toJson } from './upstash-protocol.ts';
 
@@ -135,15 +135,10 @@ function keepErrorReply(error: unknown): ErrorReply {
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BadRequest(`ERR body larger than ${MAX_BODY_BYTES} bytes`, 413);
-    chunks.push(chunk as Buffer);
-  }
+  const tooLarge = () => new BadRequest(`ERR body larger than ${MAX_BODY_BYTES} bytes`, 413);
+  const body = await readBoundedBody(req, MAX_BODY_BYTES, tooLarge);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw new BadRequest('ERR the body is not JSON');
   }
