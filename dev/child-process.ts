@@ -37,6 +37,8 @@ export interface SpawnOptions {
   env: NodeJS.ProcessEnv;
   /** Echo the child's output lines to stderr, prefixed with its name. */
   echo?: boolean;
+  /** Called with every line the child writes (stdout and stderr), for callers that keep or check them all. */
+  onLine?: (line: string) => void;
 }
 
 /**
@@ -56,16 +58,30 @@ export function spawnChild(name: string, command: string, args: string[], option
   });
   running.add(child);
   const lines: string[] = [];
-  const collect = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
-      lines.push(line);
-      if (lines.length > OUTPUT_LINES_KEPT) lines.shift();
-      if (options.echo) process.stderr.write(`[${name}] ${line}\n`);
-    }
+  const keep = (line: string) => {
+    if (!line.trim()) return;
+    options.onLine?.(line);
+    lines.push(line);
+    if (lines.length > OUTPUT_LINES_KEPT) lines.shift();
+    if (options.echo) process.stderr.write(`[${name}] ${line}\n`);
   };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
+  // Lines, not chunks: a pipe may split a line, and a caller checking every line must see it whole.
+  const collector = () => {
+    let partial = '';
+    return {
+      data: (chunk: Buffer) => {
+        const parts = (partial + chunk.toString('utf8')).split('\n');
+        partial = parts.pop() ?? '';
+        for (const line of parts) keep(line);
+      },
+      end: () => keep(partial),
+    };
+  };
+  for (const stream of [child.stdout, child.stderr]) {
+    const lines = collector();
+    stream?.on('data', lines.data);
+    stream?.on('end', lines.end);
+  }
   const exited = new Promise<ChildExit>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
     child.once('error', (error) => {

@@ -7,7 +7,7 @@ import {
   type Endpoint,
   startWebhookReceiver,
   type WebhookReceiver,
-} from '../../test/support/webhook-receiver.ts';
+} from '../../dev/webhook-receiver.ts';
 import { createDispatcher } from '../dispatcher.ts';
 import { jobDefinition } from '../registry.ts';
 import type { DefinitionLookup } from '../runner.ts';

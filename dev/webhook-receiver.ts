@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyWebhook } from '../../jobs/webhook-signature.ts';
+import { verifyWebhook } from '../jobs/webhook-signature.ts';
 
 /** One request the receiver got, and what it made of it. */
 export interface Delivery {

@@ -1,0 +1,173 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chown } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, spawnChild, type TsChild } from './child-process.ts';
+
+/**
+ * Postgres and Redis servers of a test's own, on free ports, for tests and benches that
+ * stop, freeze or restart a dependency: the shared services of the machine are never
+ * touched. Built from the machine's PostgreSQL (`initdb`, `pg_ctl`) and `redis-server`.
+ */
+
+const run = promisify(execFile);
+
+/** The directory holding initdb and pg_ctl, or why there is none. */
+export function postgresBinaries(): { dir: string } | { missing: string } {
+  const candidates = existsSync('/usr/lib/postgresql')
+    ? readdirSync('/usr/lib/postgresql')
+        .sort((a, b) => Number(b) - Number(a))
+        .map((version) => `/usr/lib/postgresql/${version}/bin`)
+    : [];
+  const dir = candidates.find((d) => existsSync(join(d, 'initdb')) && existsSync(join(d, 'pg_ctl')));
+  return dir ? { dir } : { missing: 'no PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql' };
+}
+
+/** `redis-server` on PATH, or why there is none. */
+export function redisBinary(): { path: string } | { missing: string } {
+  const dirs = (process.env.PATH ?? '').split(':');
+  const dir = dirs.find((d) => d && existsSync(join(d, 'redis-server')));
+  return dir ? { path: join(dir, 'redis-server') } : { missing: 'redis-server is not on PATH' };
+}
+
+export interface PrivatePostgres {
+  port: number;
+  /** `postgres://postgres@127.0.0.1:PORT/postgres` */
+  url: string;
+  /** Fast shutdown (`pg_ctl stop -m fast`): connections are closed, as in a failover or restart. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** SIGSTOP every process of the cluster: connections stay open and nothing answers. */
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
+  /** Stops the cluster and removes its files. */
+  destroy(): Promise<void>;
+}
+
+/** initdb refuses to run as root: as root, the cluster belongs to the `postgres` account. */
+function asClusterOwner(command: string, args: string[]): [string, string[]] {
+  return userInfo().uid === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+}
+
+async function exec(command: string, args: string[]): Promise<string> {
+  const [cmd, argv] = asClusterOwner(command, args);
+  try {
+    const { stdout } = await run(cmd, argv, { timeout: 60_000 });
+    return stdout;
+  } catch (error) {
+    const e = error as { stderr?: string; message: string };
+    throw new Error(`${command} ${args.join(' ')} failed: ${e.stderr || e.message}`);
+  }
+}
+
+/** A new Postgres cluster (trust auth, fsync off) listening on 127.0.0.1 only. */
+export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const binaries = postgresBinaries();
+  if ('missing' in binaries) throw new Error(binaries.missing);
+  const bin = (name: string) => join(binaries.dir, name);
+  const root = mkdtempSync(join(tmpdir(), 'edgeplane-pg-'));
+  const data = join(root, 'data');
+  if (userInfo().uid === 0) {
+    const { stdout } = await run('id', ['-u', 'postgres']);
+    const { stdout: gid } = await run('id', ['-g', 'postgres']);
+    await chown(root, Number(stdout.trim()), Number(gid.trim()));
+  }
+  await exec(bin('initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+  const port = await freePort();
+  const options = [
+    `-p ${port}`,
+    `-k ${root}`,
+    "-c listen_addresses='127.0.0.1'",
+    '-c fsync=off',
+    '-c synchronous_commit=off',
+    '-c full_page_writes=off',
+    '-c max_connections=50',
+  ].join(' ');
+  const start = () =>
+    exec(bin('pg_ctl'), ['-D', data, '-o', options, '-l', join(root, 'server.log'), '-w', '-t', '60', 'start']).then(
+      () => {},
+    );
+  const postmasterPid = () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  /** The postmaster and its backends: a freeze must stop them all, or open connections still answer. */
+  const clusterPids = async () => {
+    const pid = postmasterPid();
+    const { stdout } = await run('pgrep', ['-P', String(pid)]).catch(() => ({ stdout: '' }));
+    return [pid, ...stdout.split('\n').filter(Boolean).map(Number)];
+  };
+  let frozen = false;
+  const thaw = async () => {
+    if (!frozen) return;
+    frozen = false;
+    for (const pid of await clusterPids()) process.kill(pid, 'SIGCONT');
+  };
+  const stop = async () => {
+    await thaw();
+    if (existsSync(join(data, 'postmaster.pid'))) {
+      await exec(bin('pg_ctl'), ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
+    }
+  };
+  await start();
+  return {
+    port,
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop,
+    start,
+    async freeze() {
+      // Backends first: one left running would answer while its postmaster sleeps.
+      for (const pid of (await clusterPids()).reverse()) process.kill(pid, 'SIGSTOP');
+      frozen = true;
+    },
+    thaw,
+    async destroy() {
+      await stop().catch(() => {});
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface PrivateRedis {
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+/** A Redis server of its own (nothing kept on disk) on a free port of 127.0.0.1. */
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const binary = redisBinary();
+  if ('missing' in binary) throw new Error(binary.missing);
+  const port = await freePort();
+  let child: TsChild | undefined;
+  const start = async () => {
+    child = spawnChild('redis', binary.path, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      env: process.env,
+    });
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if (await pingRedis(port)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`redis-server on port ${port} did not answer:\n${child.output()}`);
+  };
+  const stop = async () => {
+    await child?.stop();
+    child = undefined;
+  };
+  await start();
+  return { port, url: `redis://127.0.0.1:${port}`, start, stop, destroy: stop };
+}
+
+function pingRedis(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = spawn('redis-cli', ['-p', String(port), 'ping'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    probe.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    probe.on('error', () => resolve(false));
+    probe.on('exit', () => resolve(out.trim() === 'PONG'));
+  });
+}

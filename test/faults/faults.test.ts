@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { type DrillReport, linesWithSecrets, runFaultDrill } from '../../dev/fault-drill.ts';
+import { postgresBinaries, redisBinary } from '../../dev/private-services.ts';
+
+/**
+ * Dependency faults, from outside the process, on a Postgres and a Redis of the suite's
+ * own (never the machine's shared ones): each is stopped or frozen under a write load
+ * with the job dispatcher busy, then brought back.
+ */
+const pgBin = postgresBinaries();
+const redisBin = redisBinary();
+const missing = 'missing' in pgBin ? pgBin.missing : 'missing' in redisBin ? redisBin.missing : undefined;
+
+describe.skipIf(missing)(`dependency faults${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  let report: DrillReport | undefined;
+
+  it('Should survive a Postgres stop, a Postgres freeze and a Redis stop with the dispatcher busy', async () => {
+    report = await runFaultDrill({ log: (m) => process.stderr.write(`[faults] ${m}\n`) });
+    process.stderr.write(`[faults] ${JSON.stringify({ ...report, logLines: report.logLines.length, secrets: report.secrets.length })}\n`);
+    expect(report.survived, `the server exited: ${report.exit}\n${report.logLines.slice(-20).join('\n')}`).toBe(true);
+    expect(report.logLines.filter((l) => l.includes('unhandled rejection'))).toEqual([]);
+  }, 240_000);
+
+  it('Should show each fault in readiness within 2 s and recover by itself', () => {
+    if (!report) return expect.unreachable('the drill did not run');
+    for (const f of report.faults) {
+      expect(f.timeToDetectMs, `${f.fault}: readiness showed it`).not.toBeNull();
+      expect(f.timeToDetectMs as number, `${f.fault}: time to detect`).toBeLessThanOrEqual(2_000);
+      expect(f.recoveryMs, `${f.fault}: readiness recovered`).not.toBeNull();
+    }
+  });
+
+  it('Should answer every request during a fault with its result or a 503 with Retry-After', () => {
+    if (!report) return expect.unreachable('the drill did not run');
+    for (const f of report.faults) {
+      const unexpected = Object.keys(f.statuses).filter((s) => !['200', '201', '503'].includes(s));
+      expect(unexpected, `${f.fault}: ${JSON.stringify(f.statuses)}`).toEqual([]);
+      expect(f.unavailableWithoutRetryAfter, `${f.fault}: 503 without Retry-After`).toBe(0);
+    }
+    const postgresDown = report.faults.filter((f) => f.fault.startsWith('postgres'));
+    for (const f of postgresDown) expect(f.statuses['503'] ?? 0, `${f.fault}: some writes refused`).toBeGreaterThan(0);
+  });
+
+  it('Should lose no acknowledged write and leave no job unfinished', () => {
+    if (!report) return expect.unreachable('the drill did not run');
+    expect(report.acknowledgedWrites).toBeGreaterThan(0);
+    expect(report.lostWrites).toBe(0);
+    expect(report.missingAudit).toBe(0);
+    expect(report.stuckJobs, JSON.stringify(report.jobsByStatus)).toBe(0);
+  });
+
+  it('Should keep every password, hash, key, secret and token out of the log', () => {
+    if (!report) return expect.unreachable('the drill did not run');
+    expect(report.logLines.length).toBeGreaterThan(0);
+    expect(report.secrets.length).toBeGreaterThanOrEqual(5);
+    expect(linesWithSecrets(report.logLines, report.secrets)).toEqual([]);
+  });
+});
