@@ -11,6 +11,8 @@ import { limitBody } from './middleware/body-limit.ts';
 import { appContext } from './middleware/context.ts';
 import { httpMetrics } from './middleware/http-metrics.ts';
 import { apiRateLimit } from './middleware/rate-limit.ts';
+import { startupGate } from './middleware/startup-gate.ts';
+import { strictText } from './middleware/strict-text.ts';
 import { traceRequests } from './middleware/trace-requests.ts';
 import { apiKeysRouter } from './routes/api-keys/api-keys.index.ts';
 import { auditRouter } from './routes/audit/audit.index.ts';
@@ -44,7 +46,6 @@ export function createApp(deps: AppDeps) {
   app.use(appContext(deps));
   app.use(traceRequests());
   app.use(httpMetrics());
-  app.use(authenticate());
   app.use(accessLog());
   app.use(secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
   if (deps.config.corsOrigins.length) {
@@ -69,6 +70,9 @@ export function createApp(deps: AppDeps) {
       }),
     );
   }
+  // Before authentication, which reads API keys from the database.
+  app.use('/api/*', startupGate());
+  app.use(authenticate());
   // After authentication, so a signed-in caller counts in its own bucket. Health probes
   // live outside /api and are never limited.
   if (deps.config.rateLimit.enabled) app.use('/api/*', apiRateLimit(deps));
@@ -79,6 +83,8 @@ export function createApp(deps: AppDeps) {
       routes: { 'POST /api/v1/items/import': deps.config.jobs.importMaxBytes },
     }),
   );
+  // After the size limit, which it reads the body under.
+  app.use('/api/*', strictText());
 
   const routes = app
     .route('/', healthRouter(deps.clock()))

@@ -16,6 +16,10 @@ export interface AppConfig {
     url?: string;
     neonEndpoint?: string;
     poolSize: number;
+    /** 0: no limit. */
+    statementTimeoutMs: number;
+    /** How long start-up waits for the database, in ms. */
+    waitMs: number;
     dataDir: string;
     migrateOnStart: boolean;
     seedDemoData: boolean;
@@ -130,6 +134,8 @@ export function parseConfig(raw: Record<string, unknown>): AppConfig {
       url: env.DATABASE_URL,
       neonEndpoint: env.NEON_HTTP_ENDPOINT,
       poolSize: env.DATABASE_POOL_SIZE,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      waitMs: env.DATABASE_WAIT_SECONDS * 1000,
       dataDir: env.DATA_DIR,
       migrateOnStart: env.MIGRATE_ON_START ?? embedded,
       seedDemoData: env.SEED_DEMO_DATA ?? embedded,

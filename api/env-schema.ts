@@ -46,6 +46,14 @@ export const EnvSchema = z.object({
   /** Neon SQL-over-HTTP endpoint override: only for the local stand-in (dev and tests). */
   NEON_HTTP_ENDPOINT: optionalUrl,
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Longest a statement may run, in ms (0: no limit): Postgres's statement_timeout plus a
+   * client-side limit (pg), or the HTTP request's (neon-http). Past it the request answers
+   * 503 with Retry-After. Migrations are not limited.
+   */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** How long start-up and `npm run db:migrate` wait for the database to accept connections (0: one try). */
+  DATABASE_WAIT_SECONDS: z.coerce.number().int().min(0).max(3_600).default(120),
   /** Where the embedded database keeps its files. */
   DATA_DIR: z.string().min(1).default('./.data'),
   /** Node only: the built dashboard (`npm run build:web`), served on the API's port; empty serves the API alone. */

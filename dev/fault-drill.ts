@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { startWebhookReceiver } from './webhook-receiver.ts';
 import { freePort, spawnTs, type TsChild, waitForHttp } from './child-process.ts';
-import { type PrivatePostgres, type PrivateRedis, startPrivatePostgres, startPrivateRedis } from './private-services.ts';
+import {
+  type PrivatePostgres,
+  type PrivateRedis,
+  startPrivatePostgres,
+  startPrivateRedis,
+} from './private-services.ts';
+import { startWebhookReceiver } from './webhook-receiver.ts';
 
 /**
  * The operator's drill, from outside the process: the Node entry on a Postgres and a
@@ -374,14 +379,16 @@ async function settle(postgres: PrivatePostgres, acknowledged: string[], alive: 
     const stuckJobs = Object.entries(jobsByStatus)
       .filter(([status]) => !FINAL_JOB_STATES.has(status))
       .reduce((sum, [, n]) => sum + n, 0);
-    const items = await db.query<{ id: string }>('SELECT id::text FROM items WHERE id = ANY($1::uuid[])', [acknowledged]);
+    const items = await db.query<{ id: string }>('SELECT id::text FROM items WHERE id = ANY($1::uuid[])', [
+      acknowledged,
+    ]);
     const audited = await db.query<{ entity_id: string }>(
       "SELECT DISTINCT entity_id FROM audit_logs WHERE action = 'item.created' AND entity_id = ANY($1::text[])",
       [acknowledged],
     );
     return {
-      lostWrites: acknowledged.length - items.rowCount!,
-      missingAudit: acknowledged.length - audited.rowCount!,
+      lostWrites: acknowledged.length - (items.rowCount ?? 0),
+      missingAudit: acknowledged.length - (audited.rowCount ?? 0),
       stuckJobs,
       jobsByStatus,
     };

@@ -74,7 +74,18 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     const { stdout: gid } = await run('id', ['-g', 'postgres']);
     await chown(root, Number(stdout.trim()), Number(gid.trim()));
   }
-  await exec(bin('initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+  await exec(bin('initdb'), [
+    '-D',
+    data,
+    '-A',
+    'trust',
+    '-U',
+    'postgres',
+    '-E',
+    'UTF8',
+    '--no-sync',
+    '--no-instructions',
+  ]);
   const port = await freePort();
   const options = [
     `-p ${port}`,
@@ -142,9 +153,14 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   let child: TsChild | undefined;
   const start = async () => {
-    child = spawnChild('redis', binary.path, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      env: process.env,
-    });
+    child = spawnChild(
+      'redis',
+      binary.path,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        env: process.env,
+      },
+    );
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       if (await pingRedis(port)) return;

@@ -26,6 +26,8 @@ export interface Dispatcher {
 }
 
 const SCHEDULE_EVERY_MS = 60_000;
+// While the database is down, polls back off from the poll interval up to this.
+const MAX_BACKOFF_MS = 30_000;
 // Wake-ups within this window share one poll: a burst of enqueues is one claim, not one each.
 const WAKE_COALESCE_MS = 25;
 
@@ -50,19 +52,31 @@ export function createDispatcher(deps: AppDeps, options: DispatcherOptions): Dis
     await reapExpiredLeases(deps.db);
     const claimed = await claimDueJobs(deps.db, workerId, free, options.leaseMs);
     for (const job of claimed) {
+      // This promise's owner: whatever happens in a run, it ends here, logged, never unhandled.
       const run = runClaimedJob(deps, job, workerId, {
         stop: stopping.signal,
         definitions: options.definitions,
-      }).finally(() => {
-        active.delete(job.id);
-        wakeUp?.();
-      });
+      })
+        .catch((error: unknown): RunOutcome => {
+          deps.logger.error('job run failed unexpectedly; the job runs again when its lease expires', {
+            workerId,
+            jobId: job.id,
+            type: job.type,
+            error,
+          });
+          return 'unrecorded';
+        })
+        .finally(() => {
+          active.delete(job.id);
+          wakeUp?.();
+        });
       active.set(job.id, run);
     }
     return claimed.length;
   }
 
   async function poll(): Promise<void> {
+    let failures = 0;
     while (!stopped) {
       let claimed = 0;
       try {
@@ -71,13 +85,19 @@ export function createDispatcher(deps: AppDeps, options: DispatcherOptions): Dis
           lastScheduled = Date.now();
         }
         claimed = await fill();
+        if (failures > 0) deps.logger.info('dispatcher polling again', { workerId, failedPolls: failures });
+        failures = 0;
       } catch (error) {
-        deps.logger.warn('dispatcher poll failed', { workerId, error: String(error) });
+        failures++;
+        deps.logger.warnThrottled('dispatcher poll failed; backing off', { workerId, failedPolls: failures, error });
       }
       // A full batch suggests more are due: go again as soon as a slot frees up.
       if (claimed > 0 && active.size < options.concurrency) continue;
+      const delay = failures
+        ? Math.min(options.pollIntervalMs * 2 ** Math.min(failures, 10), MAX_BACKOFF_MS)
+        : options.pollIntervalMs;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.pollIntervalMs);
+        const timer = setTimeout(resolve, delay);
         wakeUp = () => {
           clearTimeout(timer);
           resolve();
@@ -111,8 +131,15 @@ export function createDispatcher(deps: AppDeps, options: DispatcherOptions): Dis
       if (late) {
         stopping.abort(new Error('dispatcher stopping'));
         const ids = [...active.keys()];
-        await Promise.all(ids.map((id) => releaseJob(deps.db, id, workerId)));
-        deps.logger.warn('dispatcher stopped with jobs still running; released them', { workerId, released: ids });
+        // A job that cannot be released (the database is gone) is recovered when its lease expires.
+        const released = await Promise.allSettled(ids.map((id) => releaseJob(deps.db, id, workerId)));
+        const failed = released.filter((r) => r.status === 'rejected');
+        deps.logger.warn('dispatcher stopped with jobs still running; released them', {
+          workerId,
+          released: ids,
+          notReleased: failed.length || undefined,
+          error: failed[0]?.reason,
+        });
       }
       deps.logger.info('dispatcher stopped', { workerId });
     },

@@ -49,6 +49,6 @@ export async function flushQueue(deps: AppDeps): Promise<void> {
   try {
     await deps.queue.flush();
   } catch (error) {
-    deps.logger.warn('job queue flush failed; queued jobs will be relayed later', { error: String(error) });
+    deps.logger.warnThrottled('job queue flush failed; queued jobs will be relayed later', { error });
   }
 }

@@ -2,6 +2,7 @@ import type { AppDeps } from '../api/lib/types.ts';
 import { scopedDeps } from '../api/observability/scope.ts';
 import { parseTraceparent } from '../api/observability/trace-context.ts';
 import type { Span } from '../api/observability/tracer.ts';
+import { classifyDbError, describeError } from '../db/errors.ts';
 import { claimJob, completeJob, failJob, releaseJob, renewLease } from '../db/queries/job-leases.ts';
 import { getJob } from '../db/queries/jobs.ts';
 import type { JobRow } from '../db/schema.ts';
@@ -9,7 +10,11 @@ import { backoffMs } from './backoff.ts';
 import { type JobDefinition, PermanentJobError } from './define.ts';
 import { jobDefinition } from './registry.ts';
 
-export type RunOutcome = 'succeeded' | 'failed' | 'dead' | 'released' | 'lost';
+/**
+ * `lost`: another worker holds the job now. `unrecorded`: the database could not be
+ * told how the attempt ended; the job keeps its lease until it expires, then runs again.
+ */
+export type RunOutcome = 'succeeded' | 'failed' | 'dead' | 'released' | 'lost' | 'unrecorded';
 
 /** Finds the definition of a job type; the registry unless a caller brings its own. */
 export type DefinitionLookup = (type: string) => JobDefinition | undefined;
@@ -20,12 +25,41 @@ export interface RunOptions {
   definitions?: DefinitionLookup;
 }
 
+// Recording an outcome rides over a blip of this long before the job is left to its lease.
+const RECORD_ATTEMPTS = 3;
+const RECORD_RETRY_MS = 250;
+
 /** What a failed attempt records (and the API shows): never SQL text or query parameters. */
 function errorMessage(error: unknown): string {
+  // A database error is described without its statement, parameters or quoted values.
+  const described = describeError(error);
+  if (described.class) return `database error: ${described.message}`;
   if (!(error instanceof Error)) return String(error);
-  // Drizzle's query errors carry the full statement and its parameters; keep the driver's reason.
-  if ('query' in error && error.cause instanceof Error) return `database error: ${error.cause.message}`;
   return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
+}
+
+/**
+ * Records how an attempt ended, retrying a few times while the database is unavailable.
+ * Never throws: when the outcome cannot be written, the job stays `running` under its
+ * lease, and the reaper gives it back to the queue once the lease expires.
+ */
+async function record(deps: AppDeps, job: JobRow, write: () => Promise<RunOutcome>): Promise<RunOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt < RECORD_ATTEMPTS && classifyDbError(error) === 'unavailable') {
+        await new Promise((resolve) => setTimeout(resolve, RECORD_RETRY_MS * attempt));
+        continue;
+      }
+      deps.logger.warnThrottled('job outcome not recorded: the job runs again when its lease expires', {
+        jobId: job.id,
+        type: job.type,
+        error,
+      });
+      return 'unrecorded';
+    }
+  }
 }
 
 /**
@@ -54,7 +88,7 @@ export async function runClaimedJob(
         .then((owned) => {
           if (!owned) controller.abort(new Error('lease lost'));
         })
-        .catch((error: unknown) => logger.warn('lease renewal failed', { jobId: job.id, error: errorMessage(error) }));
+        .catch((error: unknown) => logger.warnThrottled('lease renewal failed', { jobId: job.id, error }));
     },
     Math.max(250, Math.floor(config.jobs.leaseMs / 3)),
   );
@@ -62,25 +96,38 @@ export async function runClaimedJob(
   let outcome: RunOutcome;
   let failure: string | undefined;
   try {
-    const definition = definitions(job.type);
-    if (!definition) throw new PermanentJobError(`unknown job type "${job.type}"`);
-    const payload = definition.payload.safeParse(job.payload);
-    if (!payload.success) throw new PermanentJobError(`invalid payload: ${payload.error.message}`);
-    const result = await definition.run({ deps, job, workerId, signal: controller.signal }, payload.data);
-    outcome = (await completeJob(db, job.id, workerId, result)) ? 'succeeded' : 'lost';
-  } catch (error) {
-    failure = errorMessage(error);
-    if (stop?.aborted) {
-      // The worker is stopping, not the job failing: give it back without counting the attempt.
-      outcome = (await releaseJob(db, job.id, workerId)) ? 'released' : 'lost';
+    let attempt: { ok: true; result: unknown } | { ok: false; error: unknown };
+    try {
+      const definition = definitions(job.type);
+      if (!definition) throw new PermanentJobError(`unknown job type "${job.type}"`);
+      const payload = definition.payload.safeParse(job.payload);
+      if (!payload.success) throw new PermanentJobError(`invalid payload: ${payload.error.message}`);
+      attempt = {
+        ok: true,
+        result: await definition.run({ deps, job, workerId, signal: controller.signal }, payload.data),
+      };
+    } catch (error) {
+      attempt = { ok: false, error };
+    }
+    if (attempt.ok) {
+      const { result } = attempt;
+      outcome = await record(deps, job, async () =>
+        (await completeJob(db, job.id, workerId, result)) ? 'succeeded' : 'lost',
+      );
     } else {
-      const delay = backoffMs(job.attempts, config.jobs.backoffBaseMs, config.jobs.backoffMaxMs);
-      const status = await failJob(db, job.id, workerId, {
-        error: failure,
-        retryAt: new Date(deps.clock().getTime() + delay),
-        permanent: error instanceof PermanentJobError,
+      const { error } = attempt;
+      failure = errorMessage(error);
+      outcome = await record(deps, job, async () => {
+        // The worker is stopping, not the job failing: give it back without counting the attempt.
+        if (stop?.aborted) return (await releaseJob(db, job.id, workerId)) ? 'released' : 'lost';
+        const delay = backoffMs(job.attempts, config.jobs.backoffBaseMs, config.jobs.backoffMaxMs);
+        const status = await failJob(db, job.id, workerId, {
+          error: failure as string,
+          retryAt: new Date(deps.clock().getTime() + delay),
+          permanent: error instanceof PermanentJobError,
+        });
+        return status ?? 'lost';
       });
-      outcome = status ?? 'lost';
     }
   } finally {
     clearInterval(heartbeat);

@@ -8,8 +8,8 @@ import { createTelemetry, type Telemetry } from '../api/observability/telemetry.
 import { memorySpanExporter } from '../api/observability/tracer.ts';
 import { getJob } from '../db/queries/jobs.ts';
 import { type QStashStandIn, startQStashStandIn } from '../dev/qstash-stand-in.ts';
-import { backend, TEST_JWT_KEYS, useTestApp } from '../test/support/harness.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../dev/webhook-receiver.ts';
+import { backend, TEST_JWT_KEYS, useTestApp } from '../test/support/harness.ts';
 import { qstashQueue } from './qstash.ts';
 
 const exporter = memorySpanExporter();

@@ -25,7 +25,11 @@ function build(env: Record<string, unknown>): Built {
   if (config.database.driver !== 'neon-http') {
     throw new ConfigError([{ field: 'DATABASE_DRIVER', message: 'the Worker supports only neon-http' }]);
   }
-  const { db } = openNeonHttp({ url: config.database.url as string, endpoint: config.database.neonEndpoint });
+  const { db } = openNeonHttp({
+    url: config.database.url as string,
+    endpoint: config.database.neonEndpoint,
+    statementTimeoutMs: config.database.statementTimeoutMs,
+  });
   const logger = createLogger({ level: config.logLevel, redactKeys: config.observability.redactKeys });
   // Isolates share no memory, so there is no /metrics here: measurements are pushed over OTLP.
   const telemetry = createTelemetry(config, { metricsMode: 'push', logger, runtime: 'workerd' });
@@ -117,7 +121,7 @@ export default {
       runMaintenance(deps)
         .then(
           (result) => deps.logger.info('scheduled maintenance', result),
-          (error: unknown) => deps.logger.error('scheduled maintenance failed', { error: String(error) }),
+          (error: unknown) => deps.logger.error('scheduled maintenance failed', { error }),
         )
         // Queue depth is read here, once per tick, rather than by every isolate on every push.
         .then(() => recordQueueMetrics(deps))

@@ -32,6 +32,9 @@ export interface JsonCache {
   invalidate(key: string): Promise<void>;
 }
 
+/** A cache's name is its keys' prefix (`item`, `stats`): a bounded label. */
+const cacheName = (key: string) => key.split(':', 1)[0] as string;
+
 /** The storage key of a cached value, for tests that look into the store. */
 export const cacheKey = (key: string) => `cache:${key}`;
 const generationKey = (key: string) => `cache:${key}:gen`;
@@ -44,12 +47,13 @@ const generationKey = (key: string) => `cache:${key}:gen`;
  * stores it under the old generation, so no one reads it.
  */
 export function createJsonCache(store: KeyValueStore, logger: Logger, metrics?: AppMetrics): JsonCache {
+  // The cache's name, not the key: keys hold ids, and one line per outage and cache is enough.
   const failed = (operation: string, key: string, error: unknown) =>
-    logger.warn('cache unavailable', { operation, key, error: String(error) });
+    logger.warnThrottled('cache unavailable', { route: `cache ${cacheName(key)}`, operation, error });
   const ttl = (seconds: number) => Math.min(Math.floor(seconds), GENERATION_TTL_SECONDS / 2);
   // The cache's name is its keys' prefix (`item`, `stats`): a bounded label.
   const count = (hit: boolean, key: string) =>
-    (hit ? metrics?.cacheHits : metrics?.cacheMisses)?.inc({ cache: key.split(':', 1)[0] as string });
+    (hit ? metrics?.cacheHits : metrics?.cacheMisses)?.inc({ cache: cacheName(key) });
 
   return {
     async get<T>(key: string) {
@@ -107,10 +111,7 @@ export function createJsonCache(store: KeyValueStore, logger: Logger, metrics?: 
         ]);
       } catch (error) {
         // Copies may be served until their TTL runs out; say so loudly.
-        logger.error('cache invalidation failed: copies may be stale until they expire', {
-          key,
-          error: String(error),
-        });
+        logger.error('cache invalidation failed: copies may be stale until they expire', { key, error });
       }
     },
   };

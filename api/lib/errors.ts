@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { classifyDbError } from '../../db/errors.ts';
 import { CheckSchema } from './check-schema.ts';
+import { routeTemplate } from './route-template.ts';
 import type { AppEnv } from './types.ts';
 
 /** Every error the API returns, with its HTTP status. Codes are stable; clients may branch on them. */
@@ -135,24 +136,45 @@ export function problemResponse(c: Context<AppEnv>, error: ApiError): Response {
 
 /**
  * Three tiers: our own errors, Hono's HTTP exceptions (malformed JSON, body limit),
- * then everything else, which is logged with its stack and answered without details.
+ * then everything else. Database errors answer by class (unavailable or timed out: 503
+ * with Retry-After; a value the database refuses: 400; a constraint: 409); the rest is
+ * logged with its stack and answered without details. Logs describe errors by class and
+ * code, never with the statement or its values.
  */
 export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ApiError) return problemResponse(c, err);
   if (err instanceof HTTPException) return problemResponse(c, fromHttpException(err));
-  const db = classifyDbError(err);
-  if (db === 'unavailable') {
-    c.var.deps?.logger.warn('database unavailable', { error: describe(err) });
-    return problemResponse(
-      c,
-      new ApiError('service_unavailable', {
-        detail: 'The database is unavailable; try again shortly.',
-        headers: { 'retry-after': '5' },
-      }),
-    );
+  const logger = c.var.deps?.logger;
+  const where = { method: c.req.method, route: routeTemplate(c) };
+  switch (classifyDbError(err)) {
+    case 'unavailable':
+      logger?.warnThrottled('database unavailable', { ...where, error: err });
+      return problemResponse(
+        c,
+        new ApiError('service_unavailable', {
+          detail: 'The database is unavailable; try again shortly.',
+          headers: { 'retry-after': '5' },
+        }),
+      );
+    case 'invalid_input':
+      logger?.warnThrottled('database refused a value', { ...where, error: err });
+      return problemResponse(
+        c,
+        new ApiError('invalid_request', {
+          detail: 'A value in the request cannot be stored; check its text and numbers.',
+        }),
+      );
+    case 'unique_violation':
+    case 'foreign_key_violation':
+      logger?.warnThrottled('database constraint refused a write', { ...where, error: err });
+      return problemResponse(
+        c,
+        new ApiError('conflict', { detail: 'The request conflicts with the current state of the resource.' }),
+      );
+    default:
+      logger?.error('unhandled error', { ...where, error: err });
+      return problemResponse(c, new ApiError('internal_error', { detail: 'An unexpected error occurred.' }));
   }
-  c.var.deps?.logger.error('unhandled error', { error: describe(err), stack: err.stack });
-  return problemResponse(c, new ApiError('internal_error', { detail: 'An unexpected error occurred.' }));
 }
 
 function fromHttpException(err: HTTPException): ApiError {
@@ -172,12 +194,6 @@ function fromHttpException(err: HTTPException): ApiError {
         detail: err.status >= 500 ? 'An unexpected error occurred.' : err.message,
       });
   }
-}
-
-function describe(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
-  return `${err.name}: ${err.message}${cause}`;
 }
 
 /** The standard error responses of a route, for its OpenAPI definition. */

@@ -8,6 +8,12 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
+  /**
+   * A warning that may repeat on every request or poll while a dependency is down: at
+   * most one line per message and `route` each throttle interval, the next one saying
+   * how many were left out (`suppressed`).
+   */
+  warnThrottled(msg: string, fields?: LogFields): void;
   /** Whether a line of this level would be written (skip building expensive fields when not). */
   enabled(level: Exclude<LogLevel, 'silent'>): boolean;
 }
@@ -21,7 +27,13 @@ export interface LoggerOptions {
   clock?: () => Date;
   /** Keys redacted on top of the defaults (passwords, tokens, secrets, cookies, authorization, signatures). */
   redactKeys?: readonly string[];
+  /** The interval of `warnThrottled`, in ms (default 10 s). */
+  throttleMs?: number;
 }
+
+const DEFAULT_THROTTLE_MS = 10_000;
+// Keys are messages and route templates, a bounded set; the cap guards against a caller that is not.
+const MAX_THROTTLE_KEYS = 500;
 
 /**
  * A JSON-lines logger: one object per line, same fields on every runtime. Values
@@ -37,11 +49,28 @@ export function createLogger(options: LoggerOptions): Logger {
     const safe = fields ? (redact(fields) as LogFields) : undefined;
     write(JSON.stringify({ time: clock().toISOString(), level, msg, ...safe }));
   };
+  const warn = log('warn');
+  const throttleMs = options.throttleMs ?? DEFAULT_THROTTLE_MS;
+  const throttled = new Map<string, { at: number; suppressed: number }>();
+  const warnThrottled = (msg: string, fields?: LogFields) => {
+    if (RANK.warn < threshold) return;
+    const key = `${msg}\u0000${typeof fields?.route === 'string' ? fields.route : ''}`;
+    const now = clock().getTime();
+    const seen = throttled.get(key);
+    if (seen && now - seen.at < throttleMs) {
+      seen.suppressed++;
+      return;
+    }
+    if (!seen && throttled.size >= MAX_THROTTLE_KEYS) throttled.clear();
+    throttled.set(key, { at: now, suppressed: 0 });
+    warn(msg, seen?.suppressed ? { ...fields, suppressed: seen.suppressed } : fields);
+  };
   return {
     debug: log('debug'),
     info: log('info'),
-    warn: log('warn'),
+    warn,
     error: log('error'),
+    warnThrottled,
     enabled: (level) => RANK[level] >= threshold,
   };
 }

@@ -24,8 +24,11 @@ export interface AppDeps {
   queue: JobQueue;
   /** Rate limits and caching: Upstash, Redis or in-memory (see `config.kv`). */
   kv: KeyValueStore;
-  /** Set by entries that drain before stopping; readiness fails while draining. */
-  isDraining?: () => boolean;
+  /**
+   * Where a long-running server is in its life (absent: always serving). While it starts
+   * (waiting for the database) or stops, readiness fails and the API answers 503.
+   */
+  lifecycle?: () => Lifecycle;
   /** The runtime's connection info (Node), for the client address when no proxy header is trusted. */
   getConnInfo?: GetConnInfo;
   /** The dashboard's static files: Workers' ASSETS binding, or the Node entry's own file server. */
@@ -38,6 +41,8 @@ export interface AppDeps {
    */
   trace?: SpanContext;
 }
+
+export type Lifecycle = { phase: 'starting'; detail: string } | { phase: 'serving' } | { phase: 'stopping' };
 
 /** Serves static files for a request; the shape of Workers' `Fetcher` binding. */
 export interface AssetFetcher {

@@ -5,6 +5,7 @@ import { type ClientIpOptions, clientIp } from '../lib/client-ip.ts';
 import { ApiError, problemResponse } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import { routeKey } from '../lib/route-key.ts';
+import { routeTemplate } from '../lib/route-template.ts';
 import { hitWindow, type WindowVerdict } from '../lib/sliding-window.ts';
 import type { AppDeps, AppEnv } from '../lib/types.ts';
 import type { AppMetrics } from '../observability/app-metrics.ts';
@@ -41,8 +42,6 @@ export interface RateLimitOptions {
 }
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
-// One warning per interval while the store is down, not one per request.
-const STORE_WARNING_INTERVAL_MS = 10_000;
 
 /**
  * Limits requests per client with a sliding window over the key-value store, and
@@ -60,7 +59,6 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
   const windowSeconds = options.windowSeconds ?? 60;
   const routes = new Map(Object.entries(options.routes ?? {}));
   const exempt = new Set(options.exempt ?? []);
-  let lastWarningAt = Number.NEGATIVE_INFINITY;
 
   return async function rateLimit(c, next) {
     const route = routeKey(c);
@@ -75,11 +73,12 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
       const policy = READS.has(c.req.method)
         ? 'open'
         : (routeLimit?.whenStoreDown ?? options.writesWhenStoreDown ?? 'open');
-      const now = Date.now();
-      if (now - lastWarningAt >= STORE_WARNING_INTERVAL_MS) {
-        lastWarningAt = now;
-        options.logger.warn('rate limit store unavailable', { error: String(error), route, policy });
-      }
+      options.logger.warnThrottled('rate limit store unavailable', {
+        method: c.req.method,
+        route: routeTemplate(c),
+        policy,
+        error,
+      });
       if (policy === 'open') return next();
       return problemResponse(
         c,

@@ -11,7 +11,7 @@ import { dispatcherQueue } from '../../jobs/queue.ts';
 import { hashPassword } from '../auth/password.ts';
 import type { AppConfig } from '../config.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { AppDeps } from '../lib/types.ts';
+import type { AppDeps, Lifecycle } from '../lib/types.ts';
 import { instrumentDeps } from '../observability/scope.ts';
 import { staticAssets } from './static-assets.ts';
 import type { nodeTelemetry } from './telemetry.ts';
@@ -20,15 +20,15 @@ export interface ServerDeps {
   deps: AppDeps;
   handle: DbHandle;
   dispatcher?: Dispatcher;
-  /** Set while the server stops: readiness fails, so load balancers move on. */
-  setDraining(): void;
+  /** Moves the server through its life: starting (readiness and the API answer 503), serving, stopping. */
+  setLifecycle(lifecycle: Lifecycle): void;
 }
 
 /**
  * The dependencies of a long-running server process (Node, Deno and Bun alike: all
- * three provide the Node APIs the drivers need): the configured database, migrated,
- * seeded and with its admin when configured; the key-value store; the dashboard's
- * files; and job delivery by QStash or the in-process dispatcher.
+ * three provide the Node APIs the drivers need): the configured database (opened, not
+ * yet reached: see `prepareDatabase`), the key-value store, the dashboard's files, and
+ * job delivery by QStash or the in-process dispatcher (not yet started).
  */
 export async function buildServerDeps(
   config: AppConfig,
@@ -37,26 +37,25 @@ export async function buildServerDeps(
   getConnInfo?: GetConnInfo,
 ): Promise<ServerDeps> {
   const handle = await openDatabase(config.database);
-  await prepareDatabase(config, logger, handle);
   if (config.auth.ephemeralKeys) {
     logger.warn('JWT_SIGNING_KEYS is not set: using a random key, so sign-ins end when this process stops');
   }
   const kv = await openKeyValueStore(config.kv, {
-    onError: (error) => logger.warn('key-value store unreachable', { driver: config.kv.driver, error: error.message }),
+    onError: (error) => logger.warn('key-value store unreachable', { driver: config.kv.driver, error }),
   });
   const assets = staticAssets(config.webDir);
   if (!assets && config.webDir) {
     logger.warn('no dashboard build found: serving the API only (run npm run build:web)', { webDir: config.webDir });
   }
 
-  let draining = false;
+  let lifecycle: Lifecycle = { phase: 'starting', detail: 'connecting to the database' };
   let dispatcher: Dispatcher | undefined;
   const deps: AppDeps = instrumentDeps({
     config,
     db: handle.db,
     logger,
     clock: () => new Date(),
-    isDraining: () => draining,
+    lifecycle: () => lifecycle,
     getConnInfo,
     kv,
     assets,
@@ -78,14 +77,18 @@ export async function buildServerDeps(
     deps,
     handle,
     dispatcher,
-    setDraining: () => {
-      draining = true;
+    setLifecycle: (next) => {
+      lifecycle = next;
     },
   };
 }
 
-/** Start-up work a server does before it listens, each step only when configured. */
-async function prepareDatabase(config: AppConfig, logger: Logger, handle: DbHandle): Promise<void> {
+/**
+ * Start-up work on the database before the server serves, each step only when
+ * configured: migrate, seed the demo data, create the admin. Safe to repeat after a
+ * failure (the migration is atomic, seeding checks for data, the admin is an upsert).
+ */
+export async function prepareDatabase(config: AppConfig, logger: Logger, handle: DbHandle): Promise<void> {
   if (config.database.migrateOnStart) {
     const { applied } = await migrate(handle);
     if (applied) logger.info('migrations applied', { applied, driver: handle.driver });

@@ -18,6 +18,6 @@ export async function recordQueueMetrics(deps: AppDeps): Promise<void> {
     metrics.databaseUp.set({}, 1);
   } catch (error) {
     metrics.databaseUp.set({}, 0);
-    deps.logger.warn('metrics: queue figures unavailable', { error: String(error) });
+    deps.logger.warnThrottled('metrics: queue figures unavailable', { error });
   }
 }

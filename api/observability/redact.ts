@@ -1,3 +1,5 @@
+import { describeError } from '../../db/errors.ts';
+
 /** What replaces a redacted value. */
 export const REDACTED = '[redacted]';
 
@@ -25,7 +27,10 @@ export const DEFAULT_REDACT_KEYS = [
 const MAX_DEPTH = 6;
 const MAX_REMEMBERED_KEYS = 1_000;
 
-/** A redactor for `keys` (plus the defaults): returns a copy of a value with secret-looking keys blanked. */
+/**
+ * A redactor for `keys` (plus the defaults): returns a copy of a value with secret-looking
+ * keys blanked and errors described without their statements or values.
+ */
 export function createRedactor(extraKeys: readonly string[] = []): (value: unknown) => unknown {
   const needles = [...DEFAULT_REDACT_KEYS, ...extraKeys.map((k) => k.toLowerCase())];
   // Log lines repeat the same few keys: remember each verdict (a bounded number of them).
@@ -44,7 +49,8 @@ export function createRedactor(extraKeys: readonly string[] = []): (value: unkno
     if (depth >= MAX_DEPTH) return '[nested]';
     if (Array.isArray(value)) return value.map((v) => walk(v, depth + 1));
     if (value instanceof Date) return value;
-    if (value instanceof Error) return { name: value.name, message: value.message };
+    // By class, code and a value-free reason: an error's message can quote a failed statement.
+    if (value instanceof Error) return describeError(value);
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
       out[key] = secret(key) && v !== undefined && v !== null ? REDACTED : walk(v, depth + 1);

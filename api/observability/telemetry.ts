@@ -29,21 +29,13 @@ export interface TelemetryOptions {
   fetch?: typeof fetch;
 }
 
-const EXPORT_WARNING_INTERVAL_MS = 60_000;
-
 /**
  * Builds the telemetry the configuration asks for. Without an OTLP endpoint there is
  * no tracer at all (zero cost: no ids, no spans); without metrics, no registry.
  */
 export function createTelemetry(config: AppConfig, options: TelemetryOptions): Telemetry {
   const { observability: settings } = config;
-  let lastWarning = Number.NEGATIVE_INFINITY;
-  const warn = (what: string) => (error: unknown) => {
-    const now = Date.now();
-    if (now - lastWarning < EXPORT_WARNING_INTERVAL_MS) return;
-    lastWarning = now;
-    options.logger.warn(`${what} export failed`, { error: String(error) });
-  };
+  const warn = (what: string) => (error: unknown) => options.logger.warnThrottled(`${what} export failed`, { error });
   const otlp: OtlpOptions | undefined = settings.otlp && {
     endpoint: settings.otlp.endpoint,
     headers: settings.otlp.headers,

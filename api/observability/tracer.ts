@@ -1,3 +1,4 @@
+import { describeError } from '../../db/errors.ts';
 import { newSpanId, newTraceId, type SpanContext } from './trace-context.ts';
 
 export type SpanKind = 'internal' | 'server' | 'client' | 'producer' | 'consumer';
@@ -103,7 +104,9 @@ export function createTracer(options: TracerOptions): Tracer & { dropped(): numb
         },
         recordError(error) {
           status = 'error';
-          statusMessage = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          // Spans leave the process too: the same value-free description as log lines.
+          const described = describeError(error);
+          statusMessage = `${described.name}${described.code ? ` ${described.code}` : ''}: ${described.message}`;
         },
         end() {
           if (ended) return;

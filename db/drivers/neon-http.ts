@@ -11,6 +11,8 @@ export interface NeonHttpOptions {
    * development and tests; production leaves it unset and talks to Neon.
    */
   endpoint?: string;
+  /** Longest a query's HTTP request may take (0 or unset: no limit). */
+  statementTimeoutMs?: number;
 }
 
 /** Neon over HTTP: the only driver the Worker uses, and an option for Node. */
@@ -18,6 +20,12 @@ export function openNeonHttp(options: NeonHttpOptions): DbHandle {
   if (options.endpoint) {
     const endpoint = options.endpoint;
     neonConfig.fetchEndpoint = () => endpoint;
+  }
+  const timeout = options.statementTimeoutMs;
+  if (timeout) {
+    // Each query is one HTTP request: bound it, so a stalled endpoint is a 503, not a hang.
+    neonConfig.fetchFunction = (input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+      fetch(input, { ...init, signal: AbortSignal.timeout(timeout) });
   }
   const client = neon(options.url);
   const db = drizzle({ client, schema });

@@ -1,7 +1,9 @@
 import { hashPassword } from '../../api/auth/password.ts';
 import { parseConfig } from '../../api/config.ts';
+import { describeError } from '../errors.ts';
 import { upsertAdmin } from '../queries/users.ts';
 import { DEMO_PASSWORD, isEmpty, seedDemoData } from '../seed.ts';
+import { untilDatabaseAvailable } from '../wait-for-database.ts';
 import { migrate } from './migrate.ts';
 import { openDatabase } from './open-database.ts';
 
@@ -13,12 +15,21 @@ import { openDatabase } from './open-database.ts';
 async function main(command: string | undefined, flags: string[]): Promise<void> {
   const config = parseConfig(process.env);
   const handle = await openDatabase(config.database);
+  // A migration Job may start before its database accepts connections: wait as the server does.
+  const whenAvailable = <T>(work: () => Promise<T>) =>
+    untilDatabaseAvailable(work, {
+      timeoutMs: config.database.waitMs,
+      onRetry: ({ attempt, delayMs, error }) => {
+        const { code, message } = describeError(error);
+        console.error(`waiting for the database (try ${attempt}: ${code ?? message}); again in ${delayMs} ms`);
+      },
+    });
   try {
     if (command === 'migrate') {
-      const { applied } = await migrate(handle);
+      const { applied } = await whenAvailable(() => migrate(handle));
       console.log(`migrate (${handle.driver}): ${applied ? `applied ${applied} migration(s)` : 'up to date'}`);
     } else if (command === 'seed') {
-      await migrate(handle);
+      await whenAvailable(() => migrate(handle));
       if (!flags.includes('--force') && !(await isEmpty(handle.db))) {
         console.log('seed: the database already has data; pass --force to add the demo data anyway');
         return;
@@ -27,7 +38,7 @@ async function main(command: string | undefined, flags: string[]): Promise<void>
       console.log(`seed (${handle.driver}): ${seeded.users} users, ${seeded.items} items`);
     } else if (command === 'admin') {
       if (!config.auth.admin) throw new Error('set ADMIN_EMAIL and ADMIN_PASSWORD');
-      await migrate(handle);
+      await whenAvailable(() => migrate(handle));
       const { email, password } = config.auth.admin;
       const { created } = await upsertAdmin(handle.db, email, await hashPassword(password));
       console.log(`admin ${email} ${created ? 'created' : 'updated (role admin, enabled, new password)'}`);
@@ -41,6 +52,8 @@ async function main(command: string | undefined, flags: string[]): Promise<void>
 }
 
 main(process.argv[2], process.argv.slice(3)).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  // By class and code: a failed statement's message may quote its values.
+  const { name, code, message } = describeError(error);
+  console.error(`${name}${code ? ` ${code}` : ''}: ${message}`);
   process.exit(1);
 });

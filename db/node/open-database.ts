@@ -15,11 +15,19 @@ export async function openDatabase(config: AppConfig['database']): Promise<DbHan
     }
     case 'pg': {
       const { openPg } = await import('./pg.ts');
-      return openPg({ url: required(config.url), poolSize: config.poolSize });
+      return openPg({
+        url: required(config.url),
+        poolSize: config.poolSize,
+        statementTimeoutMs: config.statementTimeoutMs,
+      });
     }
     case 'neon-http': {
       const { openNeonHttp } = await import('../drivers/neon-http.ts');
-      return openNeonHttp({ url: required(config.url), endpoint: config.neonEndpoint });
+      return openNeonHttp({
+        url: required(config.url),
+        endpoint: config.neonEndpoint,
+        statementTimeoutMs: config.statementTimeoutMs,
+      });
     }
   }
 }

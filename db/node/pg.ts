@@ -7,17 +7,28 @@ import type { Database, DbHandle } from '../types.ts';
 export interface PgOptions {
   url: string;
   poolSize?: number;
+  /** Longest a statement may run (0 or unset: no limit). */
+  statementTimeoutMs?: number;
 }
+
+const CONNECT_TIMEOUT_MS = 5_000;
+// The client-side limit comes after the server's, so a live server answers 57014 first.
+const CLIENT_TIMEOUT_MARGIN_MS = 1_000;
 
 /** Postgres over TCP with a connection pool (Node only). */
 export function openPg(options: PgOptions): DbHandle {
+  const timeout = options.statementTimeoutMs || undefined;
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
     // Idle connections never keep a finished process (a CLI, a test worker) alive.
     allowExitOnIdle: true,
+    // The server cancels a slow statement; the client gives up on a server that does not
+    // answer at all (frozen, or a network partition), and the pool drops that connection.
+    statement_timeout: timeout,
+    query_timeout: timeout && timeout + CLIENT_TIMEOUT_MARGIN_MS,
   });
   // An idle client losing its connection must not crash the process; the next
   // query gets a fresh connection or a clear error.
@@ -26,8 +37,11 @@ export function openPg(options: PgOptions): DbHandle {
   return {
     db: db as unknown as Database,
     driver: 'pg',
+    // A connection of its own, without the pool's time limits: migrations may take long.
     async runAtomic(statements) {
-      const client = await pool.connect();
+      const client = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+      client.on('error', () => {});
+      await client.connect();
       try {
         await client.query('BEGIN');
         for (const statement of statements) await client.query(statement);
@@ -36,7 +50,7 @@ export function openPg(options: PgOptions): DbHandle {
         await client.query('ROLLBACK').catch(() => {});
         throw error;
       } finally {
-        client.release();
+        await client.end().catch(() => {});
       }
     },
     async queryRows<T>(statement: string) {

@@ -1,13 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type JobRow, jobs, webhooks } from '../../db/schema.ts';
+import { closedPort, type Endpoint, startWebhookReceiver, type WebhookReceiver } from '../../dev/webhook-receiver.ts';
 import { backend, unique, useTestApp } from '../../test/support/harness.ts';
-import {
-  closedPort,
-  type Endpoint,
-  startWebhookReceiver,
-  type WebhookReceiver,
-} from '../../dev/webhook-receiver.ts';
 import { createDispatcher } from '../dispatcher.ts';
 import { jobDefinition } from '../registry.ts';
 import type { DefinitionLookup } from '../runner.ts';

@@ -16,7 +16,9 @@ describe.skipIf(missing)(`dependency faults${missing ? ` (skipped: ${missing})` 
 
   it('Should survive a Postgres stop, a Postgres freeze and a Redis stop with the dispatcher busy', async () => {
     report = await runFaultDrill({ log: (m) => process.stderr.write(`[faults] ${m}\n`) });
-    process.stderr.write(`[faults] ${JSON.stringify({ ...report, logLines: report.logLines.length, secrets: report.secrets.length })}\n`);
+    process.stderr.write(
+      `[faults] ${JSON.stringify({ ...report, logLines: report.logLines.length, secrets: report.secrets.length })}\n`,
+    );
     expect(report.survived, `the server exited: ${report.exit}\n${report.logLines.slice(-20).join('\n')}`).toBe(true);
     expect(report.logLines.filter((l) => l.includes('unhandled rejection'))).toEqual([]);
   }, 240_000);

@@ -26,7 +26,7 @@ async function probe(deps: AppDeps, run: () => Promise<unknown>): Promise<Check>
     ]);
     return { status: 'up', latencyMs: Date.now() - started };
   } catch (error) {
-    deps.logger.warn('readiness probe failed', { error: String(error) });
+    deps.logger.warnThrottled('readiness probe failed', { error });
     // The message says what failed without leaking SQL or connection strings.
     const reason = error instanceof Error && error.message.startsWith('no answer') ? error.message : 'unreachable';
     return { status: 'down', latencyMs: Date.now() - started, error: reason };
@@ -40,8 +40,15 @@ export const live: AppRouteHandler<typeof LiveRoute> = (c) => c.json({ status: '
 export function readyHandler(startedAt: Date): AppRouteHandler<typeof ReadyRoute> {
   return async (c) => {
     const { deps } = c.var;
-    if (deps.isDraining?.()) {
+    const lifecycle = deps.lifecycle?.();
+    if (lifecycle?.phase === 'stopping') {
       throw new ApiError('service_unavailable', { detail: 'The server is shutting down.' });
+    }
+    if (lifecycle?.phase === 'starting') {
+      throw new ApiError('service_unavailable', {
+        detail: `Starting: ${lifecycle.detail}.`,
+        headers: { 'retry-after': '5' },
+      });
     }
     const [database, cache] = await Promise.all([
       probe(deps, () => deps.db.execute(sql`select 1`)),

@@ -78,7 +78,7 @@ describe.skipIf(backend.skip)(`health with the cache store down [${backend.label
 });
 
 describe.skipIf(backend.skip)(`health while draining [${backend.label}]`, () => {
-  const t = useTestApp({ isDraining: () => true });
+  const t = useTestApp({ lifecycle: () => ({ phase: 'stopping' }) });
 
   it('Should fail readiness so the load balancer stops sending traffic', async () => {
     const res = await t.request('/health/ready');

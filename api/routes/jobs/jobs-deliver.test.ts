@@ -7,9 +7,9 @@ import { enqueueJob, getJob } from '../../../db/queries/jobs.ts';
 import { jobs } from '../../../db/schema.ts';
 import { signQStashJwt } from '../../../dev/qstash-protocol.ts';
 import { type QStashStandIn, startQStashStandIn } from '../../../dev/qstash-stand-in.ts';
+import { type Endpoint, startWebhookReceiver, type WebhookReceiver } from '../../../dev/webhook-receiver.ts';
 import { qstashQueue } from '../../../jobs/qstash.ts';
 import { backend, TEST_JWT_KEYS, useTestApp } from '../../../test/support/harness.ts';
-import { type Endpoint, startWebhookReceiver, type WebhookReceiver } from '../../../dev/webhook-receiver.ts';
 import { createApp } from '../../app.ts';
 
 const SYSTEM = { actorType: 'system', actorId: 'test', requestId: null } as const;

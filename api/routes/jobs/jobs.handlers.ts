@@ -94,6 +94,13 @@ export const deliver: AppRouteHandler<DeliverRoute> = async (c) => {
         headers: { 'retry-after': '30' },
         extensions: { jobId, outcome },
       });
+    case 'unrecorded':
+      // QStash redelivers; by then the lease has run out or the result is recorded.
+      throw new ApiError('service_unavailable', {
+        detail: `Job ${jobId} ran, but the database could not record its outcome; deliver it again later.`,
+        headers: { 'retry-after': '30' },
+        extensions: { jobId, outcome },
+      });
   }
 };
 
