@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 const routeTests = ['api/**/*.test.ts', 'db/**/*.test.ts', 'jobs/**/*.test.ts'];
+// No log line of a test may carry a secret: the harness's loggers and every child server are checked.
+const logGuard = ['test/support/log-guard-setup.ts'];
 
 export default defineConfig({
   test: {
@@ -12,6 +14,7 @@ export default defineConfig({
         // Route and data tests on the embedded PGlite: always run, no services needed.
         test: {
           name: 'pglite',
+          setupFiles: logGuard,
           include: routeTests,
           env: { TEST_DB: 'pglite' },
           // One PGlite per worker, shared by its files (a cold start costs seconds).
@@ -24,6 +27,7 @@ export default defineConfig({
         // The same tests on a real Postgres when TEST_DATABASE_URL is set; skipped, saying why, otherwise.
         test: {
           name: 'postgres',
+          setupFiles: logGuard,
           include: routeTests,
           env: { TEST_DB: 'postgres' },
           globalSetup: ['test/support/postgres-global-setup.ts'],
@@ -39,6 +43,7 @@ export default defineConfig({
         // The dashboard in a real Chromium, from the Node entry and from wrangler dev.
         test: {
           name: 'e2e',
+          setupFiles: logGuard,
           include: ['test/e2e/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -49,6 +54,7 @@ export default defineConfig({
         // container would run it), wrangler environments, CI workflows.
         test: {
           name: 'deploy',
+          setupFiles: logGuard,
           include: ['test/deploy/*.test.ts'],
           // Imports its JSON schema without an import attribute, which Node's loader refuses.
           server: { deps: { inline: ['@actions/workflow-parser'] } },
@@ -60,6 +66,7 @@ export default defineConfig({
         // The black-box HTTP suite against the Node entry and the Worker entry.
         test: {
           name: 'conformance',
+          setupFiles: logGuard,
           include: [
             'test/conformance/*.test.ts',
             // Process lifecycle of the Node entry (graceful shutdown).
@@ -79,6 +86,7 @@ export default defineConfig({
         // frozen and restarted under load (skipped, saying why, without the server binaries).
         test: {
           name: 'faults',
+          setupFiles: logGuard,
           include: ['test/faults/*.test.ts'],
           testTimeout: 240_000,
           hookTimeout: 120_000,
@@ -88,6 +96,7 @@ export default defineConfig({
         // The Helm chart rendered (helm, or dev/helm-render) and checked against Kubernetes schemas; its backup script against Postgres.
         test: {
           name: 'chart',
+          setupFiles: logGuard,
           include: ['k8s/test/*.test.ts', 'dev/helm-render/*.test.ts'],
           globalSetup: ['k8s/test/renderer-global-setup.ts'],
           testTimeout: 60_000,

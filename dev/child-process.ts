@@ -11,6 +11,13 @@ const STOP_GRACE_MS = 5_000;
 const OUTPUT_LINES_KEPT = 40;
 
 const running = new Set<ChildProcess>();
+const lineWatchers = new Set<(line: string, child: string) => void>();
+
+/** Sees every line every child of this process writes (the test suite checks them for secrets). */
+export function watchChildLines(watcher: (line: string, child: string) => void): () => void {
+  lineWatchers.add(watcher);
+  return () => lineWatchers.delete(watcher);
+}
 // Last line of defence: whatever way this process exits, no child outlives it.
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
@@ -61,6 +68,7 @@ export function spawnChild(name: string, command: string, args: string[], option
   const keep = (line: string) => {
     if (!line.trim()) return;
     options.onLine?.(line);
+    for (const watch of lineWatchers) watch(line, name);
     lines.push(line);
     if (lines.length > OUTPUT_LINES_KEPT) lines.shift();
     if (options.echo) process.stderr.write(`[${name}] ${line}\n`);

@@ -33,7 +33,21 @@ export interface FaultFigures {
   slowestMs: number;
 }
 
+/** The server started while its database was down. */
+export interface StartupFigures {
+  /** `/health/live` answered 200 while the database was down. */
+  liveWhileDown: boolean;
+  /** What readiness and an API call answered meanwhile. */
+  readyStatus: number;
+  readyDetail?: string;
+  apiStatus: number;
+  apiRetryAfter: boolean;
+  /** From the database's start to readiness 200. */
+  readyAfterDatabaseMs: number | null;
+}
+
 export interface DrillReport {
+  startup: StartupFigures;
   faults: FaultFigures[];
   /** The server never exited during the drill. */
   survived: boolean;
@@ -94,6 +108,8 @@ export async function runFaultDrill(options: DrillOptions = {}): Promise<DrillRe
     const receiver = await startWebhookReceiver();
     stack.push(() => receiver.close());
     log(`private postgres on ${postgres.port}, redis on ${redis.port}`);
+    // The server starts while its database is down, as after a cluster-wide restart.
+    await postgres.stop();
 
     const logLines: string[] = [];
     const port = await freePort();
@@ -124,7 +140,7 @@ export async function runFaultDrill(options: DrillOptions = {}): Promise<DrillRe
     });
     stack.push(() => server.stop());
     const base = `http://127.0.0.1:${port}`;
-    await waitForHttp(server, `${base}/health/ready`, 60_000);
+    const startup = await startWithDatabaseDown(server, base, postgres);
 
     const api = client(base);
     const token = await api.login(ADMIN);
@@ -216,6 +232,7 @@ export async function runFaultDrill(options: DrillOptions = {}): Promise<DrillRe
     log(`load stopped: ${load.acknowledged.length} writes acknowledged`);
     const outcome = await settle(postgres, load.acknowledged, alive);
     return {
+      startup,
       faults,
       survived: exited === undefined,
       exit: exited,
@@ -227,6 +244,44 @@ export async function runFaultDrill(options: DrillOptions = {}): Promise<DrillRe
   } finally {
     for (const undo of stack.reverse()) await undo().catch(() => {});
   }
+}
+
+/** The server was started with Postgres stopped: it must serve liveness, refuse with 503, and start once Postgres is back. */
+async function startWithDatabaseDown(
+  server: TsChild,
+  base: string,
+  postgres: PrivatePostgres,
+): Promise<StartupFigures> {
+  await waitForHttp(server, `${base}/health/live`, 60_000);
+  // Long enough for a few tries with backoff: the process must still be there after them.
+  await sleep(2_000);
+  const ready = await fetch(`${base}/health/ready`);
+  const readyBody = (await ready.json().catch(() => ({}))) as { detail?: string };
+  const api = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
+  await api.arrayBuffer();
+  const live = await fetch(`${base}/health/live`);
+  await live.arrayBuffer();
+  const startedAt = Date.now();
+  await postgres.start();
+  let readyAfterDatabaseMs: number | null = null;
+  try {
+    await waitForHttp(server, `${base}/health/ready`, 60_000);
+    readyAfterDatabaseMs = Date.now() - startedAt;
+  } catch {
+    // Reported as null; the caller asserts on it.
+  }
+  return {
+    liveWhileDown: live.status === 200,
+    readyStatus: ready.status,
+    readyDetail: readyBody.detail,
+    apiStatus: api.status,
+    apiRetryAfter: api.headers.has('retry-after'),
+    readyAfterDatabaseMs,
+  };
 }
 
 /** What a client of the API needs here: JSON calls with a credential, timed and never throwing. */

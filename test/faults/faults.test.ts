@@ -23,6 +23,17 @@ describe.skipIf(missing)(`dependency faults${missing ? ` (skipped: ${missing})` 
     expect(report.logLines.filter((l) => l.includes('unhandled rejection'))).toEqual([]);
   }, 240_000);
 
+  it('Should start while the database is down: live, not ready, 503 with Retry-After, then ready once it is back', () => {
+    if (!report) return expect.unreachable('the drill did not run');
+    const { startup } = report;
+    expect(startup.liveWhileDown).toBe(true);
+    expect(startup.readyStatus).toBe(503);
+    expect(startup.readyDetail).toMatch(/^Starting: waiting for the database \(try \d+: ECONNREFUSED\)\.$/);
+    expect(startup.apiStatus).toBe(503);
+    expect(startup.apiRetryAfter).toBe(true);
+    expect(startup.readyAfterDatabaseMs).not.toBeNull();
+  });
+
   it('Should show each fault in readiness within 2 s and recover by itself', () => {
     if (!report) return expect.unreachable('the drill did not run');
     for (const f of report.faults) {
@@ -49,6 +60,24 @@ describe.skipIf(missing)(`dependency faults${missing ? ` (skipped: ${missing})` 
     expect(report.lostWrites).toBe(0);
     expect(report.missingAudit).toBe(0);
     expect(report.stuckJobs, JSON.stringify(report.jobsByStatus)).toBe(0);
+  });
+
+  it('Should warn about a dependency once per message and route template each interval, not once per request', () => {
+    if (!report) return expect.unreachable('the drill did not run');
+    const perKey = new Map<string, number>();
+    for (const line of report.logLines) {
+      if (!line.startsWith('{')) continue;
+      const entry = JSON.parse(line) as { level: string; msg: string; route?: string };
+      if (entry.level !== 'warn' || entry.msg === 'request' || entry.msg === 'job run') continue;
+      const key = `${entry.msg} ${entry.route ?? ''}`;
+      perKey.set(key, (perKey.get(key) ?? 0) + 1);
+    }
+    expect(perKey.size).toBeGreaterThan(0);
+    // The drill lasts under a minute; the throttle allows one line per 10 s and key.
+    const flooding = [...perKey].filter(([, n]) => n > 6);
+    expect(flooding).toEqual([]);
+    for (const key of perKey.keys())
+      expect(key, 'route templates, never raw ids').not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
   });
 
   it('Should keep every password, hash, key, secret and token out of the log', () => {

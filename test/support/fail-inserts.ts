@@ -7,9 +7,9 @@ import type { DbHandle } from '../../db/types.ts';
  */
 export async function failInserts(
   handle: DbHandle,
-  table: 'audit_logs' | 'jobs' | 'items',
+  table: 'audit_logs' | 'jobs' | 'items' | 'users' | 'webhooks' | 'api_keys',
   value: string,
-  column: 'request_id' | 'title' = 'request_id',
+  column: 'request_id' | 'title' | 'name' | 'description' = 'request_id',
 ): Promise<() => Promise<void>> {
   const name = `fail_${table}_${crypto.randomUUID().replaceAll('-', '')}`;
   const literal = value.replaceAll("'", "''");

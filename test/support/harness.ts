@@ -15,6 +15,7 @@ import type { DbHandle } from '../../db/types.ts';
 import { createScratchDatabase } from '../../dev/scratch-database.ts';
 import { dispatcherQueue } from '../../jobs/queue.ts';
 import type { TestResponse } from './http.ts';
+import { guardedWrite, guardSecrets } from './log-guard.ts';
 
 type BackendName = 'pglite' | 'postgres';
 
@@ -82,6 +83,7 @@ export function useIsolatedDatabase(): { handle: DbHandle; url?: string } {
 
 /** The signing keys of every app under test, so tokens from one test app verify in another. */
 export const TEST_JWT_KEYS = 'test:0123456789abcdef0123456789abcdef0123456789abcdef';
+guardSecrets(TEST_JWT_KEYS.slice('test:'.length));
 
 /** Builds dependencies for an app under test; override any of them. */
 export function testDeps(db: DbHandle, overrides: Partial<AppDeps> = {}): AppDeps {
@@ -95,7 +97,8 @@ export function testDeps(db: DbHandle, overrides: Partial<AppDeps> = {}): AppDep
       RATE_LIMIT_ENABLED: 'false',
     }),
     db: db.db,
-    logger: createLogger({ level: 'silent' }),
+    // Every line is formatted and checked for secrets, then dropped (see log-guard.ts).
+    logger: createLogger({ level: 'debug', write: guardedWrite }),
     clock: () => new Date(),
     queue: dispatcherQueue(),
     // In memory, one per app under test: no Redis needed, nothing shared between tests.

@@ -1,0 +1,40 @@
+import { afterAll, expect } from 'vitest';
+import { DEMO_PASSWORD } from '../../db/seed.ts';
+import { watchChildLines } from '../../dev/child-process.ts';
+import { ADMIN } from '../conformance/admin.ts';
+
+/**
+ * Every log line of the test run, in process (the harness's loggers) and from every
+ * child server, is checked for secrets: the shapes of password hashes, webhook secrets
+ * and JWTs, and the passwords and signing keys the tests configure. A line with one
+ * fails the file that produced it.
+ */
+const SHAPES = [/pbkdf2-sha256\$\d+\$/, /whsec_[A-Za-z0-9+/=]{8,}/, /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]+/];
+const known = new Set<string>([ADMIN.password, DEMO_PASSWORD]);
+const found: string[] = [];
+
+/** Adds values (passwords, keys) the guard looks for besides the shapes. */
+export function guardSecrets(...secrets: string[]): void {
+  for (const secret of secrets) if (secret.length >= 8) known.add(secret);
+}
+
+function check(line: string, source: string): void {
+  if (SHAPES.some((shape) => shape.test(line)) || [...known].some((secret) => line.includes(secret))) {
+    found.push(`${source}: ${line.slice(0, 400)}`);
+  }
+}
+
+/** A logger sink that checks each line and keeps none. */
+export const guardedWrite = (line: string) => check(line, 'log');
+
+/** Registers the checks for this file: children's JSON log lines (not the demo banner), and the verdict. */
+export function installLogGuard(): void {
+  const unwatch = watchChildLines((line, child) => {
+    if (line.trimStart().startsWith('{')) check(line, child);
+  });
+  afterAll(() => {
+    unwatch();
+    const leaks = found.splice(0);
+    expect(leaks, 'log lines with a secret in them').toEqual([]);
+  });
+}
