@@ -5,13 +5,14 @@ import { describeConfig, parseBenchConfig } from './config.ts';
 import { Cleanup } from './lib/cleanup.ts';
 import type { Section } from './lib/section.ts';
 import { formatTable } from './lib/table.ts';
+import { faults } from './sections/faults.ts';
 import { jobsDispatcher } from './sections/jobs-dispatcher.ts';
 import { nodeVsBaseline } from './sections/node-vs-baseline.ts';
 import { observabilityOverhead } from './sections/observability-overhead.ts';
 import { runtimes } from './sections/runtimes.ts';
 
 /** Every section, in run order. A new measurement is a new file in sections/ listed here. */
-const SECTIONS: Section[] = [nodeVsBaseline, jobsDispatcher, observabilityOverhead, runtimes];
+const SECTIONS: Section[] = [nodeVsBaseline, jobsDispatcher, observabilityOverhead, runtimes, faults];
 
 const RESULTS_FILE = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 

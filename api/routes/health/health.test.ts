@@ -86,3 +86,22 @@ describe.skipIf(backend.skip)(`health while draining [${backend.label}]`, () => 
     expect((await res.json()).detail).toMatch(/shutting down/);
   });
 });
+
+describe.skipIf(backend.skip)(`health while starting [${backend.label}]`, () => {
+  const detail = 'waiting for the database (try 3: ECONNREFUSED)';
+  const t = useTestApp({ lifecycle: () => ({ phase: 'starting', detail }) });
+
+  it('Should stay live, fail readiness saying why, and answer API calls 503 with Retry-After', async () => {
+    expect((await t.request('/health/live')).status).toBe(200);
+    const ready = await t.request('/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.headers.get('retry-after')).toBe('5');
+    expect((await ready.json()).detail).toBe(`Starting: ${detail}.`);
+    const api = await t.request('/api/v1/items');
+    expect(api.status).toBe(503);
+    expect(api.headers.get('retry-after')).toBe('5');
+    expect(api.headers.get('content-type')).toBe('application/problem+json');
+    expect(api.headers.get('x-request-id')).toBeTruthy();
+    expect(await api.json()).toMatchObject({ code: 'service_unavailable', detail: expect.stringContaining(detail) });
+  });
+});
