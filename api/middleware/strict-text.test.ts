@@ -16,7 +16,7 @@ describe.skipIf(backend.skip)(`text the database cannot store is refused at the 
     const res = await t.request(`/api/v1/items?q=${encodeURIComponent(q)}&limit=100`);
     return ((await res.json()) as { data: unknown[] }).data.length;
   };
-  const post = (body: BodyInit) =>
+  const post = (body: NonNullable<RequestInit['body']>) =>
     t.request('/api/v1/items', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
 
   it('Should answer 422 naming the field for a NUL character, at any depth, and store nothing', async () => {
