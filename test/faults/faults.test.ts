@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { spawnChild } from '../../dev/child-process.ts';
 import { type DrillReport, linesWithSecrets, runFaultDrill } from '../../dev/fault-drill.ts';
-import { postgresBinaries, redisBinary } from '../../dev/private-services.ts';
+import { postgresBinaries, redisBinary, startPrivatePostgres } from '../../dev/private-services.ts';
 
 /**
  * Dependency faults, from outside the process, on a Postgres and a Redis of the suite's
@@ -87,3 +88,43 @@ describe.skipIf(missing)(`dependency faults${missing ? ` (skipped: ${missing})` 
     expect(linesWithSecrets(report.logLines, report.secrets)).toEqual([]);
   });
 });
+
+describe.skipIf('missing' in pgBin)(
+  `npm run db:migrate waits for the database${'missing' in pgBin ? ` (skipped: ${pgBin.missing})` : ''}`,
+  () => {
+    const migrate = (env: Record<string, string>) =>
+      spawnChild('migrate', process.execPath, ['--import', 'tsx', 'db/node/cli.ts', 'migrate'], {
+        env: { ...process.env, ...env },
+      });
+
+    it('Should retry until Postgres accepts connections, then migrate', async () => {
+      const postgres = await startPrivatePostgres();
+      try {
+        await postgres.stop();
+        const child = migrate({ DATABASE_URL: postgres.url, DATABASE_WAIT_SECONDS: '60' });
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        await postgres.start();
+        const exit = await child.exited;
+        expect(exit, child.output()).toEqual({ code: 0, signal: null });
+        expect(child.output()).toMatch(/waiting for the database \(try 1: ECONNREFUSED\)/);
+        expect(child.output()).toMatch(/migrate \(pg\): applied \d+ migration/);
+      } finally {
+        await postgres.destroy();
+      }
+    }, 120_000);
+
+    it('Should give up after DATABASE_WAIT_SECONDS with exit 1, saying why', async () => {
+      const postgres = await startPrivatePostgres();
+      try {
+        await postgres.stop();
+        const child = migrate({ DATABASE_URL: postgres.url, DATABASE_WAIT_SECONDS: '1' });
+        expect(await child.exited).toEqual({ code: 1, signal: null });
+        expect(child.output()).toMatch(
+          /DatabaseWaitTimeout ECONNREFUSED: the database did not become available within 1 s \(\d+ tries\)/,
+        );
+      } finally {
+        await postgres.destroy();
+      }
+    }, 120_000);
+  },
+);

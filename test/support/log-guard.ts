@@ -18,10 +18,13 @@ export function guardSecrets(...secrets: string[]): void {
   for (const secret of secrets) if (secret.length >= 8) known.add(secret);
 }
 
+/** Whether a line holds a secret's shape or one of the known secrets. */
+export function holdsSecret(line: string): boolean {
+  return SHAPES.some((shape) => shape.test(line)) || [...known].some((secret) => line.includes(secret));
+}
+
 function check(line: string, source: string): void {
-  if (SHAPES.some((shape) => shape.test(line)) || [...known].some((secret) => line.includes(secret))) {
-    found.push(`${source}: ${line.slice(0, 400)}`);
-  }
+  if (holdsSecret(line)) found.push(`${source}: ${line.slice(0, 400)}`);
 }
 
 /** A logger sink that checks each line and keeps none. */

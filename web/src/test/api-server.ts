@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePort, spawnTs, waitForHttp } from '../../../dev/child-process.ts';
+import { holdsSecret } from '../../../test/support/log-guard.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,8 +18,13 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'edgeplane-web-'));
+  // Its log lines are checked for secrets like every test's (see test/support/log-guard.ts).
+  const leaks: string[] = [];
   const server = spawnTs('api for web tests', 'api/entries/node.ts', {
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, ACCESS_LOG: 'false', RATE_LIMIT_ENABLED: 'false' },
+    onLine: (line) => {
+      if (line.trimStart().startsWith('{') && holdsSecret(line)) leaks.push(line.slice(0, 400));
+    },
   });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(server, `${url}/health/ready`, 60_000);
@@ -26,5 +32,6 @@ export default async function setup(project: TestProject) {
   return async () => {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    if (leaks.length) throw new Error(`log lines of the API server with a secret in them:\n${leaks.join('\n')}`);
   };
 }
