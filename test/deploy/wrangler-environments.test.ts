@@ -1,13 +1,23 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { unstable_readConfig } from 'wrangler';
 import { API_PATHS } from '../../api/app.ts';
 import { REPO_ROOT } from '../../dev/child-process.ts';
 import { checkEnvironment, EDGE_ENVIRONMENTS, WRANGLER_CONFIG } from '../../dev/deploy-edge.ts';
+import { measureWorker, WORKER_BUDGET_KIB } from '../../dev/worker-size.ts';
 
 /** wrangler.toml as wrangler itself resolves it (inheritance included), per environment. */
 const read = (env?: string, config = WRANGLER_CONFIG) => unstable_readConfig({ config, env }, { hideWarnings: true });
@@ -63,6 +73,43 @@ describe('wrangler.toml', () => {
     expect(output).toContain('env.APP_ENV ("production")');
     expect(output).toContain('env.PUBLIC_URL');
   });
+});
+
+describe('the uploaded Worker', () => {
+  it('Should be minified and within its gzip budget (dev/worker-size.ts)', () => {
+    const size = measureWorker('production');
+    // Minified: no line of the script is indented the way esbuild prints unminified code.
+    expect(size.bytes).toBeLessThan(900 * 1024);
+    expect(size.gzipBytes, `${(size.gzipBytes / 1024).toFixed(1)} KiB gzip`).toBeLessThanOrEqual(
+      WORKER_BUDGET_KIB * 1024,
+    );
+    const zod = size.byPackage.find(([name]) => name === 'zod')?.[1] ?? 0;
+    expect(zod, 'zod without its locales').toBeLessThan(200 * 1024);
+  });
+
+  const tracked = spawnSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const files = tracked.status === 0 ? tracked.stdout.split('\0').filter(Boolean) : [];
+  it.skipIf(files.length === 0)(
+    `Should deploy from a fresh clone, building the dashboard first${files.length ? '' : ' (skipped: not a git checkout)'}`,
+    () => {
+      const clone = join(scratch, 'fresh-clone');
+      for (const file of files) {
+        mkdirSync(dirname(join(clone, file)), { recursive: true });
+        copyFileSync(join(REPO_ROOT, file), join(clone, file));
+      }
+      symlinkSync(join(REPO_ROOT, 'node_modules'), join(clone, 'node_modules'));
+      expect(existsSync(join(clone, 'dist/web/index.html'))).toBe(false);
+      const cli = createRequire(import.meta.url).resolve('wrangler');
+      const run = spawnSync(process.execPath, [cli, 'deploy', '--dry-run', '--outdir', join(clone, 'd')], {
+        cwd: clone,
+        env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+        encoding: 'utf8',
+      });
+      expect(run.status, run.stdout + run.stderr).toBe(0);
+      expect(existsSync(join(clone, 'dist/web/index.html'))).toBe(true);
+      expect(run.stdout).toMatch(/Read \d+ files from the assets directory/);
+    },
+  );
 });
 
 describe('deploy preflight (dev/deploy-edge.ts)', () => {
