@@ -4,6 +4,8 @@ import { ApiError, problemResponse } from '../lib/errors.ts';
 import { routeKey } from '../lib/route-key.ts';
 import type { AppEnv } from '../lib/types.ts';
 
+const BODILESS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 export interface LimitBodyOptions {
   /** The largest body, in bytes, of any request not named in `routes`. */
   maxBytes: number;
@@ -37,6 +39,9 @@ export function limitBody(options: LimitBodyOptions): MiddlewareHandler<AppEnv> 
   const general = limiter(options.maxBytes);
   const byRoute = new Map(Object.entries(options.routes ?? {}).map(([route, max]) => [route, limiter(max)]));
   return async function limitBody(c, next) {
+    // No handler reads the body of these. Looking for one would also make the Node
+    // adapter build a full Request for every read (hono's bodyLimit touches `raw.body`).
+    if (BODILESS.has(c.req.method)) return next();
     return (byRoute.get(routeKey(c)) ?? general)(c, next);
   };
 }

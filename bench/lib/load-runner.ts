@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import type { LoadMessage, LoadResult, LoadSpec } from './load-spec.ts';
 
@@ -18,7 +20,9 @@ process.once('message', (spec: LoadSpec) => {
 async function measure(spec: LoadSpec): Promise<LoadResult> {
   if (spec.warmupSeconds > 0) await run(spec, spec.warmupSeconds, []);
   const latencies: number[] = [];
+  const cpuBefore = cpuMicros(spec.serverPid);
   const result = await run(spec, spec.durationSeconds, latencies);
+  const cpuAfter = cpuMicros(spec.serverPid);
   latencies.sort((a, b) => a - b);
   const mean = latencies.reduce((sum, v) => sum + v, 0) / (latencies.length || 1);
   return {
@@ -38,7 +42,27 @@ async function measure(spec: LoadSpec): Promise<LoadResult> {
     statusCodes: Object.fromEntries(
       Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0]),
     ),
+    serverCpuMicrosPerRequest:
+      cpuBefore === null || cpuAfter === null || !result.requests.total
+        ? null
+        : Math.round(((cpuAfter - cpuBefore) / result.requests.total) * 10) / 10,
   };
+}
+
+let ticksPerSecond: number | undefined;
+
+/** A process's CPU time so far (user + system, its threads included), in µs, from /proc; null off Linux. */
+function cpuMicros(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1e6;
+  } catch {
+    return null;
+  }
 }
 
 function run(spec: LoadSpec, seconds: number, latencies: number[]): Promise<autocannon.Result> {

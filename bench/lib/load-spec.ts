@@ -13,6 +13,8 @@ export interface LoadSpec {
   durationSeconds: number;
   /** Load applied first and not measured. */
   warmupSeconds: number;
+  /** The server's process id: its CPU time over the measured window is reported per request (Linux). */
+  serverPid?: number;
 }
 
 export interface LoadResult {
@@ -26,6 +28,8 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+  /** The server's CPU time (user + system) over the measured window per completed request, in µs; null where unknown. */
+  serverCpuMicrosPerRequest: number | null;
 }
 
 export type LoadMessage = { type: 'result'; result: LoadResult } | { type: 'error'; message: string };

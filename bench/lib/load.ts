@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { spawnTs } from '../../dev/child-process.ts';
 import type { LoadMessage, LoadResult, LoadSpec } from './load-spec.ts';
+import { serverPid } from './servers.ts';
 
 const RUNNER = fileURLToPath(new URL('./load-runner.ts', import.meta.url));
 
@@ -18,7 +19,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         ),
       );
     });
-    child.process.send(spec);
+    // The server's CPU per request, when this bench started it.
+    child.process.send({ ...spec, serverPid: spec.serverPid ?? serverPid(spec.origin) });
     const message = await reply;
     if (message.type === 'error') throw new Error(`load generation failed: ${message.message}`);
     return message.result;

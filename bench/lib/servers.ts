@@ -9,6 +9,12 @@ export function childEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...settings };
 }
 
+/** Process ids of the servers started, by origin: the load runner reads their CPU time. */
+const pids = new Map<string, number>();
+
+/** The process id of the server at `origin`, if this bench started it. */
+export const serverPid = (origin: string) => pids.get(origin);
+
 /**
  * Starts a server process (stopped by the section's teardown) and waits until it is
  * ready; returns its origin. `echo: false` keeps a server's output (its access log)
@@ -29,5 +35,6 @@ export async function startServer(
   context.defer(`stop ${name}`, () => child.stop());
   const origin = `http://127.0.0.1:${port}`;
   await waitForHttp(child, `${origin}/health/ready`);
+  if (child.process.pid) pids.set(origin, child.process.pid);
   return origin;
 }

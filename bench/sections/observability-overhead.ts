@@ -68,6 +68,10 @@ function meanOf(x: LoadResult, y: LoadResult): LoadResult {
     non2xx: x.non2xx + y.non2xx,
     errors: x.errors + y.errors,
     timeouts: x.timeouts + y.timeouts,
+    serverCpuMicrosPerRequest:
+      x.serverCpuMicrosPerRequest === null || y.serverCpuMicrosPerRequest === null
+        ? null
+        : mean((r) => r.serverCpuMicrosPerRequest as number),
     statusCodes: Object.fromEntries(
       [...new Set([...Object.keys(x.statusCodes), ...Object.keys(y.statusCodes)])].map((k) => [
         k,

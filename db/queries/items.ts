@@ -1,4 +1,18 @@
-import { and, arrayContains, asc, desc, eq, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  arrayContains,
+  asc,
+  desc,
+  eq,
+  ilike,
+  inArray,
+  isNull,
+  or,
+  type Placeholder,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
+import { preparedStatement } from '../prepared.ts';
 import { type ItemRow, items } from '../schema.ts';
 import type { Database } from '../types.ts';
 import { type AuditContext, auditCte } from './audit.ts';
@@ -61,58 +75,119 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }
 
+/** The list statement for a sort, direction and filters; values or placeholders alike. */
+function listQuery(
+  db: Database,
+  params: Pick<ListItemsParams, 'sort' | 'direction'>,
+  filters: SQL[],
+  after: { value: unknown; id: unknown } | undefined,
+  limit: number | Placeholder,
+) {
+  const sort = SORTS[params.sort];
+  const conditions = [live, ...filters];
+  if (after) {
+    const op = params.direction === 'desc' ? sql`<` : sql`>`;
+    conditions.push(sql`(${sort.expr}, ${items.id}) ${op} (${after.value}::${sort.cast}, ${after.id}::uuid)`);
+  }
+  const order = params.direction === 'desc' ? desc : asc;
+  return db
+    .select()
+    .from(items)
+    .where(and(...conditions))
+    .orderBy(order(sort.expr), order(items.id))
+    .limit(limit);
+}
+
+type ListShape = `${SortKey}:${'asc' | 'desc'}:${'first' | 'after'}`;
+
+// Pages without filters (the dashboard's and most clients' first call, and every next
+// page) run a statement built once per sort, direction and cursor.
+const unfilteredList = preparedStatement<ItemRow[], ListShape>((db, shape) => {
+  const [sort, direction, from] = shape.split(':') as [SortKey, 'asc' | 'desc', string];
+  const after = from === 'after' ? { value: sql.placeholder('afterValue'), id: sql.placeholder('afterId') } : undefined;
+  return listQuery(db, { sort, direction }, [], after, sql.placeholder('limit')).prepare('');
+});
+
 /**
  * Keyset pagination on (sort value, id): a page boundary is a position, not an
  * offset, so rows inserted meanwhile never shift or repeat later pages.
  */
 export async function listItems(db: Database, params: ListItemsParams) {
-  const sort = SORTS[params.sort];
-  const conditions: SQL[] = [live];
-  if (params.status?.length) conditions.push(inArray(items.status, params.status));
-  if (params.priority?.length) conditions.push(inArray(items.priority, params.priority));
-  if (params.tag) conditions.push(arrayContains(items.tags, [params.tag]));
-  if (params.ownerId) conditions.push(eq(items.ownerId, params.ownerId));
+  const filters: SQL[] = [];
+  if (params.status?.length) filters.push(inArray(items.status, params.status));
+  if (params.priority?.length) filters.push(inArray(items.priority, params.priority));
+  if (params.tag) filters.push(arrayContains(items.tags, [params.tag]));
+  if (params.ownerId) filters.push(eq(items.ownerId, params.ownerId));
   if (params.q) {
     const pattern = `%${escapeLike(params.q)}%`;
-    conditions.push(or(ilike(items.title, pattern), ilike(items.description, pattern)) as SQL);
+    filters.push(or(ilike(items.title, pattern), ilike(items.description, pattern)) as SQL);
   }
-  if (params.after) {
-    const op = params.direction === 'desc' ? sql`<` : sql`>`;
-    conditions.push(
-      sql`(${sort.expr}, ${items.id}) ${op} (${params.after.value}::${sort.cast}, ${params.after.id}::uuid)`,
-    );
-  }
-  const order = params.direction === 'desc' ? desc : asc;
-  const rows = await db
-    .select()
-    .from(items)
-    .where(and(...conditions))
-    .orderBy(order(sort.expr), order(items.id))
-    .limit(params.limit + 1);
+  const rows = filters.length
+    ? await listQuery(db, params, filters, params.after, params.limit + 1)
+    : await unfilteredList(db, `${params.sort}:${params.direction}:${params.after ? 'after' : 'first'}`).execute({
+        limit: params.limit + 1,
+        afterValue: params.after?.value,
+        afterId: params.after?.id,
+      });
   const hasMore = rows.length > params.limit;
   const page = hasMore ? rows.slice(0, params.limit) : rows;
   const last = page.at(-1);
+  const sort = SORTS[params.sort];
   return {
     rows: page,
     next: hasMore && last ? { value: sort.cursorValue(last), id: last.id } : null,
   };
 }
 
-/** A live (not deleted) item, or undefined. */
-export async function getItem(db: Database, id: string): Promise<ItemRow | undefined> {
-  const [row] = await db
+const itemById = preparedStatement<ItemRow[]>((db) =>
+  db
     .select()
     .from(items)
-    .where(and(eq(items.id, id), live));
+    .where(and(eq(items.id, sql.placeholder('id')), live))
+    .prepare(''),
+);
+
+/** A live (not deleted) item, or undefined. */
+export async function getItem(db: Database, id: string): Promise<ItemRow | undefined> {
+  const [row] = await itemById(db).execute({ id });
   return row;
 }
 
-/** Inserts an item, its `item.created` audit row and its webhook notifications in one statement. */
-export async function createItem(db: Database, input: ItemInput, context: AuditContext): Promise<ItemRow> {
-  const inserted = db.$with('inserted').as(db.insert(items).values(input).returning());
+/** The context of a change as placeholders, for statements prepared once. */
+const CONTEXT_PLACEHOLDERS = {
+  actorType: sql.placeholder('actorType'),
+  actorId: sql.placeholder('actorId'),
+  requestId: sql.placeholder('requestId'),
+  traceparent: sql.placeholder('traceparent'),
+} as unknown as AuditContext;
+
+// One statement per set of fields given (the rest take the column defaults), nulls written
+// in the statement (column encoders are not meant for null): a few shapes in practice.
+const insertItem = preparedStatement<ItemRow[]>((db, shape) => {
+  const values = Object.fromEntries(
+    shape.split(',').map((field) => {
+      const [key, isNull] = field.split('=');
+      return [key, isNull ? sql`null` : sql.placeholder(key as string)];
+    }),
+  ) as unknown as ItemInput;
+  const inserted = db.$with('inserted').as(db.insert(items).values(values).returning());
+  const context = CONTEXT_PLACEHOLDERS;
   const audit = auditCte(db, { action: 'item.created', entityType: 'item', table: items, changed: inserted, context });
   const notify = notificationCte(db, { event: 'item.created', table: items, changed: inserted, context });
-  const [row] = await db.with(inserted, audit, notify).select().from(inserted);
+  return db.with(inserted, audit, notify).select().from(inserted).prepare('');
+});
+
+/** Inserts an item, its `item.created` audit row and its webhook notifications in one statement. */
+export async function createItem(db: Database, input: ItemInput, context: AuditContext): Promise<ItemRow> {
+  const given = Object.entries(input).filter(([, value]) => value !== undefined);
+  const shape = given.map(([key, value]) => (value === null ? `${key}=null` : key)).join(',');
+  const [row] = await insertItem(db, shape).execute({
+    ...Object.fromEntries(given),
+    actorType: context.actorType,
+    actorId: context.actorId,
+    requestId: context.requestId,
+    traceparent: context.traceparent ?? null,
+  });
   if (!row) throw new Error('insert returned no row');
   return row;
 }

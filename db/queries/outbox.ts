@@ -32,7 +32,8 @@ export interface NotificationCteOptions {
 export function notificationCte(db: Database, options: NotificationCteOptions) {
   const { event, changed, context } = options;
   const alias = sql.identifier(changed._.alias);
-  const createdBy = context.actorId ? `${context.actorType}:${context.actorId}` : context.actorType;
+  // `type:id`, or the type alone without an id; in SQL, so the values may be placeholders.
+  const createdBy = sql`coalesce(${context.actorType}::text || ':' || ${context.actorId}::text, ${context.actorType}::text)`;
   // Parameters inside jsonb_build_object have no type to infer from: cast them.
   const payload = sql`jsonb_build_object('webhookId', w.id, 'event', ${event}::text, 'data', ${snapshot(options.table, changed._.alias)})`;
   return db.$with('notifications', { id: sql<string>`id` }).as(sql`
