@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiError, problemResponse } from '../lib/errors.ts';
 import { routeKey } from '../lib/route-key.ts';
@@ -19,29 +19,37 @@ export interface LimitBodyOptions {
  * first cut off by the general limit.
  */
 export function limitBody(options: LimitBodyOptions): MiddlewareHandler<AppEnv> {
-  const limiter = (maxBytes: number) =>
-    bodyLimit({
-      maxSize: maxBytes,
-      onError: (c) => {
-        const res = problemResponse(
-          c,
-          new ApiError('payload_too_large', {
-            detail: `The request body is too large: the limit is ${maxBytes} bytes.`,
-            extensions: { maxBytes },
-          }),
-        );
-        // The rest of the body is never read: the connection cannot carry another request
-        // (RFC 9110 §15.5.14). Saying so stops a keep-alive client from reusing it.
-        res.headers.set('connection', 'close');
-        return res;
-      },
-    });
+  const tooLarge = (c: Context<AppEnv>, maxBytes: number) => {
+    const res = problemResponse(
+      c,
+      new ApiError('payload_too_large', {
+        detail: `The request body is too large: the limit is ${maxBytes} bytes.`,
+        extensions: { maxBytes },
+      }),
+    );
+    // The rest of the body is never read: the connection cannot carry another request
+    // (RFC 9110 §15.5.14). Saying so stops a keep-alive client from reusing it.
+    res.headers.set('connection', 'close');
+    return res;
+  };
+  const limiter = (maxBytes: number) => ({
+    maxBytes,
+    // Counts a body of unknown length as it streams in, and stops it at the limit.
+    streaming: bodyLimit({ maxSize: maxBytes, onError: (c) => tooLarge(c, maxBytes) }),
+  });
   const general = limiter(options.maxBytes);
   const byRoute = new Map(Object.entries(options.routes ?? {}).map(([route, max]) => [route, limiter(max)]));
   return async function limitBody(c, next) {
-    // No handler reads the body of these. Looking for one would also make the Node
-    // adapter build a full Request for every read (hono's bodyLimit touches `raw.body`).
+    // No handler reads the body of these.
     if (BODILESS.has(c.req.method)) return next();
-    return (byRoute.get(routeKey(c)) ?? general)(c, next);
+    const limit = byRoute.get(routeKey(c)) ?? general;
+    // A declared length is all it takes (the HTTP parser never reads past it), and reading
+    // only headers keeps the Node adapter from building a full Request and a body stream,
+    // which hono's bodyLimit does by touching `raw.body`.
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
+      return Number(declared) > limit.maxBytes ? tooLarge(c, limit.maxBytes) : next();
+    }
+    return limit.streaming(c, next);
   };
 }

@@ -51,32 +51,36 @@ function hasEncodedReplacement(bytes: Uint8Array): boolean {
   return false;
 }
 
+function checkUrl(rawPath: string, query: Record<string, string[]>): void {
+  const queryErrors: FieldError[] = [];
+  for (const [name, values] of Object.entries(query)) {
+    const message = problemIn(name) ?? values.map(problemIn).find(Boolean);
+    if (message) queryErrors.push({ field: name, in: 'query', message });
+  }
+  if (queryErrors.length) refuse(queryErrors);
+  let path: string | undefined;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    // Not percent-decodable: routing treats it as the raw text, which holds no NUL.
+  }
+  const pathProblem = path === undefined ? undefined : problemIn(path);
+  if (pathProblem) refuse([{ field: '(path)', in: 'path', message: pathProblem }]);
+}
+
 /**
  * Refuses text that Postgres cannot store or that is not valid Unicode — NUL characters,
  * unpaired surrogates (`"\ud800"`), bytes that are not UTF-8 — in JSON bodies, query
  * parameters and the path, before any handler or statement sees it: 422 naming each
  * field (400 for a body whose bad bytes cannot be placed), never a silent U+FFFD.
- * The parsed body is left in Hono's body cache, so the validators read it once.
+ * The decoded text is left in Hono's body cache, so the validators read the body once.
  */
 export function strictText(): MiddlewareHandler<AppEnv> {
   const fatal = new TextDecoder('utf-8', { fatal: true });
   const lenient = new TextDecoder('utf-8');
   return async function strictText(c, next) {
-    const query = c.req.queries();
-    const queryErrors: FieldError[] = [];
-    for (const [name, values] of Object.entries(query)) {
-      const message = problemIn(name) ?? values.map(problemIn).find(Boolean);
-      if (message) queryErrors.push({ field: name, in: 'query', message });
-    }
-    if (queryErrors.length) refuse(queryErrors);
-    let path: string | undefined;
-    try {
-      path = decodeURIComponent(c.req.path);
-    } catch {
-      // Not percent-decodable: routing treats it as the raw text, which holds no NUL.
-    }
-    const pathProblem = path === undefined ? undefined : problemIn(path);
-    if (pathProblem) refuse([{ field: '(path)', in: 'path', message: pathProblem }]);
+    // Only percent-encoding can put these characters in a URL: plain ones pay nothing.
+    if (c.req.url.includes('%')) checkUrl(c.req.path, c.req.queries());
 
     const type = c.req.header('content-type');
     if (!BODY_METHODS.has(c.req.method) || !type || !JSON_TYPE.test(type)) return next();
@@ -109,7 +113,9 @@ export function strictText(): MiddlewareHandler<AppEnv> {
     }
     const errors = badStrings(parsed, problemIn);
     if (errors.length) refuse(errors);
-    c.req.bodyCache.json = Promise.resolve(parsed);
+    // The validators read the body as text (hono's json() parses the cached text): hand
+    // them the text decoded here, or hono would rebuild it through a full Response.
+    c.req.bodyCache.text = Promise.resolve(text);
     return next();
   };
 }
