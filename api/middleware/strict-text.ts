@@ -115,7 +115,8 @@ export function strictText(): MiddlewareHandler<AppEnv> {
     if (errors.length) refuse(errors);
     // The validators read the body as text (hono's json() parses the cached text): hand
     // them the text decoded here, or hono would rebuild it through a full Response.
-    c.req.bodyCache.text = Promise.resolve(text);
+    // (It holds promises at run time, whatever its declared type says.)
+    Object.assign(c.req.bodyCache, { text: Promise.resolve(text) });
     return next();
   };
 }

@@ -19,9 +19,14 @@ export function formatTable(table: Table): string {
 export const num = (value: number, digits = 0) =>
   value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-/** The req/s, p50 and p99 cells of one load run. */
+/** The req/s, p50, p99 and server CPU µs per request cells of one load run. */
 export function loadCells(result: LoadResult): string[] {
-  return [num(result.requestsPerSecond), num(result.latencyMs.p50, 2), num(result.latencyMs.p99, 2)];
+  return [
+    num(result.requestsPerSecond),
+    num(result.latencyMs.p50, 2),
+    num(result.latencyMs.p99, 2),
+    result.serverCpuMicrosPerRequest === null ? '–' : num(result.serverCpuMicrosPerRequest),
+  ];
 }
 
 /** A note for a run whose figures cannot be compared (some answers failed), or none. */

@@ -12,6 +12,7 @@ import { loadCells, loadProblem, num } from '../lib/table.ts';
 
 const APP_ENTRY = fileURLToPath(new URL('../../api/entries/node.ts', import.meta.url));
 const BASELINE_ENTRY = fileURLToPath(new URL('../baseline-server.ts', import.meta.url));
+const FLOOR_ENTRY = fileURLToPath(new URL('../hono-floor-server.ts', import.meta.url));
 /** How many different items the GET-by-id route cycles through. */
 const ID_SAMPLE = 1_000;
 
@@ -22,12 +23,13 @@ interface Route {
   body?: string;
 }
 
+/** The servers of this section, in table order; ratios are against the first. */
+const SERVERS = ['baseline', 'hono floor', 'app', 'app + access log'] as const;
+type ServerName = (typeof SERVERS)[number];
+
 interface Measurement {
   route: string;
-  app: LoadResult;
-  baseline: LoadResult;
-  /** App throughput over baseline throughput. */
-  ratio: number;
+  results: Record<ServerName, LoadResult>;
 }
 
 const routes = (ids: string[]): Route[] => [
@@ -36,27 +38,34 @@ const routes = (ids: string[]): Route[] => [
   { label: 'POST /api/v1/items', method: 'POST', paths: ['/api/v1/items'], body: '{"title":"Bench item"}' },
 ];
 
+const ratio = (a: number | null, b: number | null) => (a === null || b === null || !b ? '–' : `${num(a / b, 2)}×`);
+
 function toTable(config: BenchConfig, postgresVersion: string, measured: Measurement[]): Table {
   const problems = measured.flatMap((m) =>
-    (['app', 'baseline'] as const).flatMap((name) => loadProblem(`${m.route} on ${name}`, m[name])),
+    SERVERS.flatMap((name) => loadProblem(`${m.route} on ${name}`, m.results[name])),
   );
   return {
     caption: [
       `${config.connections} connections; ${config.warmupSeconds} s warm-up + ${config.durationSeconds} s measured per route and server; ` +
         `pool ${config.poolSize}; ${num(config.items)} seeded items; PostgreSQL ${postgresVersion}.`,
-      'Load from autocannon in its own process; latency percentiles over 2xx responses; ratio = app req/s ÷ baseline req/s.',
+      'baseline: node:http + pg; hono floor: Hono + @hono/node-server + pg, no middleware; both run the app’s SQL and toItem. ' +
+        'app: the Node entry (access log off, item cache off, rate limits off); app + access log: the same with ACCESS_LOG=true (the default).',
+      'Load from autocannon in its own process; latency percentiles over 2xx responses; CPU µs/req = the server process’s CPU time ' +
+        'over the measured window ÷ requests; × baseline = req/s ratio; CPU × floor = CPU per request ÷ the Hono floor’s.',
     ],
-    columns: [
-      'route',
-      'app req/s',
-      'app p50 ms',
-      'app p99 ms',
-      'baseline req/s',
-      'baseline p50',
-      'baseline p99',
-      'app/baseline ratio',
-    ],
-    rows: measured.map((m) => [m.route, ...loadCells(m.app), ...loadCells(m.baseline), num(m.ratio, 2)]),
+    columns: ['route', 'server', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', '× baseline', 'CPU × floor'],
+    rows: measured.flatMap((m) =>
+      SERVERS.map((name) => {
+        const r = m.results[name];
+        return [
+          name === 'baseline' ? m.route : '',
+          name,
+          ...loadCells(r),
+          ratio(r.requestsPerSecond, m.results.baseline.requestsPerSecond),
+          ratio(r.serverCpuMicrosPerRequest, m.results['hono floor'].serverCpuMicrosPerRequest),
+        ];
+      }),
+    ),
     notes: problems,
   };
 }
@@ -86,25 +95,46 @@ export const nodeVsBaseline: Section = {
       RATE_LIMIT_ENABLED: 'false',
       SHUTDOWN_DRAIN_MS: '1000',
     });
-    const app = await startServer(context, 'app', APP_ENTRY, appEnv);
-    const baseline = await startServer(context, 'baseline', BASELINE_ENTRY, childEnv(db));
+    const origins: Record<ServerName, string> = {
+      baseline: await startServer(context, 'baseline', BASELINE_ENTRY, childEnv(db)),
+      'hono floor': await startServer(context, 'hono floor', FLOOR_ENTRY, childEnv(db)),
+      app: await startServer(context, 'app', APP_ENTRY, appEnv),
+      // Its access log goes to its stdout pipe, as in production; not echoed here.
+      'app + access log': await startServer(
+        context,
+        'app + access log',
+        APP_ENTRY,
+        { ...appEnv, ACCESS_LOG: 'true', LOG_LEVEL: 'info' },
+        { echo: false },
+      ),
+    };
     const auth = await benchAuthorization(database.url);
-    await assertSameResponses(app, baseline, { itemId: probeId, databaseUrl: database.url, auth });
-    log('both servers answer identically; measuring');
+    for (const floor of ['baseline', 'hono floor'] as const) {
+      await assertSameResponses(origins.app, origins[floor], { itemId: probeId, databaseUrl: database.url, auth });
+    }
+    log('the servers answer identically; measuring');
 
-    const measure = (route: Route, name: string, origin: string) => {
+    const measure = (route: Route, name: ServerName) => {
       log(`${route.label} on ${name}: ${config.warmupSeconds} s warm-up, ${config.durationSeconds} s measured`);
       const { connections, durationSeconds, warmupSeconds } = config;
       const { method, paths, body } = route;
-      return runLoad({ origin, method, paths, body, headers: auth, connections, durationSeconds, warmupSeconds });
+      return runLoad({
+        origin: origins[name],
+        method,
+        paths,
+        body,
+        headers: auth,
+        connections,
+        durationSeconds,
+        warmupSeconds,
+      });
     };
     const measured: Measurement[] = [];
     for (const route of routes(ids)) {
-      // One route on both servers back to back: same table size, same machine state.
-      const a = await measure(route, 'app', app);
-      const b = await measure(route, 'baseline', baseline);
-      const ratio = b.requestsPerSecond ? Math.round((a.requestsPerSecond / b.requestsPerSecond) * 1000) / 1000 : 0;
-      measured.push({ route: route.label, app: a, baseline: b, ratio });
+      // One route on every server back to back: same table size, same machine state.
+      const results = {} as Record<ServerName, LoadResult>;
+      for (const name of SERVERS) results[name] = await measure(route, name);
+      measured.push({ route: route.label, results });
     }
 
     const sql = await captureItemsSql();

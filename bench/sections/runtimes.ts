@@ -30,7 +30,7 @@ async function startRuntime(context: SectionContext, runtime: ServerRuntimeName,
   context.defer(`stop ${runtime}`, () => child.stop());
   const origin = `http://127.0.0.1:${port}`;
   await waitForHttp(child, `${origin}/health/ready`, 60_000);
-  return { origin, stop: () => child.stop() };
+  return { origin, pid: child.process.pid, stop: () => child.stop() };
 }
 
 /** The answers each route's first path gets, to check every runtime does the same work. */
@@ -52,7 +52,7 @@ function toTable(config: BenchConfig, postgresVersion: string, measured: Measure
       'Each runtime runs alone (started, checked to answer as Node does, measured, stopped); access log off, item cache off, ' +
         'rate limits off. vs node = req/s ÷ Node req/s.',
     ],
-    columns: ['route', 'runtime', 'req/s', 'p50 ms', 'p99 ms', 'vs node'],
+    columns: ['route', 'runtime', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'vs node'],
     rows: measured.map((m) => {
       const base = node(m.route)?.requestsPerSecond ?? 0;
       return [m.route, m.runtime, ...loadCells(m.result), base ? `${num(m.result.requestsPerSecond / base, 2)}×` : '–'];
@@ -107,6 +107,7 @@ export const runtimes: Section = {
           connections,
           durationSeconds,
           warmupSeconds,
+          serverPid: server.pid,
         });
         measured.push({ route: route.label, runtime, result });
       }
