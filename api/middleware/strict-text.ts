@@ -8,6 +8,8 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this refuses.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const REPLACEMENT = '\uFFFD';
+// `\u0000`, or an escape in the surrogate range (D800–DFFF), as JSON text spells them.
+const SUSPECT_ESCAPE = /\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
 const MAX_REPORTED = 20;
 
 function problemIn(text: string): string | undefined {
@@ -94,13 +96,23 @@ export function strictText(): MiddlewareHandler<AppEnv> {
       invalidUtf8 = true;
       text = lenient.decode(bytes);
     }
+    // The validators read the body as text (hono's json() parses the cached text): hand
+    // them the text decoded here, or hono would rebuild it through a full Response.
+    // (The cache holds promises at run time, whatever its declared type says.)
+    const pass = () => {
+      Object.assign(c.req.bodyCache, { text: Promise.resolve(text) });
+      return next();
+    };
+    // In JSON decoded as valid UTF-8, a NUL or a surrogate can only be a \u escape:
+    // without one there is nothing to look for, and the body is parsed once, by the validator.
+    if (!invalidUtf8 && !SUSPECT_ESCAPE.test(text)) return pass();
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
-      // Malformed JSON is the validator's 400; it reads the same bytes from the cache.
+      // Malformed JSON is the validator's 400.
       if (invalidUtf8) throw new ApiError('invalid_request', { detail: 'The request body is not valid UTF-8.' });
-      return next();
+      return pass();
     }
     if (invalidUtf8) {
       // Each bad sequence decoded to U+FFFD: when the client sent none of its own, those strings are the bad fields.
@@ -113,10 +125,6 @@ export function strictText(): MiddlewareHandler<AppEnv> {
     }
     const errors = badStrings(parsed, problemIn);
     if (errors.length) refuse(errors);
-    // The validators read the body as text (hono's json() parses the cached text): hand
-    // them the text decoded here, or hono would rebuild it through a full Response.
-    // (It holds promises at run time, whatever its declared type says.)
-    Object.assign(c.req.bodyCache, { text: Promise.resolve(text) });
-    return next();
+    return pass();
   };
 }
