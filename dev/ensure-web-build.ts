@@ -5,12 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'vite';
-import { WEB_DIST } from '../web/vite.config.ts';
+import { WEB_DIST } from '../web/dist-dir.ts';
 
 export async function ensureWebBuild(options: { force?: boolean } = {}): Promise<void> {
   if (!options.force && existsSync(join(WEB_DIST, 'index.html'))) return;
   console.log('Building the dashboard (first start)…');
+  // Loaded only to build: vite and the dashboard's config cost most of a second to import.
+  const { build } = await import('vite');
   await build({ configFile: join(import.meta.dirname, '../web/vite.config.ts'), logLevel: 'warn' });
 }
 

@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import solid from 'vite-plugin-solid';
 import { defineConfig } from 'vitest/config';
+import { WEB_DIST } from './dist-dir.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-/** Where `npm run build:web` writes the dashboard; the Node entry and Workers assets serve it from here. */
-export const WEB_DIST = fileURLToPath(new URL('../dist/web', import.meta.url));
+
+export { WEB_DIST };
+
 // The API the dev server forwards to (`npm run dev` listens on 8787).
 const api = process.env.API_URL ?? 'http://127.0.0.1:8787';
 
