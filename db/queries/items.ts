@@ -198,31 +198,37 @@ export type ChangeResult =
   | { ok: false; reason: 'version_mismatch'; current: ItemRow };
 
 /**
- * Applies a patch only if the item is still at `expectedVersion`, bumping the
+ * Which versions a conditional change accepts: any (the item must exist), or one of
+ * a list (possibly empty: the change cannot succeed and reports the current version).
+ */
+export type ExpectedVersions = readonly number[] | 'any';
+
+/**
+ * Applies a patch only if the item is still at one of `expected`, bumping the
  * version, and records `item.updated` with before/after in the same statement.
  */
 export async function updateItem(
   db: Database,
   id: string,
-  expectedVersion: number,
+  expected: ExpectedVersions,
   patch: ItemPatch,
   context: AuditContext,
 ): Promise<ChangeResult> {
-  return conditionalChange(db, id, expectedVersion, 'item.updated', context, {
+  return conditionalChange(db, id, expected, 'item.updated', context, {
     ...patch,
     version: sql`${items.version} + 1`,
     updatedAt: sql`now()`,
   });
 }
 
-/** Soft-deletes an item (optionally only at `expectedVersion`) with its `item.deleted` audit row. */
+/** Soft-deletes an item (at one of `expected`) with its `item.deleted` audit row. */
 export async function deleteItem(
   db: Database,
   id: string,
-  expectedVersion: number | undefined,
+  expected: ExpectedVersions,
   context: AuditContext,
 ): Promise<ChangeResult> {
-  return conditionalChange(db, id, expectedVersion, 'item.deleted', context, {
+  return conditionalChange(db, id, expected, 'item.deleted', context, {
     deletedAt: sql`now()`,
     version: sql`${items.version} + 1`,
     updatedAt: sql`now()`,
@@ -232,7 +238,7 @@ export async function deleteItem(
 async function conditionalChange(
   db: Database,
   id: string,
-  expectedVersion: number | undefined,
+  expected: ExpectedVersions,
   action: WebhookEvent,
   context: AuditContext,
   set: Parameters<ReturnType<Database['update']>['set']>[0],
@@ -240,7 +246,7 @@ async function conditionalChange(
   const target = and(
     eq(items.id, id),
     live,
-    expectedVersion === undefined ? undefined : eq(items.version, expectedVersion),
+    expected === 'any' ? undefined : expected.length ? inArray(items.version, [...expected]) : sql`false`,
   );
   const before = db.$with('before').as(db.select().from(items).where(target));
   const updated = db.$with('updated').as(db.update(items).set(set).where(target).returning());

@@ -63,8 +63,11 @@ describe.skipIf(backend.skip)(`items: update, delete, concurrency, audit atomici
     const missing = await patch(item.id, { title: 'x' });
     expect(missing.status).toBe(428);
     expect((await missing.json()).code).toBe('precondition_required');
-    expect((await patch(item.id, { title: 'x' }, { 'if-match': '*' })).status).toBe(400);
-    expect((await patch(item.id, { title: 'x' }, { 'if-match': 'W/"1"' })).status).toBe(400);
+    for (const malformed of ['1', '"1', 'W/1', '"1" "2"', 'W/"1",,x']) {
+      const res = await patch(item.id, { title: 'x' }, { 'if-match': malformed });
+      expect(res.status, malformed).toBe(400);
+      expect((await res.json()).errors[0]).toMatchObject({ field: 'if-match', in: 'header' });
+    }
     const contradicting = await patch(item.id, { title: 'x', version: 2 }, { 'if-match': '"1"' });
     expect(contradicting.status).toBe(400);
     expect((await contradicting.json()).errors[0].field).toBe('version');
@@ -110,6 +113,27 @@ describe.skipIf(backend.skip)(`items: update, delete, concurrency, audit atomici
     expect(audits.map((a) => a.action).sort()).toEqual(['item.created', 'item.deleted']);
   });
 
+  it('Should answer 412 with the current ETag for any well-formed list that does not match by strong comparison', async () => {
+    const item = await create();
+    for (const tags of ['"stale-0"', 'W/"1"', '"999", "998"', ' , "7" ,']) {
+      const res = await patch(item.id, { title: `not applied ${tags}` }, { 'if-match': tags });
+      expect(res.status, tags).toBe(412);
+      expect(res.headers.get('etag')).toBe('"1"');
+      expect((await res.json()).currentVersion).toBe(1);
+    }
+    const unchanged = await t.request(`/api/v1/items/${item.id}`);
+    expect((await unchanged.json()).version).toBe(1);
+    // A list that names the current version, and `*`, match.
+    const listed = await patch(item.id, { title: 'in a list' }, { 'if-match': '"5", W/"1", "1"' });
+    expect(listed.status).toBe(200);
+    const any = await patch(item.id, { title: 'any version' }, { 'if-match': '*' });
+    expect(any.status).toBe(200);
+    expect(any.headers.get('etag')).toBe('"3"');
+    // `*` needs the item to exist.
+    const missing = await patch(crypto.randomUUID(), { title: 'x' }, { 'if-match': '*' });
+    expect(missing.status).toBe(404);
+  });
+
   it('Should honour If-Match on delete', async () => {
     const item = await create();
     const stale = await t.request(`/api/v1/items/${item.id}`, { method: 'DELETE', headers: { 'if-match': '"7"' } });
@@ -117,6 +141,16 @@ describe.skipIf(backend.skip)(`items: update, delete, concurrency, audit atomici
     expect((await read(item.id)).id).toBe(item.id);
     const ok = await t.request(`/api/v1/items/${item.id}`, { method: 'DELETE', headers: { 'if-match': '"1"' } });
     expect(ok.status).toBe(204);
+  });
+
+  it('Should follow RFC 9110 on delete too: 412 for a non-matching list, 400 only when malformed, * for any version', async () => {
+    const item = await create();
+    const remove = (ifMatch: string) =>
+      t.request(`/api/v1/items/${item.id}`, { method: 'DELETE', headers: { 'if-match': ifMatch } });
+    for (const tags of ['"stale-0"', 'W/"1"', '"999", "998"']) expect((await remove(tags)).status, tags).toBe(412);
+    expect((await remove('not a tag')).status).toBe(400);
+    expect((await read(item.id)).id).toBe(item.id);
+    expect((await remove('*')).status).toBe(204);
   });
 
   it('Should not keep an update whose audit row fails to insert', async () => {

@@ -4,7 +4,7 @@ import { flushQueue } from '../../../jobs/enqueue.ts';
 import { auditContext } from '../../lib/audit-context.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ApiError } from '../../lib/errors.ts';
-import { etag, parseEntityTags } from '../../lib/etag.ts';
+import { etag, parseEntityTags, strongVersions, weaklyMatches } from '../../lib/etag.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
 import { forgetItem, readItem } from './items.cache.ts';
 import type { CreateRoute, GetRoute, ListRoute, RemoveRoute, UpdateRoute } from './items.routes.ts';
@@ -41,11 +41,10 @@ export const get: AppRouteHandler<GetRoute> = async (c) => {
   const tag = etag(item.version);
   const ifNoneMatch = c.req.valid('header')['if-none-match'];
   if (ifNoneMatch) {
-    // If-None-Match uses weak comparison: W/"3" and "3" both match version 3.
+    // If-None-Match uses weak comparison: W/"3" and "3" both match version 3. A list
+    // that cannot be parsed is ignored, as a cache would (RFC 9110 §13.1.2).
     const tags = parseEntityTags(ifNoneMatch);
-    if (tags.any || [...tags.strong, ...tags.weak].includes(item.version)) {
-      return c.body(null, 304, { ETag: tag });
-    }
+    if (tags && weaklyMatches(tags, item.version)) return c.body(null, 304, { ETag: tag });
   }
   return c.json(item, 200, { ETag: tag });
 };
@@ -68,7 +67,7 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
       errors: [{ field: '(root)', in: 'body', message: 'at least one field is required' }],
     });
   }
-  const expected = expectedVersion(c.req.valid('header')['if-match'], version);
+  const expected = expectedVersions(c.req.valid('header')['if-match'], version);
   if (expected === undefined) {
     throw new ApiError('precondition_required', {
       detail: 'Send the ETag you read in If-Match (or its number as "version") so no update is lost.',
@@ -86,8 +85,7 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const ifMatch = c.req.valid('header')['if-match'];
-  const expected = ifMatch === undefined ? undefined : expectedVersion(ifMatch, undefined);
-  if (ifMatch !== undefined && expected === undefined) throw badIfMatch();
+  const expected = ifMatch === undefined ? 'any' : ifMatchVersions(ifMatch);
   const result = await queries.deleteItem(c.var.deps.db, id, expected, auditContext(c));
   if (!result.ok) throw changeFailed(id, result);
   await forgetItem(c.var.deps, id);
@@ -95,25 +93,36 @@ export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   return c.body(null, 204);
 };
 
-/** The version a conditional request names, from `If-Match` or the body's `version`. */
-function expectedVersion(ifMatch: string | undefined, bodyVersion: number | undefined): number | undefined {
-  if (ifMatch === undefined) return bodyVersion;
-  const tags = parseEntityTags(ifMatch);
-  if (tags.any || tags.strong.length !== 1) throw badIfMatch();
-  const [fromHeader] = tags.strong;
-  if (bodyVersion !== undefined && bodyVersion !== fromHeader) {
+/**
+ * The versions a conditional request accepts, from `If-Match` (RFC 9110 §13.1.1:
+ * `*` accepts any existing item; a list accepts the versions of its strong tags,
+ * possibly none, which fails the precondition) and the body's `version`.
+ * Undefined when the request is not conditional at all.
+ */
+function expectedVersions(ifMatch: string | undefined, bodyVersion: number | undefined): number[] | 'any' | undefined {
+  if (ifMatch === undefined) return bodyVersion === undefined ? undefined : [bodyVersion];
+  const fromHeader = ifMatchVersions(ifMatch);
+  if (bodyVersion === undefined) return fromHeader;
+  if (fromHeader !== 'any' && !fromHeader.includes(bodyVersion)) {
     throw new ApiError('invalid_request', {
       detail: 'If-Match and "version" name different versions.',
-      errors: [{ field: 'version', in: 'body', message: `does not match If-Match ${ifMatch}` }],
+      errors: [{ field: 'version', in: 'body', message: `is not one of If-Match ${ifMatch}` }],
     });
   }
-  return fromHeader;
+  return [bodyVersion];
+}
+
+/** The versions `If-Match` accepts; a malformed value is a 400. */
+function ifMatchVersions(ifMatch: string): number[] | 'any' {
+  const list = parseEntityTags(ifMatch);
+  if (!list) throw badIfMatch();
+  return list.any ? 'any' : strongVersions(list);
 }
 
 function badIfMatch() {
   return new ApiError('invalid_request', {
-    detail: 'If-Match must be exactly one strong ETag as returned by the API, e.g. "3".',
-    errors: [{ field: 'if-match', in: 'header', message: 'must be one strong ETag' }],
+    detail: 'If-Match must be "*" or a list of entity tags, e.g. "3" as the ETag header gives it.',
+    errors: [{ field: 'if-match', in: 'header', message: 'must be "*" or a comma-separated list of entity tags' }],
   });
 }
 

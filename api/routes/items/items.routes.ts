@@ -64,7 +64,8 @@ export const update = protectedRoute('items:write', {
   summary: 'Update an item',
   description:
     'Optimistic concurrency: send the ETag you read in `If-Match` (or its number as `version`). ' +
-    'A stale version gets 412 and changes nothing; neither gets 428.',
+    '`If-Match` follows RFC 9110: `*` or a list of entity tags compared strongly; a list that does not name the ' +
+    'current version gets 412 with the current ETag and changes nothing, a malformed one 400; neither gets 428.',
   request: {
     params: ItemIdParamsSchema,
     headers: z.object({ 'if-match': z.string().optional() }),
@@ -81,14 +82,16 @@ export const remove = protectedRoute('items:write', {
   path: '/api/v1/items/{id}',
   tags,
   summary: 'Delete an item',
-  description: 'Soft delete: the item disappears from the API and is purged later. `If-Match` is honoured when sent.',
+  description:
+    'Soft delete: the item disappears from the API and is purged later. `If-Match` is honoured when sent ' +
+    '(RFC 9110: `*` or a list of entity tags; no match gets 412, a malformed value 400).',
   request: {
     params: ItemIdParamsSchema,
     headers: z.object({ 'if-match': z.string().optional() }),
   },
   responses: {
     204: { description: 'Deleted.' },
-    ...errorResponses(404, 412, 422, 500, 503),
+    ...errorResponses(400, 404, 412, 422, 500, 503),
   },
 });
 
