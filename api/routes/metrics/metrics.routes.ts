@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errorResponses } from '../../lib/errors.ts';
+import { PROMETHEUS_CONTENT_TYPE } from '../../observability/metrics-registry.ts';
 
 export const scrape = createRoute({
   method: 'get',
@@ -16,7 +17,8 @@ export const scrape = createRoute({
   responses: {
     200: {
       description: 'Every metric of this process.',
-      content: { 'text/plain; version=0.0.4': { schema: z.string() } },
+      // The media type the handler sends, from one place, so the document cannot drift from it.
+      content: { [PROMETHEUS_CONTENT_TYPE]: { schema: z.string() } },
     },
     ...errorResponses(401, 404),
   },

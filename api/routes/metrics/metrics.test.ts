@@ -20,8 +20,19 @@ describe.skipIf(backend.skip)(`GET /metrics [${backend.label}]`, () => {
     const response = await t.request('/metrics', { as: 'anonymous', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+
     return parseExposition(await response.text());
   };
+
+  it('Should send exactly the media type its OpenAPI document declares', async () => {
+    const response = await t.request('/metrics', { as: 'anonymous', headers: { authorization: `Bearer ${TOKEN}` } });
+    const doc = (await (await t.request('/openapi.json')).json()) as {
+      paths: Record<string, { get: { responses: Record<string, { content?: Record<string, unknown> }> } }>;
+    };
+    expect(Object.keys(doc.paths['/metrics']?.get.responses['200']?.content ?? {})).toEqual([
+      response.headers.get('content-type'),
+    ]);
+  });
 
   it('Should refuse a scrape without the metrics token, or with a user token instead', async () => {
     expect((await t.request('/metrics', { as: 'anonymous' })).status).toBe(401);
