@@ -1,10 +1,43 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Permission } from '../auth/permissions.ts';
+import { RATE_LIMIT_EXEMPT } from '../middleware/rate-limit.ts';
 import { requirePermission } from '../middleware/require-permission.ts';
 import { errorResponses } from './errors.ts';
 
 /** The security schemes a protected route accepts (declared in the OpenAPI document). */
 export const SECURITY = [{ bearerAuth: [] }, { sessionCookie: [] }];
+
+const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+
+/**
+ * The statuses the shared machinery can answer on a route, whatever its handler does,
+ * derived from what the route is (see api/app.ts for the order): every route can fail
+ * (500); under /api the start-up gate and the database answer 503, the text check 422
+ * (a NUL in the query or path) and the rate limit 429 (unless exempt); a method that
+ * may carry a body meets the size limit (413) and the body's text check (400, 422);
+ * a declared body also the media-type gate (415) and its parser (400); declared
+ * parameters their validation (422). A route's own entry for a status wins.
+ */
+export function sharedStatuses(config: RouteConfig): ContentfulStatusCode[] {
+  const statuses = new Set<ContentfulStatusCode>([500]);
+  const api = config.path.startsWith('/api/');
+  const { request = {} } = config;
+  if (api) {
+    statuses.add(503).add(422);
+    const key = `${config.method.toUpperCase()} ${config.path}`;
+    if (!RATE_LIMIT_EXEMPT.includes(key)) statuses.add(429);
+    if (BODY_METHODS.has(config.method)) statuses.add(400).add(413);
+  }
+  if (request.body) statuses.add(400).add(413).add(415).add(422);
+  if (request.params || request.query || request.headers) statuses.add(422);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+/** `config`'s responses with the shared statuses added where the route declares none of its own. */
+function withSharedResponses<R extends RouteConfig>(config: R, extra: ContentfulStatusCode[] = []) {
+  return { ...errorResponses(...sharedStatuses(config), ...extra), ...config.responses };
+}
 
 /**
  * A route that needs `permission`: the check runs before validation, the OpenAPI
@@ -19,13 +52,18 @@ export function protectedRoute<const R extends RouteConfig>(permission: Permissi
     'x-permission': permission,
     security: SECURITY,
     middleware: [requirePermission(permission)],
-    responses: { ...config.responses, ...errorResponses(401, 403, 429) },
+    responses: withSharedResponses(config, [401, 403]),
   } as R);
 }
 
-/** A route anyone may call (health, login); declared as such so none is public by omission. */
+/** A route anyone may call (health, login); declared as such so none is public by omission. Its shared statuses are declared too. */
 export function publicRoute<const R extends RouteConfig>(config: R) {
-  return createRoute({ ...config, 'x-permission': 'public', security: [] } as R);
+  return createRoute({
+    ...config,
+    'x-permission': 'public',
+    security: [],
+    responses: withSharedResponses(config),
+  } as R);
 }
 
 /** A JSON response for a route's `responses`. */

@@ -43,6 +43,9 @@ export interface RateLimitOptions {
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** API routes the limit never applies to, keyed `METHOD /path`: QStash deliveries retry on their own. */
+export const RATE_LIMIT_EXEMPT: readonly string[] = ['POST /api/v1/jobs/deliver'];
+
 /**
  * Limits requests per client with a sliding window over the key-value store, and
  * reports the standing in `RateLimit-Limit`, `RateLimit-Remaining` and
@@ -141,7 +144,7 @@ export function apiRateLimit(deps: AppDeps): MiddlewareHandler<AppEnv> {
     anonymousLimit: limits.anonymousPerMinute,
     actorLimit: limits.userPerMinute,
     routes: { 'POST /api/v1/auth/login': { name: 'login', limit: limits.loginPerMinute, whenStoreDown: 'closed' } },
-    exempt: ['POST /api/v1/jobs/deliver'],
+    exempt: [...RATE_LIMIT_EXEMPT],
     writesWhenStoreDown: limits.writesWhenStoreDown,
     ip: { cloudflare: getRuntimeKey() === 'workerd', trustProxy, connInfo: deps.getConnInfo },
     metrics: deps.telemetry?.metrics,

@@ -20,7 +20,7 @@ export const scrape = createRoute({
       // The media type the handler sends, from one place, so the document cannot drift from it.
       content: { [PROMETHEUS_CONTENT_TYPE]: { schema: z.string() } },
     },
-    ...errorResponses(401, 404),
+    ...errorResponses(401, 404, 500),
   },
 });
 
