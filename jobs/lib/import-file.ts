@@ -60,6 +60,9 @@ function readJson(content: string): ImportRow[] {
     throw new ImportFileError('(file)', `not valid JSON: ${(error as Error).message}`);
   }
   if (!Array.isArray(parsed)) throw new ImportFileError('(file)', 'must be a JSON array of items');
+  // The file's shape is checked at the door, before any job exists; each item's fields are checked per row.
+  const misshapen = parsed.findIndex((input) => input === null || typeof input !== 'object' || Array.isArray(input));
+  if (misshapen !== -1) throw new ImportFileError(`item ${misshapen + 1}`, 'must be an object of item fields');
   return parsed.map((input, index) => ({ line: index + 1, input }));
 }
 

@@ -93,12 +93,11 @@ describe.skipIf(backend.skip)(`items import [${backend.label}]`, () => {
     const body = JSON.stringify([
       { title: 'Alpha', tags: [tag], priority: 'low' },
       { title: 'Beta', tags: [tag], colour: 'red' },
-      'not an item',
       { title: 'Gamma', tags: [tag], dueAt: '2031-05-06T07:08:09+02:00' },
     ]);
     const job = await runImport(body, 'application/json; charset=utf-8');
-    expect(job.result).toMatchObject({ total: 4, inserted: 2, rejectedCount: 2 });
-    expect(job.result.rejected.map((r: { line: number }) => r.line)).toEqual([2, 3]);
+    expect(job.result).toMatchObject({ total: 3, inserted: 2, rejectedCount: 1 });
+    expect(job.result.rejected.map((r: { line: number }) => r.line)).toEqual([2]);
     expect(job.result.rejected[0].errors[0].message).toMatch(/colour/);
     const rows = await tagged(tag);
     expect(rows.map((r) => [r.title, r.priority])).toEqual([
@@ -211,6 +210,24 @@ describe.skipIf(backend.skip)(`items import [${backend.label}]`, () => {
       json: { type: 'process-data', payload: { format: 'csv', content: 'title\nx' } },
     });
     expect(res.status).toBe(422);
+  });
+
+  it('Should refuse a JSON file that is not an array of objects with 422 at the door, and start no job', async () => {
+    const importJobs = async () => (await t.handle.db.select().from(jobs).where(eq(jobs.type, 'process-data'))).length;
+    const before = await importJobs();
+    const depth = 5_000;
+    const cases: Array<[string, string]> = [
+      [JSON.stringify([{ title: 'fine' }, 'not an item']), 'item 2'],
+      [JSON.stringify([{ title: 'fine' }, null]), 'item 2'],
+      [`${'['.repeat(depth)}${']'.repeat(depth)}`, 'item 1'],
+      [JSON.stringify({ title: 'an object, not an array' }), '(file)'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await upload(body, 'application/json');
+      expect(res.status, body.slice(0, 40)).toBe(422);
+      expect((await res.json()).errors[0]).toMatchObject({ field, in: 'body' });
+    }
+    expect(await importJobs()).toBe(before);
   });
 
   it('Should refuse an upload over IMPORT_MAX_BYTES with 413, and start no job', async () => {
