@@ -35,6 +35,8 @@ export function registerDocs(app: AppOpenAPI, deps: AppDeps): void {
         '`RateLimit-Remaining` and `RateLimit-Reset` (seconds), and over the limit the answer is 429 ' +
         '`rate_limited` with `Retry-After`.',
     },
+    // Relative: the document describes whichever origin serves it (a Worker, a cluster, a laptop).
+    servers: [{ url: '/', description: 'The server this document was read from.' }],
     tags: [
       { name: 'Auth', description: 'Sign-in, token refresh and sign-out.' },
       { name: 'Items', description: 'Work items with optimistic concurrency and an audit trail.' },

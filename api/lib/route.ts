@@ -9,6 +9,7 @@ import { errorResponses } from './errors.ts';
 export const SECURITY = [{ bearerAuth: [] }, { sessionCookie: [] }];
 
 const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+const ARTICLES = new Set(['a', 'an', 'the']);
 
 /**
  * The statuses the shared machinery can answer on a route, whatever its handler does,
@@ -34,6 +35,23 @@ export function sharedStatuses(config: RouteConfig): ContentfulStatusCode[] {
   return [...statuses].sort((a, b) => a - b);
 }
 
+/**
+ * A route's operationId, from its summary unless it names one: `List items` → `listItems`.
+ * Summaries are unique per operation, and the linter's uniqueness rule checks the result.
+ */
+export function operationIdOf(config: RouteConfig): string | undefined {
+  if (config.operationId || !config.summary) return config.operationId;
+  const words = config.summary
+    .replace(/'s\b/g, '')
+    .replace(/[^A-Za-z0-9 ]+/g, ' ')
+    .trim()
+    .split(/\s+/)
+    .filter((w) => !ARTICLES.has(w.toLowerCase()));
+  return words
+    .map((w, i) => (i === 0 ? w.toLowerCase() : `${w[0]?.toUpperCase()}${w.slice(1).toLowerCase()}`))
+    .join('');
+}
+
 /** `config`'s responses with the shared statuses added where the route declares none of its own. */
 function withSharedResponses<R extends RouteConfig>(config: R, extra: ContentfulStatusCode[] = []) {
   return { ...errorResponses(...sharedStatuses(config), ...extra), ...config.responses };
@@ -49,6 +67,7 @@ function withSharedResponses<R extends RouteConfig>(config: R, extra: Contentful
 export function protectedRoute<const R extends RouteConfig>(permission: Permission, config: R) {
   return createRoute({
     ...config,
+    operationId: operationIdOf(config),
     'x-permission': permission,
     security: SECURITY,
     middleware: [requirePermission(permission)],
@@ -60,6 +79,7 @@ export function protectedRoute<const R extends RouteConfig>(permission: Permissi
 export function publicRoute<const R extends RouteConfig>(config: R) {
   return createRoute({
     ...config,
+    operationId: operationIdOf(config),
     'x-permission': 'public',
     security: [],
     responses: withSharedResponses(config),

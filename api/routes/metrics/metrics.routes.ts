@@ -7,6 +7,7 @@ export const scrape = createRoute({
   path: '/metrics',
   tags: ['Observability'],
   summary: 'Prometheus metrics',
+  operationId: 'prometheusMetrics',
   description:
     'The Prometheus text format (0.0.4): HTTP traffic by route template, jobs, queue depth, database, cache, ' +
     'rate limits and process metrics. Needs `Authorization: Bearer <METRICS_TOKEN>` when `METRICS_TOKEN` is set ' +
