@@ -67,7 +67,7 @@ describe.skipIf(backend.skip)(`audit API [${backend.label}]`, () => {
         json: { email: `${unique('u')}@example.test`, name: 'Filtered' },
       })
     ).json();
-    await t.request(`/api/v1/users/${user.id}`, { method: 'DELETE' });
+    await t.request(`/api/v1/users/${user.id}`, { method: 'PATCH', json: { disabled: true } });
     const entity = await audit(`entityType=user&entityId=${user.id}`);
     expect(entity.data.map((e) => e.action)).toEqual(['user.disabled', 'user.created']);
     const prefix = await audit('action=user.*&limit=100');

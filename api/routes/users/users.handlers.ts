@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ApiError } from '../../lib/errors.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
 import { toUser } from '../auth/auth.handlers.ts';
-import type { CreateRoute, GetRoute, ListRoute, RemoveRoute, UpdateRoute } from './users.routes.ts';
+import type { CreateRoute, GetRoute, ListRoute, UpdateRoute } from './users.routes.ts';
 
 const SORT = '-created';
 
@@ -72,17 +72,6 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
   );
   if (!result.ok) throw result.reason === 'not_found' ? notFound(id) : lastAdmin();
   return c.json(toUser(result.user), 200);
-};
-
-export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
-  const { id } = c.req.valid('param');
-  const existing = await findUser(c.var.deps.db, id);
-  if (!existing) throw notFound(id);
-  // Disabling twice changes nothing: no second audit row.
-  if (existing.disabled) return c.body(null, 204);
-  const result = await queries.updateUser(c.var.deps.db, id, { disabled: true }, auditContext(c), 'user.disabled');
-  if (!result.ok) throw result.reason === 'not_found' ? notFound(id) : lastAdmin();
-  return c.body(null, 204);
 };
 
 function notFound(id: string) {

@@ -55,8 +55,10 @@ export const update = protectedRoute('users:manage', {
   tags,
   summary: 'Update a user',
   description:
-    'Changes the name, role, `disabled` or password. No change may leave the instance without an enabled ' +
-    'admin (409). Disabling or setting a password ends the sessions of the user.',
+    'Changes the name, role, `disabled` or password. Users are never deleted (the audit trail refers to ' +
+    'them), so there is no DELETE: `{"disabled": true}` disables a user, and `false` enables them again. No ' +
+    'change may leave the instance without an enabled admin (409). Disabling or setting a password ends the ' +
+    'sessions of the user.',
   request: { params: UserIdParamsSchema, body: jsonBody(UpdateUserSchema) },
   responses: {
     200: jsonResponse(UserSchema, 'The updated user.'),
@@ -64,20 +66,7 @@ export const update = protectedRoute('users:manage', {
   },
 });
 
-export const remove = protectedRoute('users:manage', {
-  method: 'delete',
-  path: '/api/v1/users/{id}',
-  tags,
-  summary: 'Disable a user',
-  description:
-    'Users are never deleted (the audit trail refers to them): this disables the user and ends their ' +
-    'sessions. The last enabled admin cannot be disabled (409).',
-  request: { params: UserIdParamsSchema },
-  responses: { 204: { description: 'Disabled.' }, ...errorResponses(404, 409, 422, 500, 503) },
-});
-
 export type ListRoute = typeof list;
 export type GetRoute = typeof get;
 export type CreateRoute = typeof create;
 export type UpdateRoute = typeof update;
-export type RemoveRoute = typeof remove;
