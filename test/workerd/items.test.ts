@@ -145,6 +145,37 @@ describe(`Worker entry in workerd, database ${env.TEST_BACKEND} behind the Neon 
     expect(current).toMatchObject({ title: `First writer ${item.id}`, version: 2 });
   });
 
+  it('Should follow RFC 9110 for If-Match lists: 412 for any that does not match strongly, * for any version', async () => {
+    const { item } = await createItem({ title: `Conditional ${uid()}` });
+    const patch = (ifMatch: string) =>
+      api(`/api/v1/items/${item.id}`, {
+        method: 'PATCH',
+        headers: { 'if-match': ifMatch },
+        body: JSON.stringify({ title: `Patched ${uid()}` }),
+      });
+    for (const tags of ['"stale-0"', 'W/"1"', '"999", "998"']) {
+      const res = await patch(tags);
+      expect(res.status, tags).toBe(412);
+      expect(res.headers.get('etag')).toBe('"1"');
+    }
+    expect((await patch('not a tag')).status).toBe(400);
+    expect((await patch('"9", "1"')).status).toBe(200);
+    expect((await patch('*')).status).toBe(200);
+  });
+
+  it('Should refuse NUL characters and unpaired surrogates with 422 naming the field, storing nothing', async () => {
+    const title = `Nul ${uid()}`;
+    const nul = await api('/api/v1/items', { method: 'POST', body: JSON.stringify({ title: `${title}\u0000` }) });
+    expect(nul.status).toBe(422);
+    expect(((await nul.json()) as { errors: { field: string }[] }).errors[0]?.field).toBe('title');
+    const lone = await api('/api/v1/items', { method: 'POST', body: `{"title":"${title} \\ud800"}` });
+    expect(lone.status).toBe(422);
+    const query = await api(`/api/v1/items?q=${encodeURIComponent(title)}%00`);
+    expect(query.status).toBe(422);
+    const rows = await sql`select count(*)::int as n from items where title like ${`${title}%`}`;
+    expect(rows[0]?.n).toBe(0);
+  });
+
   it('Should not create the item when its audit row cannot be written', async () => {
     const title = `Never created ${uid()}`;
     const requestId = `wd-fail-${uid()}`;
