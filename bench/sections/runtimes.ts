@@ -1,4 +1,5 @@
 import { deepStrictEqual } from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { freePort, waitForHttp } from '../../dev/child-process.ts';
 import { SERVER_RUNTIMES, type ServerRuntimeName, spawnEntry } from '../../dev/server-entries.ts';
 import type { BenchConfig } from '../config.ts';
@@ -7,7 +8,7 @@ import { BENCH_JWT_KEYS, benchAuthorization } from '../lib/bench-identity.ts';
 import { runLoad } from '../lib/load.ts';
 import type { LoadResult } from '../lib/load-spec.ts';
 import type { Section, SectionContext, Table } from '../lib/section.ts';
-import { childEnv } from '../lib/servers.ts';
+import { childEnv, startServer } from '../lib/servers.ts';
 import { loadCells, loadProblem, num } from '../lib/table.ts';
 
 const ID_SAMPLE = 1_000;
@@ -19,9 +20,12 @@ interface Route {
 
 interface Measurement {
   route: string;
-  runtime: ServerRuntimeName;
+  /** A runtime running the app, or the node:http + pg baseline every ratio is also taken against. */
+  runtime: ServerRuntimeName | 'baseline';
   result: LoadResult;
 }
+
+const BASELINE_ENTRY = fileURLToPath(new URL('../baseline-server.ts', import.meta.url));
 
 /** One runtime's server, started on its own, stopped as soon as it has been measured. */
 async function startRuntime(context: SectionContext, runtime: ServerRuntimeName, env: NodeJS.ProcessEnv) {
@@ -44,19 +48,24 @@ async function answers(origin: string, routes: Route[], auth: Record<string, str
 }
 
 function toTable(config: BenchConfig, postgresVersion: string, measured: Measurement[]): Table {
-  const node = (route: string) => measured.find((m) => m.route === route && m.runtime === 'node')?.result;
+  const of = (route: string, runtime: Measurement['runtime']) =>
+    measured.find((m) => m.route === route && m.runtime === runtime)?.result.requestsPerSecond ?? 0;
+  const ratio = (value: number, base: number) => (base ? `${num(value / base, 2)}×` : '–');
   return {
     caption: [
       `${config.connections} connections; ${config.warmupSeconds} s warm-up + ${config.durationSeconds} s measured per route and runtime; ` +
         `${num(config.items)} seeded items; PostgreSQL ${postgresVersion} over TCP (pg, pool ${config.poolSize}) from every runtime.`,
       'Each runtime runs alone (started, checked to answer as Node does, measured, stopped); access log off, item cache off, ' +
-        'rate limits off. vs node = req/s ÷ Node req/s.',
+        'rate limits off. vs node = req/s ÷ Node req/s; × baseline = req/s ÷ the node:http + pg baseline (bench/baseline-server.ts) on the same database.',
     ],
-    columns: ['route', 'runtime', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'vs node'],
-    rows: measured.map((m) => {
-      const base = node(m.route)?.requestsPerSecond ?? 0;
-      return [m.route, m.runtime, ...loadCells(m.result), base ? `${num(m.result.requestsPerSecond / base, 2)}×` : '–'];
-    }),
+    columns: ['route', 'runtime', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'vs node', '× baseline'],
+    rows: measured.map((m) => [
+      m.route,
+      m.runtime,
+      ...loadCells(m.result),
+      m.runtime === 'baseline' ? '–' : ratio(m.result.requestsPerSecond, of(m.route, 'node')),
+      ratio(m.result.requestsPerSecond, of(m.route, 'baseline')),
+    ]),
     notes: measured.flatMap((m) => loadProblem(`${m.route} on ${m.runtime}`, m.result)),
   };
 }
@@ -112,6 +121,27 @@ export const runtimes: Section = {
         measured.push({ route: route.label, runtime, result });
       }
       await server.stop();
+    }
+    // The floor, alone like each runtime, on the same routes.
+    const baseline = await startServer(
+      context,
+      'baseline',
+      BASELINE_ENTRY,
+      childEnv({ DATABASE_URL: database.url, DATABASE_POOL_SIZE: String(config.poolSize) }),
+    );
+    for (const route of routes) {
+      log(`${route.label} on the baseline`);
+      const { connections, durationSeconds, warmupSeconds } = config;
+      const result = await runLoad({
+        origin: baseline,
+        method: 'GET',
+        paths: route.paths,
+        headers: auth,
+        connections,
+        durationSeconds,
+        warmupSeconds,
+      });
+      measured.push({ route: route.label, runtime: 'baseline', result });
     }
     return { table: toTable(config, postgresVersion, measured), details: { postgresVersion, measured } };
   },
