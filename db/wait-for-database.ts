@@ -1,4 +1,4 @@
-import { classifyDbError } from './errors.ts';
+import { classifyDbError, describeError } from './errors.ts';
 
 export interface WaitForDatabaseOptions {
   /** Give up after this long (0: one try). */
@@ -7,8 +7,11 @@ export interface WaitForDatabaseOptions {
   initialDelayMs?: number;
   /** Default 5 s. */
   maxDelayMs?: number;
-  /** Told before each pause, with the error that caused it. */
-  onRetry?: (retry: { attempt: number; delayMs: number; error: unknown }) => void;
+  /**
+   * Told before each pause, with the error that caused it and what a person reads:
+   * `waiting for the database (try 3: ECONNREFUSED)`.
+   */
+  onRetry?: (retry: { attempt: number; delayMs: number; error: unknown; status: string }) => void;
   /** Ends the wait early (the process is stopping). */
   signal?: AbortSignal;
 }
@@ -45,7 +48,9 @@ export async function untilDatabaseAvailable<T>(work: () => Promise<T>, options:
       const backoff = Math.min(initial * 2 ** (attempt - 1), max);
       // Replicas starting together should not retry in step.
       const delayMs = Math.min(Math.round(backoff * (0.75 + Math.random() * 0.5)), options.timeoutMs - waited);
-      options.onRetry?.({ attempt, delayMs, error });
+      const { code, message } = describeError(error);
+      const status = `waiting for the database (try ${attempt}: ${code ?? message})`;
+      options.onRetry?.({ attempt, delayMs, error, status });
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }

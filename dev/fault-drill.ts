@@ -1,12 +1,8 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { freePort, spawnTs, type TsChild, waitForHttp } from './child-process.ts';
-import {
-  type PrivatePostgres,
-  type PrivateRedis,
-  startPrivatePostgres,
-  startPrivateRedis,
-} from './private-services.ts';
+import { type PrivatePostgres, startPrivatePostgres, startPrivateRedis } from './private-services.ts';
+import { holdsSecret } from './secret-shapes.ts';
 import { startWebhookReceiver } from './webhook-receiver.ts';
 
 /**
@@ -454,10 +450,5 @@ async function settle(postgres: PrivatePostgres, acknowledged: string[], alive: 
 
 /** Log lines that contain one of `secrets` (or a secret's shape), each cut to 300 characters. */
 export function linesWithSecrets(lines: string[], secrets: string[]): string[] {
-  const shapes = [/pbkdf2-sha256\$/, /whsec_[A-Za-z0-9+/=]{8,}/, /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\./];
-  return lines
-    .filter((line) => secrets.some((s) => s && line.includes(s)) || shapes.some((shape) => shape.test(line)))
-    .map((line) => line.slice(0, 300));
+  return lines.filter((line) => holdsSecret(line, secrets)).map((line) => line.slice(0, 300));
 }
-
-export type { PrivatePostgres, PrivateRedis, TsChild };

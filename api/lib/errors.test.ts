@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { describeError, scrubMessage } from '../../db/errors.ts';
 import { openPg } from '../../db/node/pg.ts';
+import { holdsSecret } from '../../dev/secret-shapes.ts';
 import { closedPort } from '../../dev/webhook-receiver.ts';
 import { failInserts } from '../../test/support/fail-inserts.ts';
 import { backend, testDatabase, unique, useTestApp } from '../../test/support/harness.ts';
@@ -10,11 +11,7 @@ import { API_KEY_PREFIX } from '../auth/session.ts';
 import { createLogger } from './logger.ts';
 
 /** What may never appear in a log line or a response, whatever failed. */
-const SECRET_SHAPES = [/pbkdf2-sha256\$/, /whsec_[A-Za-z0-9+/=]{8,}/, /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\./];
-
-function leaks(texts: string[], secrets: string[]): string[] {
-  return texts.filter((t) => secrets.some((s) => t.includes(s)) || SECRET_SHAPES.some((shape) => shape.test(t)));
-}
+const leaks = (texts: string[], secrets: string[]) => texts.filter((t) => holdsSecret(t, secrets));
 
 describe('describeError', () => {
   it('Should keep the driver reason and SQLSTATE of a failed statement, never its text or parameters', async () => {
@@ -64,12 +61,11 @@ describe('describeError', () => {
   });
 });
 
-/** An app whose log lines are kept, on `db` (default: the test database). */
-function loggedApp(options: { gone?: boolean; offline?: boolean }) {
+/** An app on the test database whose log lines are kept. */
+function loggedApp() {
   const lines: string[] = [];
   const logger = createLogger({ level: 'debug', write: (line) => lines.push(line) });
-  const t = useTestApp({ logger }, { offline: options.offline });
-  return { t, lines };
+  return { t: useTestApp({ logger }), lines };
 }
 
 describe.skipIf(backend.skip)(`no secret reaches a log line or a response [${backend.label}]`, () => {
@@ -110,7 +106,7 @@ describe.skipIf(backend.skip)(`no secret reaches a log line or a response [${bac
   });
 
   describe('when the statement reaches the database and fails there', () => {
-    const { t, lines } = loggedApp({});
+    const { t, lines } = loggedApp();
 
     it('Should answer 500 without details and log the reason by code, without the hash or the secret', async () => {
       const name = unique('refused');

@@ -1,5 +1,4 @@
 import type { GetConnInfo } from 'hono/conninfo';
-import { describeError } from '../../db/errors.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../../db/seed.ts';
 import { untilDatabaseAvailable } from '../../db/wait-for-database.ts';
 import { runMaintenance } from '../../jobs/maintenance.ts';
@@ -86,12 +85,8 @@ export async function startAppServer(runtime: ServerRuntime): Promise<AppServer>
   const waitedFrom = Date.now();
   untilDatabaseAvailable(() => prepareDatabase(config, logger, handle), {
     timeoutMs: config.database.waitMs,
-    onRetry: ({ attempt, delayMs, error }) => {
-      const { code, message } = describeError(error);
-      built.setLifecycle({
-        phase: 'starting',
-        detail: `waiting for the database (try ${attempt}: ${code ?? message})`,
-      });
+    onRetry: ({ attempt, delayMs, error, status }) => {
+      built.setLifecycle({ phase: 'starting', detail: status });
       logger.warnThrottled('waiting for the database', { attempt, retryInMs: delayMs, error });
     },
   }).then(

@@ -98,6 +98,24 @@ export const runtimes: Section = {
     });
 
     const measured: Measurement[] = [];
+    const measure = async (runtime: Measurement['runtime'], origin: string, serverPid?: number) => {
+      const { connections, durationSeconds, warmupSeconds } = config;
+      for (const route of routes) {
+        log(`${route.label} on ${runtime}`);
+        const { paths } = route;
+        const result = await runLoad({
+          origin,
+          method: 'GET',
+          paths,
+          headers: auth,
+          connections,
+          durationSeconds,
+          warmupSeconds,
+          serverPid,
+        });
+        measured.push({ route: route.label, runtime, result });
+      }
+    };
     let reference: Awaited<ReturnType<typeof answers>> | undefined;
     for (const runtime of SERVER_RUNTIMES) {
       const server = await startRuntime(context, runtime, env);
@@ -105,21 +123,7 @@ export const runtimes: Section = {
       if (seen.some((a) => a.status !== 200)) throw new Error(`${runtime}: ${JSON.stringify(seen)}`);
       if (reference) deepStrictEqual(seen, reference, `${runtime} answers differently from node`);
       reference ??= seen;
-      for (const route of routes) {
-        log(`${route.label} on ${runtime}`);
-        const { connections, durationSeconds, warmupSeconds } = config;
-        const result = await runLoad({
-          origin: server.origin,
-          method: 'GET',
-          paths: route.paths,
-          headers: auth,
-          connections,
-          durationSeconds,
-          warmupSeconds,
-          serverPid: server.pid,
-        });
-        measured.push({ route: route.label, runtime, result });
-      }
+      await measure(runtime, server.origin, server.pid);
       await server.stop();
     }
     // The floor, alone like each runtime, on the same routes.
@@ -129,20 +133,7 @@ export const runtimes: Section = {
       BASELINE_ENTRY,
       childEnv({ DATABASE_URL: database.url, DATABASE_POOL_SIZE: String(config.poolSize) }),
     );
-    for (const route of routes) {
-      log(`${route.label} on the baseline`);
-      const { connections, durationSeconds, warmupSeconds } = config;
-      const result = await runLoad({
-        origin: baseline,
-        method: 'GET',
-        paths: route.paths,
-        headers: auth,
-        connections,
-        durationSeconds,
-        warmupSeconds,
-      });
-      measured.push({ route: route.label, runtime: 'baseline', result });
-    }
+    await measure('baseline', baseline);
     return { table: toTable(config, postgresVersion, measured), details: { postgresVersion, measured } };
   },
 };

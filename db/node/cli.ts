@@ -19,10 +19,7 @@ async function main(command: string | undefined, flags: string[]): Promise<void>
   const whenAvailable = <T>(work: () => Promise<T>) =>
     untilDatabaseAvailable(work, {
       timeoutMs: config.database.waitMs,
-      onRetry: ({ attempt, delayMs, error }) => {
-        const { code, message } = describeError(error);
-        console.error(`waiting for the database (try ${attempt}: ${code ?? message}); again in ${delayMs} ms`);
-      },
+      onRetry: ({ delayMs, status }) => console.error(`${status}; again in ${delayMs} ms`),
     });
   try {
     if (command === 'migrate') {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ADMIN } from './admin.ts';
+import { conformanceClient } from './client.ts';
 import { type FuzzFinding, fuzzContract, type OpenApiDoc } from './contract-fuzz.ts';
 import { useServerEntry } from './server-entry.ts';
 import { useWorkerEntry } from './worker-entry.ts';
@@ -20,23 +21,13 @@ const SKIP = {
 
 /** Fuzzes the entry at `baseUrl` as the suite's admin. */
 async function fuzzEntry(base: string) {
-  const login = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-  });
+  const client = conformanceClient(() => base);
+  const login = await client.signIn(ADMIN);
   expect(login.status, 'the admin signs in').toBe(200);
   const { accessToken } = (await login.json()) as { accessToken: string };
-  const auth = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+  client.session.token = accessToken;
   const knownIds: string[] = [];
-  for (let i = 0; i < 5; i++) {
-    const res = await fetch(`${base}/api/v1/items`, {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({ title: `fuzz seed ${i}` }),
-    });
-    knownIds.push(((await res.json()) as { id: string }).id);
-  }
+  for (let i = 0; i < 5; i++) knownIds.push((await client.create({ title: `fuzz seed ${i}` })).item.id);
   const doc = (await (await fetch(`${base}/openapi.json`)).json()) as OpenApiDoc;
   const result = await fuzzContract(doc, {
     baseUrl: base,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePort, spawnTs, waitForHttp } from '../../../dev/child-process.ts';
-import { holdsSecret } from '../../../test/support/log-guard.ts';
+import { holdsKnownSecret } from '../../../test/support/log-guard.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,7 +23,7 @@ export default async function setup(project: TestProject) {
   const server = spawnTs('api for web tests', 'api/entries/node.ts', {
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, ACCESS_LOG: 'false', RATE_LIMIT_ENABLED: 'false' },
     onLine: (line) => {
-      if (line.trimStart().startsWith('{') && holdsSecret(line)) leaks.push(line.slice(0, 400));
+      if (line.trimStart().startsWith('{') && holdsKnownSecret(line)) leaks.push(line.slice(0, 400));
     },
   });
   const url = `http://127.0.0.1:${port}`;
