@@ -172,6 +172,9 @@ function operations(doc: OpenApiDoc): Operation[] {
   return out;
 }
 
+/** How wrangler dev's proxy answers a request cut short by a reload of the Worker. */
+const DEV_SERVER_RELOAD = 'Your worker restarted mid-request';
+
 const INTERNALS = [
   /\n\s+at /,
   /Failed query/i,
@@ -201,6 +204,7 @@ export async function fuzzContract(doc: OpenApiDoc, options: FuzzOptions) {
   const findings: FuzzFinding[] = [];
   const statuses: Record<string, number> = {};
   let sent = 0;
+  let reloads = 0;
 
   const one = async (op: Operation, mutation: Mutation) => {
     let path = op.path;
@@ -271,13 +275,21 @@ export async function fuzzContract(doc: OpenApiDoc, options: FuzzOptions) {
     const url = `${options.baseUrl}${path}${qs ? `${path.includes('?') ? '&' : '?'}${qs}` : ''}`;
     const label = `${op.method} ${op.path} [${mutation}]`;
     let res: Response;
+    let text: string;
     try {
       res = await fetch(url, { method: op.method, headers, body, signal: AbortSignal.timeout(15_000) });
+      text = await res.text();
+      if (res.status === 503 && text.startsWith(DEV_SERVER_RELOAD)) {
+        // wrangler dev's own proxy, not the Worker, answered: it reloaded the Worker while the
+        // request was in flight. Sent again once, as its message says; counted in the result.
+        reloads++;
+        res = await fetch(url, { method: op.method, headers, body, signal: AbortSignal.timeout(15_000) });
+        text = await res.text();
+      }
     } catch (error) {
       findings.push({ request: label, status: 0, problem: `no answer: ${(error as Error).message}` });
       return;
     }
-    const text = await res.text();
     sent++;
     statuses[res.status] = (statuses[res.status] ?? 0) + 1;
     const problem = (message: string) =>
@@ -325,5 +337,5 @@ export async function fuzzContract(doc: OpenApiDoc, options: FuzzOptions) {
     }
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
-  return { findings, sent, statuses, operations: ops.length };
+  return { findings, sent, statuses, operations: ops.length, reloads };
 }

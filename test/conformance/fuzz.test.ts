@@ -43,7 +43,7 @@ async function fuzzEntry(base: string) {
     byProblem.set(key, [...(byProblem.get(key) ?? []), f]);
   }
   process.stderr.write(
-    `[fuzz] ${result.sent} requests over ${result.operations} operations, statuses ${JSON.stringify(result.statuses)}; ${result.findings.length} findings\n`,
+    `[fuzz] ${result.sent} requests over ${result.operations} operations, statuses ${JSON.stringify(result.statuses)}; ${result.findings.length} findings; ${result.reloads} sent again after a dev-server reload\n`,
   );
   expect(result.sent).toBeGreaterThanOrEqual(REQUESTS * 0.99);
   expect(
