@@ -97,7 +97,7 @@ for (const backend of backends) {
     it('Should insert and read back rows through drizzle neon-http', async () => {
       const title = unique('stand-in insert');
       const due = new Date('2026-05-06T07:08:09.123Z');
-      const created = await createItem(
+      const { item: created, jobsQueued } = await createItem(
         db as never,
         { title, tags: ['stand-in', 'a b'], dueAt: due, priority: 'high' },
         { actorType: 'system', actorId: 'test', requestId: title },
@@ -105,6 +105,7 @@ for (const backend of backends) {
       const [read] = await db.select().from(schema.items).where(eq(schema.items.id, created.id));
       expect(read).toMatchObject({ title, tags: ['stand-in', 'a b'], dueAt: due, priority: 'high', version: 1 });
       expect(read?.createdAt).toBeInstanceOf(Date);
+      expect(jobsQueued).toBe(0);
       const audit = await db.select().from(schema.auditLogs).where(eq(schema.auditLogs.requestId, title));
       expect(audit).toHaveLength(1);
       expect(audit[0]).toMatchObject({ action: 'item.created', entityId: created.id, after: { title } });

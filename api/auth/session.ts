@@ -69,7 +69,7 @@ export function setSessionCookies(c: Context<AppEnv>, session: Session): void {
   setCookie(c, REFRESH_COOKIE, session.refreshToken, {
     ...common,
     path: REFRESH_COOKIE_PATH,
-    maxAge: c.var.deps.config.auth.refreshTokenTtlDays * 86_400,
+    maxAge: c.get('deps').config.auth.refreshTokenTtlDays * 86_400,
   });
 }
 

@@ -34,7 +34,7 @@ export async function acceptJob(
   c: Context<AppEnv>,
   request: EnqueueRequest,
 ): Promise<{ job: JobRow; headers: Record<string, string> }> {
-  const { job, created } = await enqueue(c.var.deps, request, auditContext(c));
+  const { job, created } = await enqueue(c.get('deps'), request, auditContext(c));
   if (!created && (job.type !== request.type || stableJson(job.payload) !== stableJson(request.payload))) {
     throw new ApiError('conflict', {
       detail: 'This Idempotency-Key was already used for a different request.',

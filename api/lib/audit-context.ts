@@ -10,6 +10,6 @@ export function auditContext(c: Context<AppEnv>): AuditContext {
     actorType: actor.type,
     actorId: actor.id,
     requestId: c.get('requestId'),
-    traceparent: currentTraceparent(c.var.deps),
+    traceparent: currentTraceparent(c.get('deps')),
   };
 }

@@ -144,7 +144,7 @@ export function problemResponse(c: Context<AppEnv>, error: ApiError): Response {
 export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ApiError) return problemResponse(c, err);
   if (err instanceof HTTPException) return problemResponse(c, fromHttpException(err));
-  const logger = c.var.deps?.logger;
+  const logger = c.get('deps')?.logger;
   const where = { method: c.req.method, route: routeTemplate(c) };
   switch (classifyDbError(err)) {
     case 'unavailable':

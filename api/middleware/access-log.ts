@@ -60,7 +60,7 @@ function measureBodies(c: Context<AppEnv>): () => number | undefined {
  */
 export function accessLog(): MiddlewareHandler<AppEnv> {
   return async function accessLog(c, next) {
-    const { deps } = c.var;
+    const deps = c.get('deps');
     if (!deps.config.accessLog || !deps.logger.enabled('info')) return next();
     const started = performance.now();
     const bytes = measureBodies(c);
@@ -77,7 +77,7 @@ export function accessLog(): MiddlewareHandler<AppEnv> {
       requestId: c.get('requestId'),
       userId: actor?.id ?? undefined,
       actorType: actor && actor.type !== 'anonymous' ? actor.type : undefined,
-      traceId: c.var.deps.trace?.traceId,
+      traceId: c.get('deps').trace?.traceId,
     });
   };
 }

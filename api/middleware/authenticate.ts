@@ -37,7 +37,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     const token = bearer ?? getCookie(c, ACCESS_COOKIE);
     if (token) {
-      const { deps } = c.var;
+      const deps = c.get('deps');
       if (token.startsWith(API_KEY_PREFIX)) {
         try {
           const key = await findApiKey(deps.db, await sha256Hex(token));

@@ -9,7 +9,7 @@ import { methodLabel, statusClass } from '../observability/app-metrics.ts';
  */
 export function httpMetrics(): MiddlewareHandler<AppEnv> {
   return async function httpMetrics(c, next) {
-    const metrics = c.var.deps.telemetry?.metrics;
+    const metrics = c.get('deps').telemetry?.metrics;
     if (!metrics) return next();
     const started = performance.now();
     await next();

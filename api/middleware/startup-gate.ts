@@ -9,7 +9,7 @@ import type { AppEnv } from '../lib/types.ts';
  */
 export function startupGate(): MiddlewareHandler<AppEnv> {
   return async function startupGate(c, next) {
-    const lifecycle = c.var.deps.lifecycle?.();
+    const lifecycle = c.get('deps').lifecycle?.();
     if (lifecycle?.phase !== 'starting') return next();
     return problemResponse(
       c,

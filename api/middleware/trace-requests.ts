@@ -12,7 +12,7 @@ import { parseTraceparent } from '../observability/trace-context.ts';
  */
 export function traceRequests(): MiddlewareHandler<AppEnv> {
   return async function traceRequests(c, next) {
-    const { deps } = c.var;
+    const deps = c.get('deps');
     const tracer = deps.telemetry?.tracer;
     const incoming = parseTraceparent(c.req.header('traceparent'));
     if (!tracer) {

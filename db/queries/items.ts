@@ -12,6 +12,7 @@ import {
   type SQL,
   sql,
 } from 'drizzle-orm';
+import type { WithSubquery } from 'drizzle-orm/subquery';
 import { preparedStatement } from '../prepared.ts';
 import { type ItemRow, items } from '../schema.ts';
 import type { Database } from '../types.ts';
@@ -163,7 +164,7 @@ const CONTEXT_PLACEHOLDERS = {
 
 // One statement per set of fields given (the rest take the column defaults), nulls written
 // in the statement (column encoders are not meant for null): a few shapes in practice.
-const insertItem = preparedStatement<ItemRow[]>((db, shape) => {
+const insertItem = preparedStatement<Array<ItemRow & { jobsQueued: number }>>((db, shape) => {
   const values = Object.fromEntries(
     shape.split(',').map((field) => {
       const [key, isNull] = field.split('=');
@@ -174,11 +175,31 @@ const insertItem = preparedStatement<ItemRow[]>((db, shape) => {
   const context = CONTEXT_PLACEHOLDERS;
   const audit = auditCte(db, { action: 'item.created', entityType: 'item', table: items, changed: inserted, context });
   const notify = notificationCte(db, { event: 'item.created', table: items, changed: inserted, context });
-  return db.with(inserted, audit, notify).select().from(inserted).prepare('');
+  return db.with(inserted, audit, notify).select(withJobsQueued(inserted)).from(inserted).prepare('');
 });
 
+/**
+ * A change's columns and how many notification jobs its statement queued, so the caller
+ * wakes the job queue only when there is something to deliver.
+ */
+function withJobsQueued(changed: WithSubquery<string, Record<keyof ItemRow, unknown>>) {
+  return { ...(changed._.selectedFields as typeof items._.columns), jobsQueued: QUEUED };
+}
+const QUEUED = sql<number>`(select count(*) from notifications)`.mapWith(Number);
+
+/** What a write returns: the item as written and how many jobs it queued. */
+export interface Written {
+  item: ItemRow;
+  /** Notification jobs queued in the same statement (one per subscribed webhook). */
+  jobsQueued: number;
+}
+
+function written({ jobsQueued, ...item }: ItemRow & { jobsQueued: number }): Written {
+  return { item, jobsQueued };
+}
+
 /** Inserts an item, its `item.created` audit row and its webhook notifications in one statement. */
-export async function createItem(db: Database, input: ItemInput, context: AuditContext): Promise<ItemRow> {
+export async function createItem(db: Database, input: ItemInput, context: AuditContext): Promise<Written> {
   const given = Object.entries(input).filter(([, value]) => value !== undefined);
   const shape = given.map(([key, value]) => (value === null ? `${key}=null` : key)).join(',');
   const [row] = await insertItem(db, shape).execute({
@@ -189,11 +210,11 @@ export async function createItem(db: Database, input: ItemInput, context: AuditC
     traceparent: context.traceparent ?? null,
   });
   if (!row) throw new Error('insert returned no row');
-  return row;
+  return written(row);
 }
 
 export type ChangeResult =
-  | { ok: true; item: ItemRow }
+  | ({ ok: true } & Written)
   | { ok: false; reason: 'not_found' }
   | { ok: false; reason: 'version_mismatch'; current: ItemRow };
 
@@ -252,8 +273,8 @@ async function conditionalChange(
   const updated = db.$with('updated').as(db.update(items).set(set).where(target).returning());
   const audit = auditCte(db, { action, entityType: 'item', table: items, changed: updated, before, context });
   const notify = notificationCte(db, { event: action, table: items, changed: updated, context });
-  const [row] = await db.with(before, updated, audit, notify).select().from(updated);
-  if (row) return { ok: true, item: row };
+  const [row] = await db.with(before, updated, audit, notify).select(withJobsQueued(updated)).from(updated);
+  if (row) return { ok: true, ...written(row) };
   const current = await getItem(db, id);
   return current ? { ok: false, reason: 'version_mismatch', current } : { ok: false, reason: 'not_found' };
 }

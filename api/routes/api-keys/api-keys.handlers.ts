@@ -28,7 +28,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
   }
   const key = `${API_KEY_PREFIX}${randomToken()}`;
   const row = await queries.createApiKey(
-    c.var.deps.db,
+    c.get('deps').db,
     {
       name: body.name,
       role: body.role,
@@ -42,13 +42,13 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
 };
 
 export const list: AppRouteHandler<ListRoute> = async (c) => {
-  const rows = await queries.listApiKeys(c.var.deps.db);
+  const rows = await queries.listApiKeys(c.get('deps').db);
   return c.json({ data: rows.map(toApiKey) }, 200);
 };
 
 export const revoke: AppRouteHandler<RevokeRoute> = async (c) => {
   const { id } = c.req.valid('param');
-  const { db } = c.var.deps;
+  const { db } = c.get('deps');
   if (await queries.revokeApiKey(db, id, auditContext(c))) return c.body(null, 204);
   // Revoking twice is not an error, but there is nothing to audit the second time.
   if (await queries.getApiKey(db, id)) return c.body(null, 204);

@@ -8,7 +8,7 @@ const SORT = '-created';
 
 export const list: AppRouteHandler<ListRoute> = async (c) => {
   const { cursor, from, to, ...filters } = c.req.valid('query');
-  const page = await listAuditLogs(c.var.deps.db, {
+  const page = await listAuditLogs(c.get('deps').db, {
     ...filters,
     after: cursor ? decodeCursor(cursor, SORT) : undefined,
     from: from ? new Date(from) : undefined,

@@ -37,7 +37,7 @@ const BAD_CREDENTIALS = 'The email or password is wrong, or the account is disab
 
 export const login: AppRouteHandler<typeof LoginRoute> = async (c) => {
   const { email, password } = c.req.valid('json');
-  const { deps } = c.var;
+  const deps = c.get('deps');
   const user = await findUserByEmail(deps.db, email);
   // Hash even for unknown emails, so timing does not tell which emails exist.
   const matches = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
@@ -54,7 +54,7 @@ function presentedRefreshToken(c: Context<AppEnv>, body: { refreshToken?: string
 }
 
 export const refresh: AppRouteHandler<typeof RefreshRoute> = async (c) => {
-  const { deps } = c.var;
+  const deps = c.get('deps');
   const token = presentedRefreshToken(c, await optionalJson(c));
   if (!token) throw new ApiError('unauthorized', { detail: 'No refresh token was sent.' });
   const next = randomToken();
@@ -78,7 +78,7 @@ export const refresh: AppRouteHandler<typeof RefreshRoute> = async (c) => {
 
 export const logout: AppRouteHandler<typeof LogoutRoute> = async (c) => {
   const token = presentedRefreshToken(c, await optionalJson(c));
-  if (token) await revokeByToken(c.var.deps.db, await sha256Hex(token));
+  if (token) await revokeByToken(c.get('deps').db, await sha256Hex(token));
   clearSessionCookies(c);
   return c.body(null, 204);
 };
@@ -86,7 +86,7 @@ export const logout: AppRouteHandler<typeof LogoutRoute> = async (c) => {
 export const me: AppRouteHandler<typeof MeRoute> = async (c) => {
   const actor = c.get('actor');
   if (!('role' in actor)) throw new ApiError('unauthorized');
-  const user = actor.type === 'user' ? await findUser(c.var.deps.db, actor.id) : undefined;
+  const user = actor.type === 'user' ? await findUser(c.get('deps').db, actor.id) : undefined;
   return c.json({ type: actor.type, id: actor.id, role: actor.role, user: user ? toUser(user) : null }, 200);
 };
 

@@ -40,7 +40,7 @@ export const live: AppRouteHandler<typeof LiveRoute> = (c) => c.json({ status: '
 
 export function readyHandler(startedAt: Date): AppRouteHandler<typeof ReadyRoute> {
   return async (c) => {
-    const { deps } = c.var;
+    const deps = c.get('deps');
     const lifecycle = deps.lifecycle?.();
     if (lifecycle?.phase === 'stopping') {
       throw new ApiError('service_unavailable', { detail: 'The server is shutting down.' });

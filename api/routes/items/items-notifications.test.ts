@@ -157,12 +157,22 @@ describe.skipIf(backend.skip)(`items: webhook notifications queued with the chan
     expect(audits).toHaveLength(0);
   });
 
-  it('Should flush the queue after each change, and not after a refused one', async () => {
+  const createUpdateDelete = async () => {
     const start = flushes;
     const item = await createItem();
     await t.request(`/api/v1/items/${item.id}`, { method: 'PATCH', json: { title: 'y', version: 1 } });
     await t.request(`/api/v1/items/${item.id}`, { method: 'PATCH', json: { title: 'z', version: 1 } }); // 412
     await t.request(`/api/v1/items/${item.id}`, { method: 'DELETE' });
-    expect(flushes - start).toBe(3);
+    return flushes - start;
+  };
+
+  it('Should flush the queue after each change that queued a delivery, and not after a refused one', async () => {
+    await subscribe(['item.created', 'item.updated', 'item.deleted']);
+    expect(await createUpdateDelete()).toBe(3);
+  });
+
+  it('Should not wake the queue for changes no webhook subscribes to', async () => {
+    await subscribe(['item.deleted'], false);
+    expect(await createUpdateDelete()).toBe(0);
   });
 });

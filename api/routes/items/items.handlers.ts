@@ -17,7 +17,7 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
   const query = c.req.valid('query');
   const descending = query.sort.startsWith('-');
   const sort = query.sort.replace(/^-/, '') as queries.SortKey;
-  const page = await queries.listItems(c.var.deps.db, {
+  const page = await queries.listItems(c.get('deps').db, {
     limit: query.limit,
     sort,
     direction: descending ? 'desc' : 'asc',
@@ -36,7 +36,7 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { id } = c.req.valid('param');
-  const item = await readItem(c.var.deps, id);
+  const item = await readItem(c.get('deps'), id);
   if (!item) throw notFound(id);
   const tag = etag(item.version);
   const ifNoneMatch = c.req.valid('header')['if-none-match'];
@@ -51,11 +51,12 @@ export const get: AppRouteHandler<GetRoute> = async (c) => {
 
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
   const body = c.req.valid('json');
-  const row = await withFieldErrors(() =>
-    queries.createItem(c.var.deps.db, { ...body, dueAt: toDate(body.dueAt) }, auditContext(c)),
+  const deps = c.get('deps');
+  const { item, jobsQueued } = await withFieldErrors(() =>
+    queries.createItem(deps.db, { ...body, dueAt: toDate(body.dueAt) }, auditContext(c)),
   );
-  await flushQueue(c.var.deps);
-  return c.json(toItem(row), 201, { ETag: etag(row.version), Location: `/api/v1/items/${row.id}` });
+  if (jobsQueued) await flushQueue(deps);
+  return c.json(toItem(item), 201, { ETag: etag(item.version), Location: `/api/v1/items/${item.id}` });
 };
 
 export const update: AppRouteHandler<UpdateRoute> = async (c) => {
@@ -74,11 +75,11 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
     });
   }
   const result = await withFieldErrors(() =>
-    queries.updateItem(c.var.deps.db, id, expected, { ...patch, dueAt: toDate(patch.dueAt) }, auditContext(c)),
+    queries.updateItem(c.get('deps').db, id, expected, { ...patch, dueAt: toDate(patch.dueAt) }, auditContext(c)),
   );
   if (!result.ok) throw changeFailed(id, result);
-  await forgetItem(c.var.deps, id);
-  await flushQueue(c.var.deps);
+  await forgetItem(c.get('deps'), id);
+  if (result.jobsQueued) await flushQueue(c.get('deps'));
   return c.json(toItem(result.item), 200, { ETag: etag(result.item.version) });
 };
 
@@ -86,10 +87,10 @@ export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const ifMatch = c.req.valid('header')['if-match'];
   const expected = ifMatch === undefined ? 'any' : ifMatchVersions(ifMatch);
-  const result = await queries.deleteItem(c.var.deps.db, id, expected, auditContext(c));
+  const result = await queries.deleteItem(c.get('deps').db, id, expected, auditContext(c));
   if (!result.ok) throw changeFailed(id, result);
-  await forgetItem(c.var.deps, id);
-  await flushQueue(c.var.deps);
+  await forgetItem(c.get('deps'), id);
+  if (result.jobsQueued) await flushQueue(c.get('deps'));
   return c.body(null, 204);
 };
 

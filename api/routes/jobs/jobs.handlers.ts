@@ -27,7 +27,7 @@ export const enqueue: AppRouteHandler<EnqueueRoute> = async (c) => {
 
 export const list: AppRouteHandler<ListRoute> = async (c) => {
   const query = c.req.valid('query');
-  const page = await queries.listJobs(c.var.deps.db, {
+  const page = await queries.listJobs(c.get('deps').db, {
     limit: query.limit,
     type: query.type,
     status: query.status,
@@ -38,28 +38,28 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { id } = c.req.valid('param');
-  const row = await queries.getJob(c.var.deps.db, id);
+  const row = await queries.getJob(c.get('deps').db, id);
   if (!row) throw notFound(id);
   return c.json(toJob(row), 200);
 };
 
 export const retry: AppRouteHandler<RetryRoute> = async (c) => {
   const { id } = c.req.valid('param');
-  const result = await queries.retryJob(c.var.deps.db, id, auditContext(c));
+  const result = await queries.retryJob(c.get('deps').db, id, auditContext(c));
   if (!result.ok) throw transitionRefused(id, result.current?.status, 'retried', 'failed or dead');
-  await flushQueue(c.var.deps);
+  await flushQueue(c.get('deps'));
   return c.json(toJob(result.job), 200);
 };
 
 export const cancel: AppRouteHandler<CancelRoute> = async (c) => {
   const { id } = c.req.valid('param');
-  const result = await queries.cancelJob(c.var.deps.db, id, auditContext(c));
+  const result = await queries.cancelJob(c.get('deps').db, id, auditContext(c));
   if (!result.ok) throw transitionRefused(id, result.current?.status, 'cancelled', 'queued');
   return c.json(toJob(result.job), 200);
 };
 
 export const deliver: AppRouteHandler<DeliverRoute> = async (c) => {
-  const { deps } = c.var;
+  const deps = c.get('deps');
   if (deps.config.jobs.delivery !== 'qstash') {
     throw new ApiError('not_found', { detail: 'QStash delivery is not configured on this instance.' });
   }

@@ -7,7 +7,7 @@ import type { ScrapeRoute } from './metrics.routes.ts';
 const encoder = new TextEncoder();
 
 export const scrape: AppRouteHandler<ScrapeRoute> = async (c) => {
-  const { config, telemetry } = c.var.deps;
+  const { config, telemetry } = c.get('deps');
   const { metricsToken } = config.observability;
   if (!telemetry?.metrics || !telemetry.scrape) {
     throw new ApiError('not_found', {

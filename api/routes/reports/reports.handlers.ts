@@ -18,8 +18,8 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { id } = c.req.valid('param');
-  const report = await getReport(c.var.deps.db, id);
-  if (!report) throw await missing(c.var.deps.db, id);
+  const report = await getReport(c.get('deps').db, id);
+  if (!report) throw await missing(c.get('deps').db, id);
   return c.body(report.content, 200, {
     'content-type': report.contentType,
     'content-disposition': `attachment; filename="${report.filename}"`,

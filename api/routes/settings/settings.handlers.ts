@@ -34,13 +34,13 @@ function knownKey(key: string): SettingKey {
 }
 
 export const list: AppRouteHandler<ListRoute> = async (c) => {
-  const rows = new Map((await queries.listSettings(c.var.deps.db)).map((r) => [r.key, r]));
-  return c.json({ data: SETTING_KEYS.map((key) => toSetting(key, rows.get(key), c.var.deps.config)) }, 200);
+  const rows = new Map((await queries.listSettings(c.get('deps').db)).map((r) => [r.key, r]));
+  return c.json({ data: SETTING_KEYS.map((key) => toSetting(key, rows.get(key), c.get('deps').config)) }, 200);
 };
 
 export const put: AppRouteHandler<PutRoute> = async (c) => {
   const key = knownKey(c.req.valid('param').key);
-  const { config, db } = c.var.deps;
+  const { config, db } = c.get('deps');
   const parsed = SETTINGS[key].schema.safeParse(c.req.valid('json').value);
   if (!parsed.success) {
     // Paths inside the value are reported under `value`, like any other body field.
@@ -56,6 +56,6 @@ export const put: AppRouteHandler<PutRoute> = async (c) => {
 
 export const reset: AppRouteHandler<ResetRoute> = async (c) => {
   const key = knownKey(c.req.valid('param').key);
-  await queries.resetSetting(c.var.deps.db, key, SETTINGS[key].default(c.var.deps.config), auditContext(c));
+  await queries.resetSetting(c.get('deps').db, key, SETTINGS[key].default(c.get('deps').config), auditContext(c));
   return c.body(null, 204);
 };

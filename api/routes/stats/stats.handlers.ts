@@ -9,7 +9,7 @@ import type { Stats } from './stats.schemas.ts';
 const CACHE_KEY = 'stats:v1';
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
-  const { deps } = c.var;
+  const deps = c.get('deps');
   const ttl = deps.config.cacheSeconds.stats;
   const cache = appCache(deps);
   const now = deps.clock();

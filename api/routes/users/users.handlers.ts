@@ -14,7 +14,7 @@ const SORT = '-created';
 
 export const list: AppRouteHandler<ListRoute> = async (c) => {
   const query = c.req.valid('query');
-  const page = await queries.listUsers(c.var.deps.db, {
+  const page = await queries.listUsers(c.get('deps').db, {
     limit: query.limit,
     after: query.cursor ? decodeCursor(query.cursor, SORT) : undefined,
     role: query.role,
@@ -25,7 +25,7 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { id } = c.req.valid('param');
-  const row = await findUser(c.var.deps.db, id);
+  const row = await findUser(c.get('deps').db, id);
   if (!row) throw notFound(id);
   return c.json(toUser(row), 200);
 };
@@ -37,7 +37,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
   let row: Awaited<ReturnType<typeof queries.createUser>>;
   try {
     row = await queries.createUser(
-      c.var.deps.db,
+      c.get('deps').db,
       { ...input, passwordHash: await hashPassword(password ?? (oneTime as string)) },
       auditContext(c),
     );
@@ -64,7 +64,7 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
   const passwordHash = password === undefined ? undefined : await hashPassword(password);
   const action = patch.disabled === true ? 'user.disabled' : 'user.updated';
   const result = await queries.updateUser(
-    c.var.deps.db,
+    c.get('deps').db,
     id,
     { ...patch, ...(passwordHash ? { passwordHash } : {}) },
     auditContext(c),

@@ -17,20 +17,20 @@ import { toWebhook } from './webhooks.schemas.ts';
 
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
   const body = c.req.valid('json');
-  assertAllowedTarget(c.var.deps.config, body.url);
+  assertAllowedTarget(c.get('deps').config, body.url);
   const secret = generateWebhookSecret();
-  const row = await queries.createWebhook(c.var.deps.db, { ...body, secret }, auditContext(c));
+  const row = await queries.createWebhook(c.get('deps').db, { ...body, secret }, auditContext(c));
   return c.json({ ...toWebhook(row), secret }, 201, { Location: `/api/v1/webhooks/${row.id}` });
 };
 
 export const list: AppRouteHandler<ListRoute> = async (c) => {
-  const rows = await queries.listWebhooks(c.var.deps.db);
+  const rows = await queries.listWebhooks(c.get('deps').db);
   return c.json({ data: rows.map(toWebhook) }, 200);
 };
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { id } = c.req.valid('param');
-  const row = await queries.getWebhook(c.var.deps.db, id);
+  const row = await queries.getWebhook(c.get('deps').db, id);
   if (!row) throw notFound(id);
   return c.json(toWebhook(row), 200);
 };
@@ -44,22 +44,22 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
       errors: [{ field: '(root)', in: 'body', message: 'at least one field is required' }],
     });
   }
-  if (patch.url) assertAllowedTarget(c.var.deps.config, patch.url);
-  const row = await queries.updateWebhook(c.var.deps.db, id, patch, auditContext(c));
+  if (patch.url) assertAllowedTarget(c.get('deps').config, patch.url);
+  const row = await queries.updateWebhook(c.get('deps').db, id, patch, auditContext(c));
   if (!row) throw notFound(id);
   return c.json(toWebhook(row), 200);
 };
 
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { id } = c.req.valid('param');
-  if (!(await queries.deleteWebhook(c.var.deps.db, id, auditContext(c)))) throw notFound(id);
+  if (!(await queries.deleteWebhook(c.get('deps').db, id, auditContext(c)))) throw notFound(id);
   return c.body(null, 204);
 };
 
 export const rotateSecret: AppRouteHandler<RotateSecretRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const secret = generateWebhookSecret();
-  const row = await queries.rotateWebhookSecret(c.var.deps.db, id, secret, auditContext(c));
+  const row = await queries.rotateWebhookSecret(c.get('deps').db, id, secret, auditContext(c));
   if (!row) throw notFound(id);
   return c.json({ ...toWebhook(row), secret }, 200);
 };

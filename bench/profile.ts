@@ -1,0 +1,177 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { EXIT_WITH_PARENT_PATH, freePort, spawnChild, waitForHttp } from '../dev/child-process.ts';
+import { parseBenchConfig } from './config.ts';
+import { benchDatabase } from './lib/bench-database.ts';
+import { BENCH_JWT_KEYS, benchAuthorization } from './lib/bench-identity.ts';
+import { Cleanup } from './lib/cleanup.ts';
+import { runLoad } from './lib/load.ts';
+import { childEnv } from './lib/servers.ts';
+import { num } from './lib/table.ts';
+
+/*
+ * `npm run bench:profile -- <route> [entries]`: the Node entry under the bench's load,
+ * with `node --cpu-prof`, and the profile's heaviest functions (self time) and packages.
+ * Routes: list, get, create, live. Same settings as the node-vs-baseline section
+ * (BENCH_DURATION, BENCH_CONNECTIONS, ...); BENCH_ACCESS_LOG=true profiles the access log too.
+ * PROFILE_SERVER=baseline|floor profiles one of the floors instead of the app, for comparison.
+ * PROFILE_KEEP=dir keeps the .cpuprofile there (open it in Chrome DevTools).
+ */
+
+const ENTRIES: Record<string, string> = {
+  app: fileURLToPath(new URL('../api/entries/node.ts', import.meta.url)),
+  baseline: fileURLToPath(new URL('./baseline-server.ts', import.meta.url)),
+  floor: fileURLToPath(new URL('./hono-floor-server.ts', import.meta.url)),
+};
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Where a frame's code comes from: a package, the app's own folder, Node itself or V8. */
+function origin(url: string): string {
+  if (!url) return '(v8)';
+  if (url.startsWith('node:')) return 'node:internal';
+  const modules = url.lastIndexOf('/node_modules/');
+  if (modules !== -1) {
+    const rest = url.slice(modules + '/node_modules/'.length).split('/');
+    return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? url);
+  }
+  const root = pathToFileURL(fileURLToPath(new URL('../', import.meta.url))).href;
+  if (url.startsWith(root)) return url.slice(root.length).split('/').slice(0, 2).join('/');
+  return url;
+}
+
+function summarize(profile: CpuProfile, entries: number) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  const fn = new Map<string, number>();
+  const pkg = new Map<string, number>();
+  for (const [id, micros] of self) {
+    const node = byId.get(id);
+    if (!node) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const file = url.split('/').pop() ?? '';
+    const key = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1} [${origin(url)}]`;
+    fn.set(key, (fn.get(key) ?? 0) + micros);
+    const where = origin(url);
+    pkg.set(where, (pkg.get(where) ?? 0) + micros);
+  }
+  const top = (m: Map<string, number>) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, entries)
+      .map(([k, v]) => `${num((100 * v) / total, 1).padStart(5)}%  ${k}`);
+  return { totalMs: total / 1000, functions: top(fn), packages: top(pkg) };
+}
+
+async function main() {
+  const route = process.argv[2] ?? 'list';
+  const entries = Number(process.argv[3] ?? 25);
+  const config = parseBenchConfig(process.env);
+  const cleanup = new Cleanup();
+  const log = (message: string) => process.stderr.write(`[profile] ${message}\n`);
+  try {
+    const context = {
+      config,
+      log,
+      defer: (label: string, task: () => Promise<void> | void) => cleanup.defer(label, task),
+    };
+    const database = await benchDatabase(context, 'edgeplane_profile', config.items, 1_000);
+    const dir = await mkdtemp(join(tmpdir(), 'edgeplane-profile-'));
+    cleanup.defer('remove profile dir', () => rm(dir, { recursive: true, force: true }));
+    const server = process.env.PROFILE_SERVER ?? 'app';
+    const entry = ENTRIES[server];
+    if (!entry) throw new Error(`unknown PROFILE_SERVER ${server} (known: ${Object.keys(ENTRIES).join(', ')})`);
+    const port = await freePort();
+    const accessLog = process.env.BENCH_ACCESS_LOG === 'true';
+    const env = childEnv({
+      DATABASE_URL: database.url,
+      DATABASE_POOL_SIZE: String(config.poolSize),
+      MIGRATE_ON_START: 'false',
+      JWT_SIGNING_KEYS: BENCH_JWT_KEYS,
+      ITEM_CACHE_SECONDS: '0',
+      SEED_DEMO_DATA: 'false',
+      ACCESS_LOG: String(accessLog),
+      LOG_LEVEL: accessLog ? 'info' : 'warn',
+      RATE_LIMIT_ENABLED: 'false',
+      SHUTDOWN_DRAIN_MS: '500',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+    });
+    const child = spawnChild(
+      server,
+      process.execPath,
+      [
+        '--cpu-prof',
+        '--cpu-prof-dir',
+        dir,
+        '--import',
+        'tsx',
+        '--import',
+        pathToFileURL(EXIT_WITH_PARENT_PATH).href,
+        entry,
+      ],
+      { env, echo: !accessLog },
+    );
+    cleanup.defer('stop app', () => child.stop());
+    const origin = `http://127.0.0.1:${port}`;
+    await waitForHttp(child, `${origin}/health/ready`);
+    const auth = await benchAuthorization(database.url);
+    const paths: Record<string, { method: 'GET' | 'POST'; paths: string[]; body?: string }> = {
+      list: { method: 'GET', paths: ['/api/v1/items?limit=20'] },
+      get: { method: 'GET', paths: database.ids.map((id) => `/api/v1/items/${id}`) },
+      create: { method: 'POST', paths: ['/api/v1/items'], body: '{"title":"Bench item"}' },
+      live: { method: 'GET', paths: ['/health/live'] },
+    };
+    const spec = paths[route];
+    if (!spec) throw new Error(`unknown route ${route} (known: ${Object.keys(paths).join(', ')})`);
+    log(`${route}: ${config.warmupSeconds} s warm-up, ${config.durationSeconds} s profiled`);
+    const result = await runLoad({
+      origin,
+      ...spec,
+      headers: auth,
+      connections: config.connections,
+      durationSeconds: config.durationSeconds,
+      warmupSeconds: config.warmupSeconds,
+      serverPid: child.process.pid,
+    });
+    await child.stop();
+    const [file] = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'));
+    if (!file) throw new Error(`the app wrote no profile:\n${child.output()}`);
+    const raw = await readFile(join(dir, file), 'utf8');
+    if (process.env.PROFILE_KEEP) {
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(join(process.env.PROFILE_KEEP, `${server}-${route}.cpuprofile`), raw);
+    }
+    const summary = summarize(JSON.parse(raw) as CpuProfile, entries);
+    const lines = [
+      `## profile: ${server}, ${route} (${num(result.requestsPerSecond ?? 0)} req/s, ${num(result.serverCpuMicrosPerRequest ?? 0)} CPU µs/req; whole process ${num(summary.totalMs)} ms incl. start-up and warm-up)`,
+      '',
+      'self time by package:',
+      ...summary.packages,
+      '',
+      'self time by function:',
+      ...summary.functions,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await cleanup.run();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
