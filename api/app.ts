@@ -44,9 +44,10 @@ export function createApp(deps: AppDeps) {
 
   app.use(requestId({ headerName: 'X-Request-Id' }));
   app.use(appContext(deps));
-  app.use(traceRequests());
-  app.use(httpMetrics());
-  app.use(accessLog());
+  // What a request needs is known now: no middleware decides it again per request.
+  app.use(traceRequests(Boolean(deps.telemetry?.tracer)));
+  if (deps.telemetry?.metrics) app.use(httpMetrics());
+  if (deps.config.accessLog && deps.logger.enabled('info')) app.use(accessLog());
   app.use(secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
   if (deps.config.corsOrigins.length) {
     app.use(

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { findApiKey, findUser } from '../../db/queries/auth.ts';
 import { sha256Hex } from '../auth/encoding.ts';
@@ -33,33 +33,49 @@ async function verifyAccessToken(deps: AppEnv['Variables']['deps'], token: strin
  */
 export function authenticate(): MiddlewareHandler<AppEnv> {
   const verified = verifiedTokens();
-  return async function authenticate(c, next) {
+  // Synchronous for a request without credentials (probes, the dashboard's files) and
+  // for a token verified a moment ago: only a lookup awaits anything.
+  return function authenticate(c, next) {
     const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    const token = bearer ?? getCookie(c, ACCESS_COOKIE);
-    if (token) {
-      const deps = c.get('deps');
-      if (token.startsWith(API_KEY_PREFIX)) {
-        try {
-          const key = await findApiKey(deps.db, await sha256Hex(token));
-          if (key) c.set('actor', { type: 'api_key', id: key.id, role: key.role });
-          else c.set('authError', FAILURES.api_key);
-        } catch (error) {
-          c.set('authException', error);
-        }
-      } else {
-        const now = Math.floor(deps.clock().getTime() / 1000);
-        try {
-          const result = await verified.check(token, now, () => verifyAccessToken(deps, token, now));
-          if (result.ok) c.set('actor', { type: 'user', id: result.claims.sub, role: result.claims.role });
-          else c.set('authError', FAILURES[result.reason] ?? 'The access token is not valid.');
-        } catch (error) {
-          // The account lookup failed (database down): public routes go on; protected ones rethrow it.
-          c.set('authException', error);
-        }
-      }
+    const token = bearer ?? (c.req.header('cookie') === undefined ? undefined : getCookie(c, ACCESS_COOKIE));
+    if (!token) return next();
+    if (token.startsWith(API_KEY_PREFIX)) return identifyApiKey(c, token, next);
+    const now = Math.floor(c.get('deps').clock().getTime() / 1000);
+    const known = verified.get(token, now);
+    if (!known) return identifyUser(c, token, now, next);
+    setUser(c, known);
+    return next();
+  };
+
+  async function identifyApiKey(c: Context<AppEnv>, token: string, next: Next) {
+    try {
+      const key = await findApiKey(c.get('deps').db, await sha256Hex(token));
+      if (key) c.set('actor', { type: 'api_key', id: key.id, role: key.role });
+      else c.set('authError', FAILURES.api_key);
+    } catch (error) {
+      c.set('authException', error);
     }
     await next();
-  };
+  }
+
+  async function identifyUser(c: Context<AppEnv>, token: string, now: number, next: Next) {
+    try {
+      const result = await verifyAccessToken(c.get('deps'), token, now);
+      if (result.ok) verified.remember(token, result.claims, now);
+      setUser(c, result);
+    } catch (error) {
+      // The account lookup failed (database down): public routes go on; protected ones rethrow it.
+      c.set('authException', error);
+    }
+    await next();
+  }
+}
+
+type Verification = Awaited<ReturnType<typeof verifyAccessToken>>;
+
+function setUser(c: Context<AppEnv>, result: Verification): void {
+  if (result.ok) c.set('actor', { type: 'user', id: result.claims.sub, role: result.claims.role });
+  else c.set('authError', FAILURES[result.reason] ?? 'The access token is not valid.');
 }
 
 const CACHE_ENTRIES = 2_000;
@@ -75,19 +91,15 @@ const CACHE_SECONDS = 60;
 function verifiedTokens() {
   const entries = new Map<string, { claims: AccessClaims; until: number }>();
   return {
-    async check(token: string, now: number, verify: () => ReturnType<typeof verifyAccessToken>) {
+    /** The outcome for a token verified within the last minute, or undefined. */
+    get(token: string, now: number): Verification | undefined {
       const hit = entries.get(token);
-      if (hit && hit.until > now) {
-        return hit.claims.exp > now
-          ? { ok: true as const, claims: hit.claims }
-          : { ok: false as const, reason: 'expired' as const };
-      }
-      const result = await verify();
-      if (result.ok) {
-        if (entries.size >= CACHE_ENTRIES) entries.delete(entries.keys().next().value as string);
-        entries.set(token, { claims: result.claims, until: Math.min(result.claims.exp, now + CACHE_SECONDS) });
-      }
-      return result;
+      if (!hit || hit.until <= now) return undefined;
+      return hit.claims.exp > now ? { ok: true, claims: hit.claims } : { ok: false, reason: 'expired' };
+    },
+    remember(token: string, claims: AccessClaims, now: number): void {
+      if (entries.size >= CACHE_ENTRIES) entries.delete(entries.keys().next().value as string);
+      entries.set(token, { claims, until: Math.min(claims.exp, now + CACHE_SECONDS) });
     },
   };
 }

@@ -39,7 +39,7 @@ export function limitBody(options: LimitBodyOptions): MiddlewareHandler<AppEnv> 
   });
   const general = limiter(options.maxBytes);
   const byRoute = new Map(Object.entries(options.routes ?? {}).map(([route, max]) => [route, limiter(max)]));
-  return async function limitBody(c, next) {
+  return function limitBody(c, next) {
     // No handler reads the body of these.
     if (BODILESS.has(c.req.method)) return next();
     const limit = byRoute.get(routeKey(c)) ?? general;
@@ -48,7 +48,7 @@ export function limitBody(options: LimitBodyOptions): MiddlewareHandler<AppEnv> 
     // which hono's bodyLimit does by touching `raw.body`.
     const declared = c.req.header('content-length');
     if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
-      return Number(declared) > limit.maxBytes ? tooLarge(c, limit.maxBytes) : next();
+      return Number(declared) > limit.maxBytes ? Promise.resolve(tooLarge(c, limit.maxBytes)) : next();
     }
     return limit.streaming(c, next);
   };

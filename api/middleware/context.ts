@@ -1,11 +1,13 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppDeps, AppEnv } from '../lib/types.ts';
 
-/** Makes the app's dependencies and the (for now anonymous) actor available as `c.var`. */
+const ANONYMOUS = Object.freeze({ type: 'anonymous', id: null } as const);
+
+/** Makes the app's dependencies and the (for now anonymous) actor available to handlers (`c.get`). */
 export function appContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
-  return async function appContext(c, next) {
+  return function appContext(c, next) {
     c.set('deps', deps);
-    c.set('actor', { type: 'anonymous', id: null });
-    await next();
+    c.set('actor', ANONYMOUS);
+    return next();
   };
 }

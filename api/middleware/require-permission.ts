@@ -5,7 +5,7 @@ import type { AppEnv } from '../lib/types.ts';
 
 /** 401 without credentials, 403 with credentials whose role lacks `permission`. */
 export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
-  return async function requirePermission(c, next) {
+  return function requirePermission(c, next) {
     const failure = c.get('authException');
     if (failure) throw failure;
     const actor = c.get('actor');
@@ -21,6 +21,6 @@ export function requirePermission(permission: Permission): MiddlewareHandler<App
         extensions: { permission },
       });
     }
-    await next();
+    return next();
   };
 }

@@ -8,15 +8,17 @@ import type { AppEnv } from '../lib/types.ts';
  * there yet. Liveness, readiness, metrics and the dashboard's files are not gated.
  */
 export function startupGate(): MiddlewareHandler<AppEnv> {
-  return async function startupGate(c, next) {
+  return function startupGate(c, next) {
     const lifecycle = c.get('deps').lifecycle?.();
     if (lifecycle?.phase !== 'starting') return next();
-    return problemResponse(
-      c,
-      new ApiError('service_unavailable', {
-        detail: `The server is starting (${lifecycle.detail}); try again shortly.`,
-        headers: { 'retry-after': '5' },
-      }),
+    return Promise.resolve(
+      problemResponse(
+        c,
+        new ApiError('service_unavailable', {
+          detail: `The server is starting (${lifecycle.detail}); try again shortly.`,
+          headers: { 'retry-after': '5' },
+        }),
+      ),
     );
   };
 }

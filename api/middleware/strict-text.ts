@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { ApiError, type FieldError } from '../lib/errors.ts';
 import type { AppEnv } from '../lib/types.ts';
 
@@ -80,12 +80,17 @@ function checkUrl(rawPath: string, query: Record<string, string[]>): void {
 export function strictText(): MiddlewareHandler<AppEnv> {
   const fatal = new TextDecoder('utf-8', { fatal: true });
   const lenient = new TextDecoder('utf-8');
-  return async function strictText(c, next) {
+  // Synchronous unless there is a body to read: most requests pay no promise here.
+  return function strictText(c, next) {
     // Only percent-encoding can put these characters in a URL: plain ones pay nothing.
     if (c.req.url.includes('%')) checkUrl(c.req.path, c.req.queries());
 
     const type = c.req.header('content-type');
     if (!BODY_METHODS.has(c.req.method) || !type || !JSON_TYPE.test(type)) return next();
+    return checkBody(c, next);
+  };
+
+  async function checkBody(c: Context<AppEnv>, next: Next) {
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     if (bytes.byteLength === 0) return next();
     let text: string;
@@ -126,5 +131,5 @@ export function strictText(): MiddlewareHandler<AppEnv> {
     const errors = badStrings(parsed, problemIn);
     if (errors.length) refuse(errors);
     return pass();
-  };
+  }
 }

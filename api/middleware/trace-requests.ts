@@ -10,15 +10,21 @@ import { parseTraceparent } from '../observability/trace-context.ts';
  * jobs it enqueues and the fetches it makes continue the trace. Without a tracer this
  * creates nothing; an incoming context is still passed on unchanged.
  */
-export function traceRequests(): MiddlewareHandler<AppEnv> {
+export function traceRequests(tracing: boolean): MiddlewareHandler<AppEnv> {
+  // Without a tracer (known when the app is built) there is nothing to end after the
+  // handler: pass the caller's context on and stay synchronous.
+  if (!tracing) {
+    return function passTraceContext(c, next) {
+      const incoming = parseTraceparent(c.req.header('traceparent'));
+      if (incoming) c.set('deps', { ...c.get('deps'), trace: incoming });
+      return next();
+    };
+  }
   return async function traceRequests(c, next) {
     const deps = c.get('deps');
     const tracer = deps.telemetry?.tracer;
     const incoming = parseTraceparent(c.req.header('traceparent'));
-    if (!tracer) {
-      if (incoming) c.set('deps', { ...deps, trace: incoming });
-      return next();
-    }
+    if (!tracer) return next();
     const method = c.req.method;
     const span = tracer.startSpan(method, {
       parent: incoming,
