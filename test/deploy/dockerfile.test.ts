@@ -52,7 +52,7 @@ describe('Dockerfile', () => {
     expect(instructionsOf(final, 'EXPOSE').map((e) => e.getArgumentsContent())).toEqual([env.PORT]);
   });
 
-  it('Should start node on the entry directly (not npm start, whose prestart builds the dashboard)', () => {
+  it('Should start node on the entry directly (not npm start, which builds the dashboard first)', () => {
     const [cmd] = instructionsOf(final, 'CMD');
     expect(cmd, 'a CMD in the runtime stage').toBeDefined();
     const argv = execForm(cmd as NonNullable<typeof cmd>);
