@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { CLIENT_TIMEOUT_MARGIN_MS } from '../db/node/pg.ts';
 import { freePort, spawnTs, type TsChild, waitForHttp } from './child-process.ts';
 import { type PrivatePostgres, startPrivatePostgres, startPrivateRedis } from './private-services.ts';
 import { holdsSecret } from './secret-shapes.ts';
@@ -12,6 +13,10 @@ import { startWebhookReceiver } from './webhook-receiver.ts';
  * stopped, frozen and brought back. The fault suite asserts on what it returns and
  * `npm run bench` (section `faults`) reports it.
  */
+
+/** The drill's statement timeout, and when the client gives up on a server that does not answer at all. */
+const STATEMENT_TIMEOUT_MS = 2_000;
+const FROZEN_QUERY_LIMIT_MS = STATEMENT_TIMEOUT_MS + CLIENT_TIMEOUT_MARGIN_MS;
 
 export type FaultName = 'postgres stop' | 'postgres freeze' | 'redis stop';
 
@@ -129,7 +134,7 @@ export async function runFaultDrill(options: DrillOptions = {}): Promise<DrillRe
         JOB_BACKOFF_BASE_MS: '100',
         JOB_BACKOFF_MAX_MS: '1000',
         JOB_MAX_ATTEMPTS: '20',
-        DATABASE_STATEMENT_TIMEOUT_MS: '2000',
+        DATABASE_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS),
         DATABASE_POOL_SIZE: '8',
       },
       onLine: (line) => logLines.push(line),
@@ -173,6 +178,7 @@ export async function runFaultDrill(options: DrillOptions = {}): Promise<DrillRe
       restore: () => Promise<void>,
       detected: (s: Sample) => boolean,
       during?: () => Promise<void>,
+      holdMs = faultMs,
     ) => {
       if (!alive()) return;
       await sleep(1_000);
@@ -181,7 +187,7 @@ export async function runFaultDrill(options: DrillOptions = {}): Promise<DrillRe
       await inject();
       const injectedAt = Date.now();
       await during?.();
-      await sleep(Math.max(0, faultMs - (Date.now() - injectedAt)));
+      await sleep(Math.max(0, holdMs - (Date.now() - injectedAt)));
       await restore();
       const restoredAt = Date.now();
       log(`${fault}: restored`);
@@ -215,6 +221,11 @@ export async function runFaultDrill(options: DrillOptions = {}): Promise<DrillRe
       () => postgres.freeze(),
       () => postgres.thaw(),
       (s) => s.status === 503,
+      undefined,
+      // Requests caught by the freeze end only at the client-side limit (the server's own
+      // timeout cannot fire in a stopped process): hold it past that, so they end as 503s
+      // during the fault instead of racing the thaw.
+      Math.max(faultMs, FROZEN_QUERY_LIMIT_MS + 1_500),
     );
     await scenario(
       'redis stop',

@@ -13,7 +13,7 @@ export interface PgOptions {
 
 const CONNECT_TIMEOUT_MS = 5_000;
 // The client-side limit comes after the server's, so a live server answers 57014 first.
-const CLIENT_TIMEOUT_MARGIN_MS = 1_000;
+export const CLIENT_TIMEOUT_MARGIN_MS = 1_000;
 
 /** Postgres over TCP with a connection pool (Node only). */
 export function openPg(options: PgOptions): DbHandle {
