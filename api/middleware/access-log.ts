@@ -61,12 +61,12 @@ function measureBodies(c: Context<AppEnv>): () => number | undefined {
 
 /**
  * One JSON line per request, written once the response is ready: method, route
- * template, status, duration, bytes, request id, the caller and the trace id.
+ * template, status, duration, bytes, request id, the caller and the trace id. The app
+ * registers it only when ACCESS_LOG is on and the log level admits info lines.
  */
 export function accessLog(): MiddlewareHandler<AppEnv> {
   return async function accessLog(c, next) {
     const deps = c.get('deps');
-    if (!deps.config.accessLog || !deps.logger.enabled('info')) return next();
     const started = performance.now();
     const bytes = measureBodies(c);
     await next();
