@@ -17,7 +17,7 @@ import { preparedStatement } from '../prepared.ts';
 import { type ItemRow, items } from '../schema.ts';
 import type { Database } from '../types.ts';
 import { type AuditContext, auditCte } from './audit.ts';
-import { notificationCte, type WebhookEvent } from './outbox.ts';
+import { NOTIFICATIONS_CTE, notificationCte, type WebhookEvent } from './outbox.ts';
 
 export type ItemStatus = ItemRow['status'];
 export type ItemPriority = ItemRow['priority'];
@@ -185,7 +185,7 @@ const insertItem = preparedStatement<Array<ItemRow & { jobsQueued: number }>>((d
 function withJobsQueued(changed: WithSubquery<string, Record<keyof ItemRow, unknown>>) {
   return { ...(changed._.selectedFields as typeof items._.columns), jobsQueued: QUEUED };
 }
-const QUEUED = sql<number>`(select count(*) from notifications)`.mapWith(Number);
+const QUEUED = sql<number>`(select count(*) from ${sql.identifier(NOTIFICATIONS_CTE)})`.mapWith(Number);
 
 /** What a write returns: the item as written and how many jobs it queued. */
 export interface Written {

@@ -15,6 +15,9 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
  */
 export const NOTIFICATION_JOB = { type: 'send-notification', maxAttempts: 8 } as const;
 
+/** The name of the CTE `notificationCte` returns, for a statement that counts what it queued. */
+export const NOTIFICATIONS_CTE = 'notifications';
+
 export interface NotificationCteOptions {
   event: WebhookEvent;
   table: PgTable;
@@ -36,7 +39,7 @@ export function notificationCte(db: Database, options: NotificationCteOptions) {
   const createdBy = sql`coalesce(${context.actorType}::text || ':' || ${context.actorId}::text, ${context.actorType}::text)`;
   // Parameters inside jsonb_build_object have no type to infer from: cast them.
   const payload = sql`jsonb_build_object('webhookId', w.id, 'event', ${event}::text, 'data', ${snapshot(options.table, changed._.alias)})`;
-  return db.$with('notifications', { id: sql<string>`id` }).as(sql`
+  return db.$with(NOTIFICATIONS_CTE, { id: sql<string>`id` }).as(sql`
     insert into ${jobs} (type, payload, max_attempts, created_by, request_id, traceparent)
     select ${NOTIFICATION_JOB.type}, ${payload}, ${NOTIFICATION_JOB.maxAttempts}, ${createdBy}, ${context.requestId}, ${context.traceparent ?? null}
     from ${webhooks} w join ${alias} on true
