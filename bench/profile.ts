@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -154,7 +154,6 @@ async function main() {
     if (!file) throw new Error(`the app wrote no profile:\n${child.output()}`);
     const raw = await readFile(join(dir, file), 'utf8');
     if (process.env.PROFILE_KEEP) {
-      const { writeFile } = await import('node:fs/promises');
       await writeFile(join(process.env.PROFILE_KEEP, `${server}-${route}.cpuprofile`), raw);
     }
     const summary = summarize(JSON.parse(raw) as CpuProfile, entries);
