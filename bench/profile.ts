@@ -2,13 +2,14 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { EXIT_WITH_PARENT_PATH, freePort, spawnChild, waitForHttp } from '../dev/child-process.ts';
+import { freePort, spawnTs, waitForHttp } from '../dev/child-process.ts';
 import { parseBenchConfig } from './config.ts';
 import { benchDatabase } from './lib/bench-database.ts';
-import { BENCH_JWT_KEYS, benchAuthorization } from './lib/bench-identity.ts';
+import { benchAuthorization } from './lib/bench-identity.ts';
 import { Cleanup } from './lib/cleanup.ts';
+import { type BenchRoute, itemRoutes } from './lib/item-routes.ts';
 import { runLoad } from './lib/load.ts';
-import { childEnv } from './lib/servers.ts';
+import { APP_ENTRY, BASELINE_ENTRY, FLOOR_ENTRY, measuredAppEnv } from './lib/servers.ts';
 import { num } from './lib/table.ts';
 
 /*
@@ -20,11 +21,7 @@ import { num } from './lib/table.ts';
  * PROFILE_KEEP=dir keeps the .cpuprofile there (open it in Chrome DevTools).
  */
 
-const ENTRIES: Record<string, string> = {
-  app: fileURLToPath(new URL('../api/entries/node.ts', import.meta.url)),
-  baseline: fileURLToPath(new URL('./baseline-server.ts', import.meta.url)),
-  floor: fileURLToPath(new URL('./hono-floor-server.ts', import.meta.url)),
-};
+const ENTRIES: Record<string, string> = { app: APP_ENTRY, baseline: BASELINE_ENTRY, floor: FLOOR_ENTRY };
 
 interface ProfileNode {
   id: number;
@@ -98,51 +95,31 @@ async function main() {
     if (!entry) throw new Error(`unknown PROFILE_SERVER ${server} (known: ${Object.keys(ENTRIES).join(', ')})`);
     const port = await freePort();
     const accessLog = process.env.BENCH_ACCESS_LOG === 'true';
-    const env = childEnv({
-      DATABASE_URL: database.url,
-      DATABASE_POOL_SIZE: String(config.poolSize),
-      MIGRATE_ON_START: 'false',
-      JWT_SIGNING_KEYS: BENCH_JWT_KEYS,
-      ITEM_CACHE_SECONDS: '0',
-      SEED_DEMO_DATA: 'false',
+    const env = {
+      ...measuredAppEnv(database.url, config.poolSize),
       ACCESS_LOG: String(accessLog),
       LOG_LEVEL: accessLog ? 'info' : 'warn',
-      RATE_LIMIT_ENABLED: 'false',
       SHUTDOWN_DRAIN_MS: '500',
       HOST: '127.0.0.1',
       PORT: String(port),
-    });
-    const child = spawnChild(
-      server,
-      process.execPath,
-      [
-        '--cpu-prof',
-        '--cpu-prof-dir',
-        dir,
-        '--import',
-        'tsx',
-        '--import',
-        pathToFileURL(EXIT_WITH_PARENT_PATH).href,
-        entry,
-      ],
-      { env, echo: !accessLog },
-    );
+    };
+    const child = spawnTs(server, entry, { env, echo: !accessLog, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
     cleanup.defer('stop app', () => child.stop());
     const origin = `http://127.0.0.1:${port}`;
     await waitForHttp(child, `${origin}/health/ready`);
     const auth = await benchAuthorization(database.url);
-    const paths: Record<string, { method: 'GET' | 'POST'; paths: string[]; body?: string }> = {
-      list: { method: 'GET', paths: ['/api/v1/items?limit=20'] },
-      get: { method: 'GET', paths: database.ids.map((id) => `/api/v1/items/${id}`) },
-      create: { method: 'POST', paths: ['/api/v1/items'], body: '{"title":"Bench item"}' },
+    const routes: Record<string, Omit<BenchRoute, 'label'>> = {
+      ...itemRoutes(database.ids),
       live: { method: 'GET', paths: ['/health/live'] },
     };
-    const spec = paths[route];
-    if (!spec) throw new Error(`unknown route ${route} (known: ${Object.keys(paths).join(', ')})`);
+    const spec = routes[route];
+    if (!spec) throw new Error(`unknown route ${route} (known: ${Object.keys(routes).join(', ')})`);
     log(`${route}: ${config.warmupSeconds} s warm-up, ${config.durationSeconds} s profiled`);
     const result = await runLoad({
       origin,
-      ...spec,
+      method: spec.method,
+      paths: spec.paths,
+      body: spec.body,
       headers: auth,
       connections: config.connections,
       durationSeconds: config.durationSeconds,

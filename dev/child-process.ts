@@ -46,6 +46,8 @@ export interface SpawnOptions {
   echo?: boolean;
   /** Called with every line the child writes (stdout and stderr), for callers that keep or check them all. */
   onLine?: (line: string) => void;
+  /** Flags for Node itself, before the script (`--cpu-prof`, say). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -53,7 +55,8 @@ export interface SpawnOptions {
  * channel (for messages, and so the child notices when the bench goes away).
  */
 export function spawnTs(name: string, script: string, options: SpawnOptions): TsChild {
-  return spawnChild(name, process.execPath, ['--import', 'tsx', '--import', EXIT_WITH_PARENT, script], options);
+  const args = [...(options.nodeArgs ?? []), '--import', 'tsx', '--import', EXIT_WITH_PARENT, script];
+  return spawnChild(name, process.execPath, args, options);
 }
 
 /** Starts any program from the repository root the way `spawnTs` starts a script (IPC channel, output kept). */

@@ -1,6 +1,34 @@
+import { fileURLToPath } from 'node:url';
 import { EnvSchema } from '../../api/config.ts';
 import { freePort, spawnTs, waitForHttp } from '../../dev/child-process.ts';
+import { BENCH_JWT_KEYS } from './bench-identity.ts';
 import type { SectionContext } from './section.ts';
+
+/** The servers the bench runs: the app's Node entry and the two floors it is compared with. */
+export const APP_ENTRY = fileURLToPath(new URL('../../api/entries/node.ts', import.meta.url));
+export const BASELINE_ENTRY = fileURLToPath(new URL('../baseline-server.ts', import.meta.url));
+export const FLOOR_ENTRY = fileURLToPath(new URL('../hono-floor-server.ts', import.meta.url));
+
+/**
+ * The app as the hot-path measurements run it, on `databaseUrl`: access log off, item
+ * cache off, rate limits off, nothing migrated or seeded at start.
+ */
+export function measuredAppEnv(databaseUrl: string, poolSize: number): NodeJS.ProcessEnv {
+  return childEnv({
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: String(poolSize),
+    MIGRATE_ON_START: 'false',
+    JWT_SIGNING_KEYS: BENCH_JWT_KEYS,
+    // The floors have no cache: compare the same database work.
+    ITEM_CACHE_SECONDS: '0',
+    SEED_DEMO_DATA: 'false',
+    ACCESS_LOG: 'false',
+    LOG_LEVEL: 'warn',
+    // One load generator on one address: per-client limits would measure themselves.
+    RATE_LIMIT_ENABLED: 'false',
+    SHUTDOWN_DRAIN_MS: '1000',
+  });
+}
 
 /** The parent's environment without any of the app's own settings, so only the bench's choices apply. */
 export function childEnv(settings: Record<string, string>): NodeJS.ProcessEnv {

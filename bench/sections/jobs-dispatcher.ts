@@ -1,13 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import { openPg } from '../../db/node/pg.ts';
 import { benchDatabase } from '../lib/bench-database.ts';
 import { BENCH_JWT_KEYS, benchAuthorization } from '../lib/bench-identity.ts';
 import { runLoad } from '../lib/load.ts';
 import type { Section } from '../lib/section.ts';
-import { childEnv, startServer } from '../lib/servers.ts';
+import { APP_ENTRY, childEnv, startServer } from '../lib/servers.ts';
 import { loadProblem, num } from '../lib/table.ts';
 
-const APP_ENTRY = fileURLToPath(new URL('../../api/entries/node.ts', import.meta.url));
 const CONCURRENCY = 8;
 const DRAIN_TIMEOUT_MS = 180_000;
 // Far enough ahead that nothing runs while enqueueing is measured.

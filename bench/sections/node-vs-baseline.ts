@@ -1,27 +1,17 @@
-import { fileURLToPath } from 'node:url';
 import type { BenchConfig } from '../config.ts';
 import { benchDatabase } from '../lib/bench-database.ts';
-import { BENCH_JWT_KEYS, benchAuthorization } from '../lib/bench-identity.ts';
+import { benchAuthorization } from '../lib/bench-identity.ts';
+import { type BenchRoute, itemRoutes } from '../lib/item-routes.ts';
 import { captureItemsSql } from '../lib/items-sql.ts';
 import { runLoad } from '../lib/load.ts';
 import type { LoadResult } from '../lib/load-spec.ts';
 import { assertSameResponses } from '../lib/same-responses.ts';
 import type { Section, Table } from '../lib/section.ts';
-import { childEnv, startServer } from '../lib/servers.ts';
+import { APP_ENTRY, BASELINE_ENTRY, childEnv, FLOOR_ENTRY, measuredAppEnv, startServer } from '../lib/servers.ts';
 import { loadCells, loadProblem, num } from '../lib/table.ts';
 
-const APP_ENTRY = fileURLToPath(new URL('../../api/entries/node.ts', import.meta.url));
-const BASELINE_ENTRY = fileURLToPath(new URL('../baseline-server.ts', import.meta.url));
-const FLOOR_ENTRY = fileURLToPath(new URL('../hono-floor-server.ts', import.meta.url));
 /** How many different items the GET-by-id route cycles through. */
 const ID_SAMPLE = 1_000;
-
-interface Route {
-  label: string;
-  method: 'GET' | 'POST';
-  paths: string[];
-  body?: string;
-}
 
 /** The servers of this section, in table order; ratios are against the first. */
 const SERVERS = ['baseline', 'hono floor', 'app', 'app + access log'] as const;
@@ -31,12 +21,6 @@ interface Measurement {
   route: string;
   results: Record<ServerName, LoadResult>;
 }
-
-const routes = (ids: string[]): Route[] => [
-  { label: 'GET /api/v1/items?limit=20', method: 'GET', paths: ['/api/v1/items?limit=20'] },
-  { label: 'GET /api/v1/items/{id}', method: 'GET', paths: ids.map((id) => `/api/v1/items/${id}`) },
-  { label: 'POST /api/v1/items', method: 'POST', paths: ['/api/v1/items'], body: '{"title":"Bench item"}' },
-];
 
 const ratio = (a: number | null, b: number | null) => (a === null || b === null || !b ? '–' : `${num(a / b, 2)}×`);
 
@@ -82,19 +66,7 @@ export const nodeVsBaseline: Section = {
     if (!probeId) throw new Error('the seed produced no live items');
 
     const db = { DATABASE_URL: database.url, DATABASE_POOL_SIZE: String(config.poolSize) };
-    const appEnv = childEnv({
-      ...db,
-      MIGRATE_ON_START: 'false',
-      JWT_SIGNING_KEYS: BENCH_JWT_KEYS,
-      // The baseline has no cache: compare the same database work.
-      ITEM_CACHE_SECONDS: '0',
-      SEED_DEMO_DATA: 'false',
-      ACCESS_LOG: 'false',
-      LOG_LEVEL: 'warn',
-      // One load generator on one address: per-client limits would measure themselves.
-      RATE_LIMIT_ENABLED: 'false',
-      SHUTDOWN_DRAIN_MS: '1000',
-    });
+    const appEnv = measuredAppEnv(database.url, config.poolSize);
     const origins: Record<ServerName, string> = {
       baseline: await startServer(context, 'baseline', BASELINE_ENTRY, childEnv(db)),
       'hono floor': await startServer(context, 'hono floor', FLOOR_ENTRY, childEnv(db)),
@@ -114,7 +86,7 @@ export const nodeVsBaseline: Section = {
     }
     log('the servers answer identically; measuring');
 
-    const measure = (route: Route, name: ServerName) => {
+    const measure = (route: BenchRoute, name: ServerName) => {
       log(`${route.label} on ${name}: ${config.warmupSeconds} s warm-up, ${config.durationSeconds} s measured`);
       const { connections, durationSeconds, warmupSeconds } = config;
       const { method, paths, body } = route;
@@ -130,7 +102,7 @@ export const nodeVsBaseline: Section = {
       });
     };
     const measured: Measurement[] = [];
-    for (const route of routes(ids)) {
+    for (const route of Object.values(itemRoutes(ids))) {
       // One route on every server back to back: same table size, same machine state.
       const results = {} as Record<ServerName, LoadResult>;
       for (const name of SERVERS) results[name] = await measure(route, name);

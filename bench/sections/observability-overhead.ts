@@ -1,16 +1,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { BenchConfig } from '../config.ts';
 import { benchDatabase } from '../lib/bench-database.ts';
 import { BENCH_JWT_KEYS, benchAuthorization } from '../lib/bench-identity.ts';
 import { runLoad } from '../lib/load.ts';
 import type { LoadResult } from '../lib/load-spec.ts';
 import type { Section, SectionContext, Table } from '../lib/section.ts';
-import { childEnv, startServer } from '../lib/servers.ts';
+import { APP_ENTRY, childEnv, startServer } from '../lib/servers.ts';
 import { loadCells, loadProblem, num } from '../lib/table.ts';
 
-const APP_ENTRY = fileURLToPath(new URL('../../api/entries/node.ts', import.meta.url));
 const ID_SAMPLE = 1_000;
 const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 

@@ -1,5 +1,4 @@
 import { deepStrictEqual } from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { freePort, waitForHttp } from '../../dev/child-process.ts';
 import { SERVER_RUNTIMES, type ServerRuntimeName, spawnEntry } from '../../dev/server-entries.ts';
 import type { BenchConfig } from '../config.ts';
@@ -8,7 +7,7 @@ import { BENCH_JWT_KEYS, benchAuthorization } from '../lib/bench-identity.ts';
 import { runLoad } from '../lib/load.ts';
 import type { LoadResult } from '../lib/load-spec.ts';
 import type { Section, SectionContext, Table } from '../lib/section.ts';
-import { childEnv, startServer } from '../lib/servers.ts';
+import { BASELINE_ENTRY, childEnv, startServer } from '../lib/servers.ts';
 import { loadCells, loadProblem, num } from '../lib/table.ts';
 
 const ID_SAMPLE = 1_000;
@@ -24,8 +23,6 @@ interface Measurement {
   runtime: ServerRuntimeName | 'baseline';
   result: LoadResult;
 }
-
-const BASELINE_ENTRY = fileURLToPath(new URL('../baseline-server.ts', import.meta.url));
 
 /** One runtime's server, started on its own, stopped as soon as it has been measured. */
 async function startRuntime(context: SectionContext, runtime: ServerRuntimeName, env: NodeJS.ProcessEnv) {
