@@ -12,15 +12,17 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { ITEM_PRIORITIES, ITEM_STATUSES, JOB_STATUSES } from '../vocabulary/enums.ts';
+import { ROLES } from '../vocabulary/permissions.ts';
 
 /** Millisecond precision keeps database timestamps and JavaScript `Date` values identical. */
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
 
-export const userRole = pgEnum('user_role', ['admin', 'editor', 'viewer']);
-export const itemStatus = pgEnum('item_status', ['pending', 'in_progress', 'done', 'archived']);
+export const userRole = pgEnum('user_role', ROLES);
+export const itemStatus = pgEnum('item_status', ITEM_STATUSES);
 /** Declaration order is the sort order: sorting by priority uses the enum's order. */
-export const itemPriority = pgEnum('item_priority', ['low', 'medium', 'high', 'urgent']);
-export const jobStatus = pgEnum('job_status', ['queued', 'running', 'succeeded', 'failed', 'dead', 'cancelled']);
+export const itemPriority = pgEnum('item_priority', ITEM_PRIORITIES);
+export const jobStatus = pgEnum('job_status', JOB_STATUSES);
 
 export const users = pgTable(
   'users',

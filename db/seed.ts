@@ -1,4 +1,5 @@
 import { count } from 'drizzle-orm';
+import { ITEM_PRIORITIES, ITEM_STATUSES } from '../vocabulary/enums.ts';
 import type { AuditContext } from './queries/audit.ts';
 import { createItem, type ItemInput } from './queries/items.ts';
 import { items, users } from './schema.ts';
@@ -33,8 +34,6 @@ const TITLES = [
   'Load-test the import endpoint',
 ];
 const TAGS = ['ops', 'security', 'docs', 'database', 'infra', 'reporting'];
-const STATUSES = ['pending', 'in_progress', 'done', 'archived'] as const;
-const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 const DAY = 86_400_000;
 
 /** True when the database holds neither users nor items. */
@@ -62,8 +61,8 @@ export async function seedDemoData(
       return {
         title: round ? `${title} (follow-up)` : title,
         description: `Demo item ${n + 1}: ${title.toLowerCase()}.`,
-        status: STATUSES[n % STATUSES.length],
-        priority: PRIORITIES[(n * 3) % PRIORITIES.length],
+        status: ITEM_STATUSES[n % ITEM_STATUSES.length],
+        priority: ITEM_PRIORITIES[(n * 3) % ITEM_PRIORITIES.length],
         tags: [TAGS[n % TAGS.length] as string, TAGS[(n + 2) % TAGS.length] as string],
         ownerId: owners.length ? owners[n % owners.length] : null,
         dueAt: n % 3 === 0 ? null : new Date(now.getTime() + ((n % 10) - 3) * DAY),

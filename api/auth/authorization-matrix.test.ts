@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backend, IDENTITIES, type Identity, useTestApp } from '../../test/support/harness.ts';
-import { allows, PERMISSIONS, type Permission, type Role } from './permissions.ts';
+import { allows, PERMISSIONS, type Permission, type Role } from '../../vocabulary/permissions.ts';
 
 interface Operation {
   method: string;

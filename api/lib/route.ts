@@ -1,6 +1,6 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Permission } from '../auth/permissions.ts';
+import type { Permission } from '../../vocabulary/permissions.ts';
 import { RATE_LIMIT_EXEMPT } from '../middleware/rate-limit.ts';
 import { requirePermission } from '../middleware/require-permission.ts';
 import { errorResponses } from './errors.ts';

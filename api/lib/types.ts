@@ -3,7 +3,7 @@ import type { GetConnInfo } from 'hono/conninfo';
 import type { KeyValueStore } from '../../db/kv/port.ts';
 import type { Database } from '../../db/types.ts';
 import type { JobQueue } from '../../jobs/queue.ts';
-import type { Role } from '../auth/permissions.ts';
+import type { Role } from '../../vocabulary/permissions.ts';
 import type { AppConfig } from '../config.ts';
 import type { Telemetry } from '../observability/telemetry.ts';
 import type { SpanContext } from '../observability/trace-context.ts';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { users } from '../../db/schema.ts';
 import { backend, useTestApp } from '../../test/support/harness.ts';
 import { ISSUER, signJwt } from '../auth/jwt.ts';
-import type { Role } from '../auth/permissions.ts';
+import type { Role } from '../../vocabulary/permissions.ts';
 
 describe.skipIf(backend.skip)(`authenticate: access tokens and accounts [${backend.label}]`, () => {
   let now = Date.parse('2031-05-01T00:00:00Z');

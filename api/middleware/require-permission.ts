@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { allows, type Permission } from '../auth/permissions.ts';
+import { allows, type Permission } from '../../vocabulary/permissions.ts';
 import { ApiError } from '../lib/errors.ts';
 import type { AppEnv } from '../lib/types.ts';
 

@@ -21,8 +21,8 @@ export function seedItemsSql(count: number): string {
     INSERT INTO items (title, description, status, priority, tags, due_at, created_at, updated_at, deleted_at)
     SELECT 'Bench item ' || g,
            CASE WHEN g % 3 = 0 THEN NULL ELSE 'Generated item ' || g || ' with a short description.' END,
-           (ARRAY['pending', 'in_progress', 'done', 'archived'])[1 + g % 4]::item_status,
-           (ARRAY['low', 'medium', 'high', 'urgent'])[1 + (g / 7) % 4]::item_priority,
+           (enum_range(null::item_status))[1 + g % 4],
+           (enum_range(null::item_priority))[1 + (g / 7) % 4],
            CASE g % 5
              WHEN 0 THEN '{}'::text[]
              WHEN 1 THEN ARRAY['ops']

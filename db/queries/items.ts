@@ -17,7 +17,8 @@ import { preparedStatement } from '../prepared.ts';
 import { type ItemRow, items } from '../schema.ts';
 import type { Database } from '../types.ts';
 import { type AuditContext, auditCte } from './audit.ts';
-import { NOTIFICATIONS_CTE, notificationCte, type WebhookEvent } from './outbox.ts';
+import type { WebhookEvent } from '../../vocabulary/enums.ts';
+import { NOTIFICATIONS_CTE, notificationCte } from './outbox.ts';
 
 export type ItemStatus = ItemRow['status'];
 export type ItemPriority = ItemRow['priority'];

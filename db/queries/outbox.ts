@@ -1,13 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { WithSubquery } from 'drizzle-orm/subquery';
+import type { WebhookEvent } from '../../vocabulary/enums.ts';
 import { jobs, webhooks } from '../schema.ts';
 import type { Database } from '../types.ts';
 import { type AuditContext, snapshot } from './audit.ts';
 
-/** The events webhooks can subscribe to; each is also the audit action of the change. */
-export const WEBHOOK_EVENTS = ['item.created', 'item.updated', 'item.deleted'] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /**
  * The job that delivers one event to one subscriber. Declared here, not beside the

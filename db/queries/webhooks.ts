@@ -3,7 +3,7 @@ import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { type WebhookRow, webhooks } from '../schema.ts';
 import type { Database } from '../types.ts';
 import { type AuditContext, auditCte, insertAudited } from './audit.ts';
-import type { WebhookEvent } from './outbox.ts';
+import type { WebhookEvent } from '../../vocabulary/enums.ts';
 
 // The signing secret never reaches the audit trail, which many more people can read.
 const AUDIT_OMIT = ['secret'];

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { tracedFetch } from '../../api/observability/scope.ts';
 import { itemFromSnapshot } from '../../api/routes/items/items.schemas.ts';
-import { NOTIFICATION_JOB, WEBHOOK_EVENTS } from '../../db/queries/outbox.ts';
+import { NOTIFICATION_JOB } from '../../db/queries/outbox.ts';
+import { WEBHOOK_EVENTS } from '../../vocabulary/enums.ts';
 import { getWebhook } from '../../db/queries/webhooks.ts';
 import { defineJob, PermanentJobError } from '../define.ts';
 import { webhookHeaders } from '../webhook-signature.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import { randomToken, sha256Hex } from '../../api/auth/encoding.ts';
-import { ROLES, type Role } from '../../api/auth/permissions.ts';
+import { ROLES, type Role } from '../../vocabulary/permissions.ts';
 import { API_KEY_PREFIX, accessToken } from '../../api/auth/session.ts';
 import { parseConfig } from '../../api/config.ts';
 import { createLogger } from '../../api/lib/logger.ts';

@@ -1,6 +1,6 @@
 import type { RouteDefinition } from '@solidjs/router';
 import { lazy } from 'solid-js';
-import type { Permission } from '../../api/auth/permissions.ts';
+import type { Permission } from '../../vocabulary/permissions.ts';
 
 export interface NavEntry {
   path: string;

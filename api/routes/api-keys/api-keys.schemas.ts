@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { ApiKeyRow } from '../../../db/schema.ts';
-import { ROLES } from '../../auth/permissions.ts';
+import { ROLES } from '../../../vocabulary/permissions.ts';
 
 export const ApiKeySchema = z
   .object({

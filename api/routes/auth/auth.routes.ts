@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ROLES } from '../../auth/permissions.ts';
+import { ROLES } from '../../../vocabulary/permissions.ts';
 import { errorResponses } from '../../lib/errors.ts';
 import { jsonResponse, protectedRoute, publicRoute } from '../../lib/route.ts';
 

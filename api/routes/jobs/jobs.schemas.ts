@@ -3,7 +3,7 @@ import type { JobRow } from '../../../db/schema.ts';
 import type { JobDefinition } from '../../../jobs/define.ts';
 import { JOB_DEFINITIONS } from '../../../jobs/registry.ts';
 import { commaList, pageParams } from '../../lib/query.ts';
-import { JOB_STATUSES } from '../../lib/vocabulary.ts';
+import { JOB_STATUSES } from '../../../vocabulary/enums.ts';
 
 export { JOB_STATUSES };
 

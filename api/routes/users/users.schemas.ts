@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ROLES } from '../../auth/permissions.ts';
+import { ROLES } from '../../../vocabulary/permissions.ts';
 import { pageParams } from '../../lib/query.ts';
 import { UserSchema } from '../auth/auth.routes.ts';
 

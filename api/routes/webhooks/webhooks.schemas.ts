@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { WEBHOOK_EVENTS } from '../../../db/queries/outbox.ts';
+import { WEBHOOK_EVENTS } from '../../../vocabulary/enums.ts';
 import type { WebhookRow } from '../../../db/schema.ts';
 
 export const WebhookSchema = z

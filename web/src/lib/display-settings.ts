@@ -1,5 +1,5 @@
 import { createSignal } from 'solid-js';
-import { ITEM_PRIORITIES } from '../../../api/lib/vocabulary.ts';
+import { ITEM_PRIORITIES } from '../../../vocabulary/enums.ts';
 import { api, call } from './api.ts';
 
 type Priority = (typeof ITEM_PRIORITIES)[number];

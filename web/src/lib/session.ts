@@ -1,5 +1,5 @@
 import { createSignal } from 'solid-js';
-import { allows, type Permission } from '../../../api/auth/permissions.ts';
+import { allows, type Permission } from '../../../vocabulary/permissions.ts';
 import { ApiProblem, api, call } from './api.ts';
 
 export type Me = Awaited<ReturnType<typeof loadMe>>;

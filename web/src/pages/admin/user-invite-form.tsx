@@ -1,5 +1,5 @@
 import type { InferResponseType } from 'hono/client';
-import { ROLES, type Role } from '../../../../api/auth/permissions.ts';
+import { ROLES, type Role } from '../../../../vocabulary/permissions.ts';
 import { ChoiceOptions } from '../../components/choice-options.tsx';
 import { Field, FormError } from '../../components/field.tsx';
 import { api, call } from '../../lib/api.ts';

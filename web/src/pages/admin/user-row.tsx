@@ -1,6 +1,6 @@
 import type { InferResponseType } from 'hono/client';
 import { createSignal, createUniqueId, Show } from 'solid-js';
-import { ROLES, type Role } from '../../../../api/auth/permissions.ts';
+import { ROLES, type Role } from '../../../../vocabulary/permissions.ts';
 import { Badge } from '../../components/badge.tsx';
 import { ChoiceOptions } from '../../components/choice-options.tsx';
 import { ConfirmButton } from '../../components/confirm-button.tsx';

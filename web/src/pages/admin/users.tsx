@@ -1,6 +1,6 @@
 import { useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, Show } from 'solid-js';
-import { ROLES, type Role } from '../../../../api/auth/permissions.ts';
+import { ROLES, type Role } from '../../../../vocabulary/permissions.ts';
 import { ChoiceOptions } from '../../components/choice-options.tsx';
 import { CursorPager } from '../../components/cursor-pager.tsx';
 import { DataTable } from '../../components/data-table.tsx';

@@ -1,5 +1,5 @@
 import type { InferRequestType, InferResponseType } from 'hono/client';
-import { ITEM_PRIORITIES, ITEM_STATUSES } from '../../../../api/lib/vocabulary.ts';
+import { ITEM_PRIORITIES, ITEM_STATUSES } from '../../../../vocabulary/enums.ts';
 import { ApiProblem, api, call } from '../../lib/api.ts';
 
 export { ITEM_PRIORITIES, ITEM_STATUSES };

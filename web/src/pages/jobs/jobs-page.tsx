@@ -1,6 +1,6 @@
 import { useSearchParams } from '@solidjs/router';
 import { For, Match, Show, Switch } from 'solid-js';
-import { JOB_STATUSES } from '../../../../api/lib/vocabulary.ts';
+import { JOB_STATUSES } from '../../../../vocabulary/enums.ts';
 import { ChoiceOptions } from '../../components/choice-options.tsx';
 import { CursorPager } from '../../components/cursor-pager.tsx';
 import { Field } from '../../components/field.tsx';

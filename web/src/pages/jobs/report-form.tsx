@@ -1,6 +1,6 @@
 import type { InferRequestType } from 'hono/client';
 import { createEffect, createSignal, For, on, Show } from 'solid-js';
-import { ITEM_STATUSES } from '../../../../api/lib/vocabulary.ts';
+import { ITEM_STATUSES } from '../../../../vocabulary/enums.ts';
 import { Badge } from '../../components/badge.tsx';
 import { Field, FormError } from '../../components/field.tsx';
 import { notify } from '../../components/notices.tsx';

@@ -1,5 +1,5 @@
 import { Show } from 'solid-js';
-import { ITEM_PRIORITIES, ITEM_STATUSES, JOB_STATUSES } from '../../../../api/lib/vocabulary.ts';
+import { ITEM_PRIORITIES, ITEM_STATUSES, JOB_STATUSES } from '../../../../vocabulary/enums.ts';
 import { BarList, ColumnChart, type Datum } from '../../components/charts.tsx';
 import { formatDuration, formatNumber, humanize } from '../../lib/format.ts';
 import type { Stats } from '../overview.tsx';

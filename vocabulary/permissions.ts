@@ -1,3 +1,4 @@
+/** Least to most privileged: `allows()` reads this order, and so does the Postgres enum. */
 export const ROLES = ['viewer', 'editor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
