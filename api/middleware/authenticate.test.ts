@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { users } from '../../db/schema.ts';
 import { backend, useTestApp } from '../../test/support/harness.ts';
-import { ISSUER, signJwt } from '../auth/jwt.ts';
 import type { Role } from '../../vocabulary/permissions.ts';
+import { ISSUER, signJwt } from '../auth/jwt.ts';
 
 describe.skipIf(backend.skip)(`authenticate: access tokens and accounts [${backend.label}]`, () => {
   let now = Date.parse('2031-05-01T00:00:00Z');

@@ -13,11 +13,11 @@ import {
   sql,
 } from 'drizzle-orm';
 import type { WithSubquery } from 'drizzle-orm/subquery';
+import type { WebhookEvent } from '../../vocabulary/enums.ts';
 import { preparedStatement } from '../prepared.ts';
 import { type ItemRow, items } from '../schema.ts';
 import type { Database } from '../types.ts';
 import { type AuditContext, auditCte } from './audit.ts';
-import type { WebhookEvent } from '../../vocabulary/enums.ts';
 import { NOTIFICATIONS_CTE, notificationCte } from './outbox.ts';
 
 export type ItemStatus = ItemRow['status'];

@@ -6,7 +6,6 @@ import { jobs, webhooks } from '../schema.ts';
 import type { Database } from '../types.ts';
 import { type AuditContext, snapshot } from './audit.ts';
 
-
 /**
  * The job that delivers one event to one subscriber. Declared here, not beside the
  * handler, because the statements that enqueue it live in `db/` and must not depend on `jobs/`.

@@ -1,9 +1,9 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import type { WebhookEvent } from '../../vocabulary/enums.ts';
 import { type WebhookRow, webhooks } from '../schema.ts';
 import type { Database } from '../types.ts';
 import { type AuditContext, auditCte, insertAudited } from './audit.ts';
-import type { WebhookEvent } from '../../vocabulary/enums.ts';
 
 // The signing secret never reaches the audit trail, which many more people can read.
 const AUDIT_OMIT = ['secret'];

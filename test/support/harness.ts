@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import { randomToken, sha256Hex } from '../../api/auth/encoding.ts';
-import { ROLES, type Role } from '../../vocabulary/permissions.ts';
 import { API_KEY_PREFIX, accessToken } from '../../api/auth/session.ts';
 import { parseConfig } from '../../api/config.ts';
 import { createLogger } from '../../api/lib/logger.ts';
@@ -14,6 +13,7 @@ import { apiKeys, type UserRow, users } from '../../db/schema.ts';
 import type { DbHandle } from '../../db/types.ts';
 import { createScratchDatabase } from '../../dev/scratch-database.ts';
 import { dispatcherQueue } from '../../jobs/queue.ts';
+import { ROLES, type Role } from '../../vocabulary/permissions.ts';
 import type { TestResponse } from './http.ts';
 import { guardedWrite, guardSecrets } from './log-guard.ts';
 

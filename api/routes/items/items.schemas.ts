@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { SORT_KEYS } from '../../../db/queries/items.ts';
 import type { ItemRow } from '../../../db/schema.ts';
-import { commaList, pageParams } from '../../lib/query.ts';
 import { ITEM_PRIORITIES, ITEM_STATUSES } from '../../../vocabulary/enums.ts';
+import { commaList, pageParams } from '../../lib/query.ts';
 
 export { ITEM_PRIORITIES, ITEM_STATUSES };
 

@@ -2,8 +2,8 @@ import { z } from '@hono/zod-openapi';
 import type { JobRow } from '../../../db/schema.ts';
 import type { JobDefinition } from '../../../jobs/define.ts';
 import { JOB_DEFINITIONS } from '../../../jobs/registry.ts';
-import { commaList, pageParams } from '../../lib/query.ts';
 import { JOB_STATUSES } from '../../../vocabulary/enums.ts';
+import { commaList, pageParams } from '../../lib/query.ts';
 
 export { JOB_STATUSES };
 

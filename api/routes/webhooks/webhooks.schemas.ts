@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { WEBHOOK_EVENTS } from '../../../vocabulary/enums.ts';
 import type { WebhookRow } from '../../../db/schema.ts';
+import { WEBHOOK_EVENTS } from '../../../vocabulary/enums.ts';
 
 export const WebhookSchema = z
   .object({

@@ -1,8 +1,8 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@solidjs/testing-library';
 import { afterEach, inject } from 'vitest';
-import type { Role } from '../../../vocabulary/permissions.ts';
 import { DEMO_PASSWORD } from '../../../db/seed.ts';
+import type { Role } from '../../../vocabulary/permissions.ts';
 import { configureApi } from '../lib/api.ts';
 import { loadSession } from '../lib/session.ts';
 
