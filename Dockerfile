@@ -10,7 +10,7 @@
 # with a read-only root. It needs DATABASE_URL: the embedded PGlite database (DATA_DIR)
 # is for `npm start` on a laptop, not for containers. /tmp is the only path the process
 # may write (os.tmpdir()); mount an emptyDir there if a read-only root is enforced
-# (the Helm chart does). Migrations: `node --import tsx db/node/cli.ts migrate` with the
+# (the Helm chart does). Migrations: `node --import tsx api/entries/db-cli.ts migrate` with the
 # same image (the chart's pre-install/pre-upgrade hook), or MIGRATE_ON_START=true.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -54,8 +54,10 @@ ENV NODE_ENV=production \
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json tsconfig.json ./
 COPY api ./api
-COPY db ./db
 COPY jobs ./jobs
+COPY core ./core
+COPY db ./db
+COPY vocabulary ./vocabulary
 COPY --from=build /app/dist/web ./dist/web
 USER 10001:10001
 EXPOSE 8787

@@ -1,6 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-const routeTests = ['api/**/*.test.ts', 'db/**/*.test.ts', 'jobs/**/*.test.ts'];
+const routeTests = [
+  'api/**/*.test.ts',
+  'jobs/**/*.test.ts',
+  'core/**/*.test.ts',
+  'db/**/*.test.ts',
+  'vocabulary/**/*.test.ts',
+];
 // No log line of a test may carry a secret: the harness's loggers and every child server are checked.
 const logGuard = ['test/support/log-guard-setup.ts'];
 

@@ -1,10 +1,10 @@
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import type { AppDeps } from '../core/deps.ts';
 import { createRouter } from './lib/create-router.ts';
 import { ApiError, handleError, problemResponse } from './lib/errors.ts';
 import { registerDocs } from './lib/openapi.ts';
-import type { AppDeps } from './lib/types.ts';
 import { accessLog } from './middleware/access-log.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { limitBody } from './middleware/body-limit.ts';

@@ -4,7 +4,8 @@ import type * as schema from './schema.ts';
 /** The drizzle database every driver produces; core code depends on this type only. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
-export type DriverName = 'pglite' | 'pg' | 'neon-http';
+export const DRIVER_NAMES = ['pglite', 'pg', 'neon-http'] as const;
+export type DriverName = (typeof DRIVER_NAMES)[number];
 
 /** An open database plus what its owner needs to probe and close it. */
 export interface DbHandle {

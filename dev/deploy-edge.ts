@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { unstable_readConfig } from 'wrangler';
-import { parseConfig } from '../api/config.ts';
+import { parseConfig } from '../core/config.ts';
 import { migrate } from '../db/node/migrate.ts';
 import { openDatabase } from '../db/node/open-database.ts';
 import { ensureWebBuild } from './ensure-web-build.ts';

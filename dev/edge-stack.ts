@@ -5,7 +5,7 @@
  * `npm run dev:edge`, the Worker's conformance run and the dashboard's browser tests.
  * A development and test tool only.
  */
-import { hashPassword } from '../api/auth/password.ts';
+import { hashPassword } from '../core/password.ts';
 import { openNeonHttp } from '../db/drivers/neon-http.ts';
 import { migrate } from '../db/node/migrate.ts';
 import { upsertAdmin } from '../db/queries/users.ts';

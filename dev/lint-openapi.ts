@@ -10,11 +10,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createApp } from '../api/app.ts';
-import { parseConfig } from '../api/config.ts';
-import { createLogger } from '../api/lib/logger.ts';
+import { parseConfig } from '../core/config.ts';
+import { createLogger } from '../core/logger.ts';
+import { dispatcherQueue } from '../core/queue/job-queue.ts';
 import { createMemoryStore } from '../db/kv/memory.ts';
 import type { Database } from '../db/types.ts';
-import { dispatcherQueue } from '../jobs/queue.ts';
 import { REPO_ROOT } from './child-process.ts';
 
 /** The served document, as JSON text. */

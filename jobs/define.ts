@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AppDeps } from '../api/lib/types.ts';
+import type { AppDeps } from '../core/deps.ts';
 import type { JobRow } from '../db/schema.ts';
 
 /** What a job handler gets besides its payload. */

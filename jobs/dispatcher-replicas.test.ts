@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppDeps } from '../api/lib/types.ts';
+import type { AppDeps } from '../core/deps.ts';
 import { executeRows } from '../db/execute.ts';
 import { openPg } from '../db/node/pg.ts';
 import { jobs } from '../db/schema.ts';

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AppDeps } from '../api/lib/types.ts';
+import type { AppDeps } from '../core/deps.ts';
 import { executeRows } from '../db/execute.ts';
 import { claimDueJobs, completeJob } from '../db/queries/job-leases.ts';
 import { enqueueJob, getJob } from '../db/queries/jobs.ts';

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../api/lib/types.ts';
+import type { AppDeps } from '../core/deps.ts';
 import { claimDueJobs, reapExpiredLeases, releaseJob } from '../db/queries/job-leases.ts';
 import { type DefinitionLookup, type RunOutcome, runClaimedJob } from './runner.ts';
 import { ensureDailyJobs } from './schedule.ts';

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../api/lib/types.ts';
+import type { AppDeps } from '../core/deps.ts';
 import type { AuditContext } from '../db/queries/audit.ts';
 import { enqueueJob } from '../db/queries/jobs.ts';
 import type { JobRow } from '../db/schema.ts';

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../api/lib/types.ts';
+import type { AppDeps } from '../core/deps.ts';
 import { reapExpiredLeases, requeueExpiredLeases } from '../db/queries/job-leases.ts';
 import { flushQueue } from './enqueue.ts';
 import { ensureDailyJobs } from './schedule.ts';

@@ -1,7 +1,7 @@
-import type { AppDeps } from '../api/lib/types.ts';
-import { scopedDeps } from '../api/observability/scope.ts';
-import { parseTraceparent } from '../api/observability/trace-context.ts';
-import type { Span } from '../api/observability/tracer.ts';
+import type { AppDeps } from '../core/deps.ts';
+import { scopedDeps } from '../core/observability/scope.ts';
+import { parseTraceparent } from '../core/observability/trace-context.ts';
+import type { Span } from '../core/observability/tracer.ts';
 import { classifyDbError, describeError } from '../db/errors.ts';
 import { claimJob, completeJob, failJob, releaseJob, renewLease } from '../db/queries/job-leases.ts';
 import { getJob } from '../db/queries/jobs.ts';

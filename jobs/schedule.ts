@@ -1,4 +1,4 @@
-import type { AppDeps } from '../api/lib/types.ts';
+import type { AppDeps } from '../core/deps.ts';
 import { enqueueJob } from '../db/queries/jobs.ts';
 
 const SYSTEM = { actorType: 'system', actorId: 'scheduler', requestId: null } as const;

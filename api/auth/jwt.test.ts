@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { toBase64Url } from './encoding.ts';
+import { toBase64Url } from '../../core/encoding.ts';
+import { hashPassword, needsRehash, verifyPassword } from '../../core/password.ts';
 import { type AccessClaims, ISSUER, signJwt, verifyJwt } from './jwt.ts';
-import { hashPassword, needsRehash, verifyPassword } from './password.ts';
 
 const now = 1_800_000_000;
 const current = { kid: 'k2', secret: 'current-secret-of-at-least-32-characters!!' };

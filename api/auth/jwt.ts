@@ -1,4 +1,4 @@
-import { fromBase64Url, toBase64Url } from './encoding.ts';
+import { fromBase64Url, toBase64Url } from '../../core/encoding.ts';
 
 export interface SigningKey {
   kid: string;

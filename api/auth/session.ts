@@ -1,9 +1,10 @@
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
+import type { AppDeps } from '../../core/deps.ts';
+import { randomToken, sha256Hex } from '../../core/encoding.ts';
 import { storeRefreshToken } from '../../db/queries/auth.ts';
 import type { UserRow } from '../../db/schema.ts';
-import type { AppDeps, AppEnv } from '../lib/types.ts';
-import { randomToken, sha256Hex } from './encoding.ts';
+import type { AppEnv } from '../lib/types.ts';
 import { ISSUER, signJwt } from './jwt.ts';
 
 export const ACCESS_COOKIE = 'edgeplane_access';

@@ -1,5 +1,5 @@
 import { getConnInfo } from 'hono/deno';
-import { exitOnStartupError, startAppServer } from '../node/app-server.ts';
+import { exitOnStartupError, startAppServer } from '../server/app-server.ts';
 
 /** The part of Deno's global this entry uses (the project type-checks against Node's types). */
 declare const Deno: { env: { toObject(): Record<string, string> } };

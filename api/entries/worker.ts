@@ -1,18 +1,16 @@
 import type { ExecutionContext } from 'hono';
+import { buildDeps } from '../../core/build-deps.ts';
+import { type AppConfig, ConfigError, parseConfig } from '../../core/config.ts';
+import type { AppDeps, AssetFetcher } from '../../core/deps.ts';
+import { createLogger } from '../../core/logger.ts';
+import { recordQueueMetrics } from '../../core/observability/queue-metrics.ts';
+import { createTelemetry } from '../../core/observability/telemetry.ts';
 import { openNeonHttp } from '../../db/drivers/neon-http.ts';
 import { createMemoryStore } from '../../db/kv/memory.ts';
-import type { KeyValueStore } from '../../db/kv/port.ts';
+import type { KeyValueSettings, KeyValueStore } from '../../db/kv/port.ts';
 import { createUpstashStore } from '../../db/kv/upstash.ts';
 import { runMaintenance } from '../../jobs/maintenance.ts';
-import { qstashQueue } from '../../jobs/qstash.ts';
-import { unconfiguredQueue } from '../../jobs/queue.ts';
 import { createApp } from '../app.ts';
-import { type AppConfig, ConfigError, parseConfig } from '../config.ts';
-import { createLogger } from '../lib/logger.ts';
-import type { AppDeps, AssetFetcher } from '../lib/types.ts';
-import { recordQueueMetrics } from '../observability/queue-metrics.ts';
-import { instrumentDeps } from '../observability/scope.ts';
-import { createTelemetry } from '../observability/telemetry.ts';
 
 type App = ReturnType<typeof createApp>;
 type Built = { deps: AppDeps; app: App };
@@ -33,23 +31,10 @@ function build(env: Record<string, unknown>): Built {
   const logger = createLogger({ level: config.logLevel, redactKeys: config.observability.redactKeys });
   // Isolates share no memory, so there is no /metrics here: measurements are pushed over OTLP.
   const telemetry = createTelemetry(config, { metricsMode: 'push', logger, runtime: 'workerd' });
-  const queue =
-    config.jobs.delivery === 'qstash'
-      ? qstashQueue({ db, config, logger })
-      : unconfiguredQueue((message) => logger.warn(message));
   // Workers static assets answer dashboard paths before the Worker runs; the binding covers
   // the rest (a page path that reaches the Worker, as in tests).
   const assets = isFetcher(env.ASSETS) ? env.ASSETS : undefined;
-  const deps: AppDeps = instrumentDeps({
-    config,
-    db,
-    logger,
-    clock: () => new Date(),
-    queue,
-    kv: openKv(config.kv),
-    assets,
-    telemetry,
-  });
+  const deps = buildDeps(config, { db, kv: openKv(config.kv), logger, telemetry, assets });
   return { deps, app: createApp(deps) };
 }
 
@@ -58,7 +43,7 @@ function isFetcher(value: unknown): value is AssetFetcher {
 }
 
 /** Upstash when configured, else memory of this isolate only (counters are not shared between isolates). */
-function openKv(kv: AppConfig['kv']): KeyValueStore {
+function openKv(kv: KeyValueSettings): KeyValueStore {
   if (kv.driver === 'redis') {
     // Workers have no TCP Redis client here (no nodejs_compat): only Upstash's REST API.
     throw new ConfigError([

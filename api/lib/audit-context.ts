@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
+import { currentTraceparent } from '../../core/observability/scope.ts';
 import type { AuditContext } from '../../db/queries/audit.ts';
-import { currentTraceparent } from '../observability/scope.ts';
 import type { AppEnv } from './types.ts';
 
 /** The actor, request id and trace of the current request, as audit rows and jobs record them. */

@@ -1,14 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { randomToken, sha256Hex } from '../../core/encoding.ts';
+import { createLogger } from '../../core/logger.ts';
 import { describeError, scrubMessage } from '../../db/errors.ts';
 import { openPg } from '../../db/node/pg.ts';
 import { holdsSecret } from '../../dev/secret-shapes.ts';
 import { closedPort } from '../../dev/webhook-receiver.ts';
 import { failInserts } from '../../test/support/fail-inserts.ts';
 import { backend, testDatabase, unique, useTestApp } from '../../test/support/harness.ts';
-import { randomToken, sha256Hex } from '../auth/encoding.ts';
 import { API_KEY_PREFIX } from '../auth/session.ts';
-import { createLogger } from './logger.ts';
 
 /** What may never appear in a log line or a response, whatever failed. */
 const leaks = (texts: string[], secrets: string[]) => texts.filter((t) => holdsSecret(t, secrets));

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { FieldError } from '../../core/field-errors.ts';
 import { classifyDbError } from '../../db/errors.ts';
 import { CheckSchema } from './check-schema.ts';
 import { routeTemplate } from './route-template.ts';
@@ -45,14 +46,6 @@ const TITLES: Record<ErrorCode, string> = {
   job_attempt_failed: 'Job attempt failed',
   service_unavailable: 'Service unavailable',
 };
-
-export interface FieldError {
-  /** Dotted path of the offending field, e.g. `title` or `tags.2`. */
-  field: string;
-  /** Where the field was read from: body, query, path or header. */
-  in: string;
-  message: string;
-}
 
 export interface ApiErrorOptions {
   detail?: string;

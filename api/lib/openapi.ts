@@ -1,5 +1,6 @@
 import { Scalar } from '@scalar/hono-api-reference';
-import type { AppDeps, AppOpenAPI } from './types.ts';
+import type { AppDeps } from '../../core/deps.ts';
+import type { AppOpenAPI } from './types.ts';
 
 /** Serves the OpenAPI 3.1 document and an interactive reference page for it. */
 export function registerDocs(app: AppOpenAPI, deps: AppDeps): void {

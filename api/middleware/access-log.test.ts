@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../core/config.ts';
+import { createLogger } from '../../core/logger.ts';
+import { hashPassword } from '../../core/password.ts';
 import { upsertAdmin } from '../../db/queries/users.ts';
 import { createDispatcher } from '../../jobs/dispatcher.ts';
 import { backend, TEST_JWT_KEYS, useTestApp } from '../../test/support/harness.ts';
-import { hashPassword } from '../auth/password.ts';
-import { parseConfig } from '../config.ts';
-import { createLogger } from '../lib/logger.ts';
 
 const lines: string[] = [];
 const PASSWORD = 'correct horse battery staple 42';

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { sha256Hex } from '../../core/encoding.ts';
 import { findApiKey, findUser } from '../../db/queries/auth.ts';
-import { sha256Hex } from '../auth/encoding.ts';
 import { type AccessClaims, verifyJwt } from '../auth/jwt.ts';
 import { ACCESS_COOKIE, API_KEY_PREFIX } from '../auth/session.ts';
 import type { AppEnv } from '../lib/types.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../core/config.ts';
 import { backend, useTestApp } from '../../test/support/harness.ts';
-import { parseConfig } from '../config.ts';
 
 describe.skipIf(backend.skip)(`body limits [${backend.label}]`, () => {
   const config = parseConfig({

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import type { AppDeps, AppEnv } from '../lib/types.ts';
+import type { AppDeps } from '../../core/deps.ts';
+import type { AppEnv } from '../lib/types.ts';
 
 const ANONYMOUS = Object.freeze({ type: 'anonymous', id: null } as const);
 

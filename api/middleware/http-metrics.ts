@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
+import { methodLabel, statusClass } from '../../core/observability/app-metrics.ts';
 import { routeTemplate } from '../lib/route-template.ts';
 import type { AppEnv } from '../lib/types.ts';
-import { methodLabel, statusClass } from '../observability/app-metrics.ts';
 
 /**
  * Counts and times every request by method, route template and status class:

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../core/config.ts';
 import { backend, TEST_JWT_KEYS, unique, useTestApp } from '../../test/support/harness.ts';
 import { unreachableStore } from '../../test/support/unreachable-store.ts';
-import { parseConfig } from '../config.ts';
 
 const config = parseConfig({
   APP_ENV: 'test',

@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../core/deps.ts';
+import { createLogger } from '../../core/logger.ts';
 import { createMemoryStore } from '../../db/kv/memory.ts';
 import type { KeyValueStore } from '../../db/kv/port.ts';
 import { createUpstashStore } from '../../db/kv/upstash.ts';
@@ -8,8 +10,6 @@ import { deleteKeysWithPrefix, redisTarget, testKeyPrefix } from '../../test/sup
 import { unreachableStore } from '../../test/support/unreachable-store.ts';
 import { createRouter } from '../lib/create-router.ts';
 import { handleError } from '../lib/errors.ts';
-import { createLogger } from '../lib/logger.ts';
-import type { Actor } from '../lib/types.ts';
 import { type RateLimitOptions, rateLimit } from './rate-limit.ts';
 
 /** Window-aligned, so a test knows how far into the window each request falls. */

@@ -1,14 +1,15 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getRuntimeKey } from 'hono/adapter';
+import type { AppDeps } from '../../core/deps.ts';
+import { hitWindow, type WindowVerdict } from '../../core/kv/sliding-window.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { AppMetrics } from '../../core/observability/app-metrics.ts';
 import type { KeyValueStore } from '../../db/kv/port.ts';
 import { type ClientIpOptions, clientIp } from '../lib/client-ip.ts';
 import { ApiError, problemResponse } from '../lib/errors.ts';
-import type { Logger } from '../lib/logger.ts';
-import { routeKey } from '../lib/route-key.ts';
+import { RATE_LIMIT_EXEMPT, routeKey } from '../lib/route-key.ts';
 import { routeTemplate } from '../lib/route-template.ts';
-import { hitWindow, type WindowVerdict } from '../lib/sliding-window.ts';
-import type { AppDeps, AppEnv } from '../lib/types.ts';
-import type { AppMetrics } from '../observability/app-metrics.ts';
+import type { AppEnv } from '../lib/types.ts';
 
 /** What a request does while the store is down: `open` is served unlimited, `closed` gets a 503. */
 export type StoreDownPolicy = 'open' | 'closed';
@@ -44,7 +45,6 @@ export interface RateLimitOptions {
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** API routes the limit never applies to, keyed `METHOD /path`: QStash deliveries retry on their own. */
-export const RATE_LIMIT_EXEMPT: readonly string[] = ['POST /api/v1/jobs/deliver'];
 
 /**
  * Limits requests per client with a sliding window over the key-value store, and

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
-import { ApiError, type FieldError } from '../lib/errors.ts';
+import type { FieldError } from '../../core/field-errors.ts';
+import { ApiError } from '../lib/errors.ts';
 import type { AppEnv } from '../lib/types.ts';
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { memorySpanExporter } from '../../core/observability/tracer.ts';
 import { jobs } from '../../db/schema.ts';
 import { createDispatcher } from '../../jobs/dispatcher.ts';
 import { backend, unique, useTestApp } from '../../test/support/harness.ts';
 import { withTelemetry } from '../../test/support/telemetry.ts';
-import { memorySpanExporter } from '../observability/tracer.ts';
 
 const exporter = memorySpanExporter();
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';

@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
+import { scopedDeps } from '../../core/observability/scope.ts';
+import { parseTraceparent } from '../../core/observability/trace-context.ts';
 import { routeTemplate } from '../lib/route-template.ts';
 import type { AppEnv } from '../lib/types.ts';
-import { scopedDeps } from '../observability/scope.ts';
-import { parseTraceparent } from '../observability/trace-context.ts';
 
 /**
  * Joins the caller's trace (W3C `traceparent`) or starts one, and gives the request

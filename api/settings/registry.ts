@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import type { AppConfig } from '../../core/config.ts';
 import { ITEM_PRIORITIES } from '../../vocabulary/enums.ts';
-import type { AppConfig } from '../config.ts';
 
 interface SettingDefinition<T> {
   schema: z.ZodType<T>;

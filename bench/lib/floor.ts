@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { encodeCursor } from '../../api/lib/cursor.ts';
 import { etag } from '../../api/lib/etag.ts';
-import { toItem } from '../../api/routes/items/items.schemas.ts';
+import { toItem } from '../../core/items.ts';
 import type { ItemRow } from '../../db/schema.ts';
 import { captureItemsSql } from './items-sql.ts';
 

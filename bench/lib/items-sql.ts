@@ -1,6 +1,6 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
-import { CreateItemSchema } from '../../api/routes/items/items.schemas.ts';
+import { CreateItemSchema } from '../../core/items.ts';
 import { createItem, getItem, listItems } from '../../db/queries/items.ts';
 import * as schema from '../../db/schema.ts';
 import type { Database } from '../../db/types.ts';

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { EnvSchema } from '../../api/config.ts';
+import { EnvSchema } from '../../core/config.ts';
 import { freePort, spawnTs, waitForHttp } from '../../dev/child-process.ts';
 import { BENCH_JWT_KEYS } from './bench-identity.ts';
 import type { SectionContext } from './section.ts';

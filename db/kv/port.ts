@@ -21,3 +21,14 @@ export interface KeyValueStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+export const KV_DRIVERS = ['upstash', 'redis', 'memory'] as const;
+
+/** Which store to open and how (the `kv` part of the app's configuration). */
+export interface KeyValueSettings {
+  driver: (typeof KV_DRIVERS)[number];
+  /** Prepended to every key, so several apps or test runs can share one Redis. */
+  keyPrefix: string;
+  redisUrl?: string;
+  upstash?: { url: string; token: string };
+}

@@ -1,11 +1,23 @@
-import type { AppConfig } from '../../api/config.ts';
-import type { DbHandle } from '../types.ts';
+import type { DbHandle, DriverName } from '../types.ts';
+
+/** What opening a database needs (the `database` part of the app's configuration). */
+export interface DatabaseSettings {
+  driver: DriverName;
+  url?: string;
+  /** Neon SQL-over-HTTP endpoint override (the local stand-in). */
+  neonEndpoint?: string;
+  poolSize: number;
+  /** 0: no limit. */
+  statementTimeoutMs: number;
+  /** Where the embedded database keeps its files. */
+  dataDir: string;
+}
 
 /**
  * Opens the database the configuration names (Node, Deno and Bun). Drivers load
  * lazily so a process only pays for the one it uses.
  */
-export async function openDatabase(config: AppConfig['database']): Promise<DbHandle> {
+export async function openDatabase(config: DatabaseSettings): Promise<DbHandle> {
   switch (config.driver) {
     case 'pglite': {
       const { openPglite } = await import('./pglite.ts');

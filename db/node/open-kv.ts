@@ -1,13 +1,12 @@
-import type { AppConfig } from '../../api/config.ts';
 import { createMemoryStore } from '../kv/memory.ts';
-import type { KeyValueStore } from '../kv/port.ts';
+import type { KeyValueSettings, KeyValueStore } from '../kv/port.ts';
 
 /**
  * Opens the key-value store the configuration names (Node, Deno and Bun). The Redis
  * client loads lazily, so a process without REDIS_URL never pays for it.
  */
 export async function openKeyValueStore(
-  config: AppConfig['kv'],
+  config: KeyValueSettings,
   options: { onError?: (error: Error) => void } = {},
 ): Promise<KeyValueStore> {
   switch (config.driver) {

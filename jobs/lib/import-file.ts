@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { fieldErrors } from '../../api/lib/create-router.ts';
-import { CreateItemSchema } from '../../api/routes/items/items.schemas.ts';
+import { fieldErrors } from '../../core/field-errors.ts';
+import { CreateItemSchema } from '../../core/items.ts';
 import { CsvSyntaxError, parseCsv } from './csv.ts';
 
 export const IMPORT_FORMATS = ['csv', 'json'] as const;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { ITEM_PRIORITIES, ITEM_STATUSES, type Item, toItem } from '../../api/routes/items/items.schemas.ts';
+import { ITEM_FILTERS, type Item, toItem } from '../../core/items.ts';
 import { listItems } from '../../db/queries/items.ts';
 import { type ReportSummary, reportSummary, storeReport } from '../../db/queries/reports.ts';
 import type { ItemRow } from '../../db/schema.ts';
+import { ITEM_PRIORITIES, ITEM_STATUSES } from '../../vocabulary/enums.ts';
 import { defineJob, type JobContext } from '../define.ts';
 import { formatCsv } from '../lib/csv.ts';
 
@@ -18,9 +19,9 @@ export const ReportFilterSchema = z
   .object({
     status: oneOrMany(ITEM_STATUSES),
     priority: oneOrMany(ITEM_PRIORITIES),
-    tag: z.string().trim().min(1).max(50).optional(),
-    owner: z.uuid().optional(),
-    q: z.string().trim().min(1).max(200).optional(),
+    tag: ITEM_FILTERS.tag.optional(),
+    owner: ITEM_FILTERS.owner.optional(),
+    q: ITEM_FILTERS.q.optional(),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { tracedFetch } from '../../api/observability/scope.ts';
-import { itemFromSnapshot } from '../../api/routes/items/items.schemas.ts';
+import { itemFromSnapshot } from '../../core/items.ts';
+import { tracedFetch } from '../../core/observability/scope.ts';
 import { NOTIFICATION_JOB } from '../../db/queries/outbox.ts';
 import { getWebhook } from '../../db/queries/webhooks.ts';
 import { WEBHOOK_EVENTS } from '../../vocabulary/enums.ts';

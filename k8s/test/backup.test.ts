@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../api/auth/password.ts';
+import { hashPassword } from '../../core/password.ts';
 import { migrate } from '../../db/node/migrate.ts';
 import { openPg } from '../../db/node/pg.ts';
 import { DEMO_PASSWORD, seedDemoData } from '../../db/seed.ts';

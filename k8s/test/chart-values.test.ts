@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { EnvSchema } from '../../api/env-schema.ts';
+import { EnvSchema } from '../../core/env-schema.ts';
 import { schemaErrors, unknownFieldErrors } from './kube-schemas.ts';
 import { CHART_DIR, findRenderer, type Manifest, type Renderer, render } from './render.ts';
 import { find } from './workloads.ts';
@@ -61,7 +61,7 @@ describe('chart: values and their documentation', () => {
     const covered = [...config, ...secrets, ...CHART_MANAGED];
     expect(
       covered.filter((k) => !known.includes(k)),
-      'in the chart schema but not in api/env-schema.ts',
+      'in the chart schema but not in core/env-schema.ts',
     ).toEqual([]);
     expect(
       known.filter((k) => !covered.includes(k)),

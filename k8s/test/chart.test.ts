@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../api/config.ts';
+import { parseConfig } from '../../core/config.ts';
 import { schemaErrors, unknownFieldErrors } from './kube-schemas.ts';
 import { findRenderer, type Manifest, type Renderer, render, renderNotes } from './render.ts';
 import { VALUE_SETS } from './value-sets.ts';
@@ -160,7 +160,7 @@ describe.skipIf('skip' in found).each(VALUE_SETS)(
       const migrate = job?.spec.template.spec.containers[0];
       const app = find(manifests, 'Deployment', 'edgeplane')?.spec.template.spec.containers[0];
       expect(migrate.image).toBe(app.image);
-      expect(migrate.command.slice(-2)).toEqual(['db/node/cli.ts', 'migrate']);
+      expect(migrate.command.slice(-2)).toEqual(['api/entries/db-cli.ts', 'migrate']);
       // `migrate` opens the same database the app does.
       const appEnv = containerEnv(manifests, app, set.external);
       expect(containerEnv(manifests, migrate, set.external).DATABASE_URL).toBe(appEnv.DATABASE_URL);

@@ -1,4 +1,4 @@
-import type { AppConfig } from '../../api/config.ts';
+import type { AppConfig } from '../../core/config.ts';
 import type { RenderOptions } from './render.ts';
 
 export interface ValueSet {

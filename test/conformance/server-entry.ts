@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnvSchema } from '../../api/env-schema.ts';
+import { EnvSchema } from '../../core/env-schema.ts';
 import { freePort, type TsChild, waitForHttp } from '../../dev/child-process.ts';
 import { startNeonStandIn } from '../../dev/neon-stand-in.ts';
 import { createScratchDatabase } from '../../dev/scratch-database.ts';

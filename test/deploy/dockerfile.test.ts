@@ -22,7 +22,7 @@ const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as
 };
 const ignore = dockerignore({ ignorecase: false }).add(readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8'));
 /** What the runtime loads: the server and the migration command the chart's hook runs. */
-const RUNTIME_ENTRIES = ['api/entries/node.ts', 'db/node/cli.ts'];
+const RUNTIME_ENTRIES = ['api/entries/node.ts', 'api/entries/db-cli.ts'];
 const APP_DIR = '/app';
 
 const stageNamed = (name: string) => dockerfile.stages.find((s) => s.name === name) as Stage;

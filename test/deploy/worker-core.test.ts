@@ -20,7 +20,9 @@ describe('worker core guard', () => {
     const metafile = buildWorkerMetafile();
     const ours = Object.keys(metafile.inputs).filter((i) => /^(api|db|jobs)\//.test(i));
     // Not a vacuous pass: the app and its drivers are in the bundle and in scope.
-    expect(ours).toEqual(expect.arrayContaining([ENTRY, 'api/app.ts', 'db/drivers/neon-http.ts', 'jobs/qstash.ts']));
+    expect(ours).toEqual(
+      expect.arrayContaining([ENTRY, 'api/app.ts', 'db/drivers/neon-http.ts', 'core/queue/qstash.ts']),
+    );
     expect(bundleProblems(metafile, ENTRY, coreScope(biome))).toEqual([]);
     expect(nodeCompatFlags(join(REPO_ROOT, 'wrangler.toml'))).toEqual([]);
   });
@@ -29,15 +31,15 @@ describe('worker core guard', () => {
     const metafile: Metafile = {
       inputs: {
         [ENTRY]: { imports: [{ path: 'api/app.ts' }] },
-        'api/app.ts': { imports: [{ path: 'node:crypto', external: true }, { path: 'api/node/static-assets.ts' }] },
-        'api/node/static-assets.ts': { imports: [{ path: 'fs', external: true }] },
+        'api/app.ts': { imports: [{ path: 'node:crypto', external: true }, { path: 'api/server/static-assets.ts' }] },
+        'api/server/static-assets.ts': { imports: [{ path: 'fs', external: true }] },
         'node_modules/hono/dist/index.js': { imports: [{ path: 'cloudflare:sockets', external: true }] },
       },
     };
     expect(bundleProblems(metafile, ENTRY, coreScope(biome))).toEqual([
       'api/app.ts imports the Node built-in node:crypto',
-      'api/node/static-assets.ts imports the Node built-in fs',
-      'api/node/static-assets.ts is in the Worker bundle but outside the Biome override that keeps Node out of the core',
+      'api/server/static-assets.ts imports the Node built-in fs',
+      'api/server/static-assets.ts is in the Worker bundle but outside the Biome override that keeps Node out of the core',
     ]);
   });
 

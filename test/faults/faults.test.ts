@@ -93,7 +93,7 @@ describe.skipIf('missing' in pgBin)(
   `npm run db:migrate waits for the database${'missing' in pgBin ? ` (skipped: ${pgBin.missing})` : ''}`,
   () => {
     const migrate = (env: Record<string, string>) =>
-      spawnChild('migrate', process.execPath, ['--import', 'tsx', 'db/node/cli.ts', 'migrate'], {
+      spawnChild('migrate', process.execPath, ['--import', 'tsx', 'api/entries/db-cli.ts', 'migrate'], {
         env: { ...process.env, ...env },
       });
 

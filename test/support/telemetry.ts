@@ -1,9 +1,9 @@
-import { parseConfig } from '../../api/config.ts';
-import type { AppDeps } from '../../api/lib/types.ts';
-import { recordQueueMetrics } from '../../api/observability/queue-metrics.ts';
-import { instrumentDeps } from '../../api/observability/scope.ts';
-import { createTelemetry } from '../../api/observability/telemetry.ts';
-import type { SpanExporter } from '../../api/observability/tracer.ts';
+import { parseConfig } from '../../core/config.ts';
+import type { AppDeps } from '../../core/deps.ts';
+import { recordQueueMetrics } from '../../core/observability/queue-metrics.ts';
+import { instrumentDeps } from '../../core/observability/scope.ts';
+import { createTelemetry } from '../../core/observability/telemetry.ts';
+import type { SpanExporter } from '../../core/observability/tracer.ts';
 import { TEST_JWT_KEYS } from './harness.ts';
 
 /**

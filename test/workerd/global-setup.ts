@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { hashPassword } from '../../api/auth/password.ts';
+import { hashPassword } from '../../core/password.ts';
 import { openNeonHttp } from '../../db/drivers/neon-http.ts';
 import { migrate } from '../../db/node/migrate.ts';
 import { upsertAdmin } from '../../db/queries/users.ts';

@@ -3,7 +3,7 @@ import { lazy } from 'solid-js';
 import { Shell } from './components/shell.tsx';
 import { ROUTES } from './routes.ts';
 
-const Login = lazy(() => import('./pages/login.tsx'));
+const Login = lazy(() => import('./pages/login/login-page.tsx'));
 
 /** The dashboard: the sign-in page stands alone, every other page lives in the shell. */
 export function App() {

@@ -24,18 +24,18 @@ export const NAV: NavEntry[] = [
 
 /** Every page is its own chunk: the first load carries only the shell and the page it opens. */
 export const ROUTES: RouteDefinition[] = [
-  { path: '/', component: lazy(() => import('./pages/overview.tsx')) },
+  { path: '/', component: lazy(() => import('./pages/overview/overview-page.tsx')) },
   { path: '/items', component: lazy(() => import('./pages/items/items-page.tsx')) },
   { path: '/items/new', component: lazy(() => import('./pages/items/item-new-page.tsx')) },
   { path: '/items/import', component: lazy(() => import('./pages/items/import-page.tsx')) },
   { path: '/items/:id', component: lazy(() => import('./pages/items/item-edit-page.tsx')) },
   { path: '/jobs', component: lazy(() => import('./pages/jobs/jobs-page.tsx')) },
   { path: '/jobs/:id', component: lazy(() => import('./pages/jobs/job-page.tsx')) },
-  { path: '/health', component: lazy(() => import('./pages/health.tsx')) },
-  { path: '/audit', component: lazy(() => import('./pages/audit.tsx')) },
-  { path: '/admin/users', component: lazy(() => import('./pages/admin/users.tsx')) },
-  { path: '/admin/api-keys', component: lazy(() => import('./pages/admin/api-keys.tsx')) },
-  { path: '/admin/webhooks', component: lazy(() => import('./pages/admin/webhooks.tsx')) },
-  { path: '/admin/settings', component: lazy(() => import('./pages/admin/settings.tsx')) },
-  { path: '*404', component: lazy(() => import('./pages/not-found.tsx')) },
+  { path: '/health', component: lazy(() => import('./pages/health/health-page.tsx')) },
+  { path: '/audit', component: lazy(() => import('./pages/audit/audit-page.tsx')) },
+  { path: '/admin/users', component: lazy(() => import('./pages/admin/users-page.tsx')) },
+  { path: '/admin/api-keys', component: lazy(() => import('./pages/admin/api-keys-page.tsx')) },
+  { path: '/admin/webhooks', component: lazy(() => import('./pages/admin/webhooks-page.tsx')) },
+  { path: '/admin/settings', component: lazy(() => import('./pages/admin/settings-page.tsx')) },
+  { path: '*404', component: lazy(() => import('./pages/not-found/not-found-page.tsx')) },
 ];

@@ -1,6 +1,6 @@
+import { randomToken, sha256Hex } from '../../../core/encoding.ts';
 import * as queries from '../../../db/queries/api-keys.ts';
 import { ROLES, type Role } from '../../../vocabulary/permissions.ts';
-import { randomToken, sha256Hex } from '../../auth/encoding.ts';
 import { API_KEY_PREFIX } from '../../auth/session.ts';
 import { auditContext } from '../../lib/audit-context.ts';
 import { ApiError } from '../../lib/errors.ts';

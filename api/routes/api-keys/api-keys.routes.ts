@@ -1,5 +1,5 @@
 import { errorResponses } from '../../lib/errors.ts';
-import { jsonResponse, protectedRoute } from '../../lib/route.ts';
+import { jsonResponse, protectedRoute } from '../route.ts';
 import {
   ApiKeyIdParamsSchema,
   ApiKeyListSchema,

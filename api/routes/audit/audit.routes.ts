@@ -1,5 +1,5 @@
 import { errorResponses } from '../../lib/errors.ts';
-import { protectedRoute } from '../../lib/route.ts';
+import { protectedRoute } from '../route.ts';
 import { AuditListSchema, ListAuditQuerySchema } from './audit.schemas.ts';
 
 export const list = protectedRoute('audit:read', {

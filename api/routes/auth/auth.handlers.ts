@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { randomToken, sha256Hex } from '../../../core/encoding.ts';
+import { DUMMY_HASH, verifyPassword } from '../../../core/password.ts';
 import { findUser, findUserByEmail, revokeByToken, rotateRefreshToken } from '../../../db/queries/auth.ts';
 import type { UserRow } from '../../../db/schema.ts';
-import { randomToken, sha256Hex } from '../../auth/encoding.ts';
-import { DUMMY_HASH, verifyPassword } from '../../auth/password.ts';
 import {
   clearSessionCookies,
   issueSession,

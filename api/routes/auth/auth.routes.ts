@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { ROLES } from '../../../vocabulary/permissions.ts';
 import { errorResponses } from '../../lib/errors.ts';
-import { jsonResponse, protectedRoute, publicRoute } from '../../lib/route.ts';
+import { jsonResponse, protectedRoute, publicRoute } from '../route.ts';
 
 const tags = ['Auth'];
 

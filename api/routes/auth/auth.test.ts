@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { hashPassword } from '../../../core/password.ts';
 import { users } from '../../../db/schema.ts';
 import { backend, unique, useTestApp } from '../../../test/support/harness.ts';
 import { ISSUER, signJwt } from '../../auth/jwt.ts';
-import { hashPassword } from '../../auth/password.ts';
 
 describe.skipIf(backend.skip)(`auth: sign-in, tokens, refresh [${backend.label}]`, () => {
   const t = useTestApp();

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
+import type { AppDeps } from '../../../core/deps.ts';
 import type { KeyValueStore } from '../../../db/kv/port.ts';
 import { queueStats } from '../../../db/queries/jobs.ts';
 import { ApiError } from '../../lib/errors.ts';
-import type { AppDeps, AppRouteHandler } from '../../lib/types.ts';
+import type { AppRouteHandler } from '../../lib/types.ts';
 import type { live as LiveRoute, ready as ReadyRoute } from './health.routes.ts';
 
 // Well under the probes' own timeout (2 s in the chart), so a frozen database reads as down, not as a probe time-out.

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { CheckSchema } from '../../lib/check-schema.ts';
 import { errorResponses } from '../../lib/errors.ts';
-import { publicRoute } from '../../lib/route.ts';
+import { publicRoute } from '../route.ts';
 
 const tags = ['Health'];
 

@@ -1,7 +1,7 @@
 import { IdempotencyHeadersSchema, jobAcceptedHeaders } from '../../lib/accept-job.ts';
 import { errorResponses } from '../../lib/errors.ts';
-import { protectedRoute } from '../../lib/route.ts';
 import { JobSchema } from '../jobs/jobs.schemas.ts';
+import { protectedRoute } from '../route.ts';
 
 export const importItems = protectedRoute('items:write', {
   method: 'post',

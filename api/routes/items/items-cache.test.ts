@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { Item } from '../../../core/items.ts';
+import { cacheKey } from '../../../core/kv/cache.ts';
 import { createMemoryStore } from '../../../db/kv/memory.ts';
 import { backend, unique, useTestApp } from '../../../test/support/harness.ts';
 import { unreachableStore } from '../../../test/support/unreachable-store.ts';
-import { cacheKey } from '../../lib/cache.ts';
 import { itemCacheKey } from './items.cache.ts';
-import type { Item } from './items.schemas.ts';
 
 describe.skipIf(backend.skip)(`items: read cache [${backend.label}]`, () => {
   // Two replicas of the app over one database and one store, as behind a load balancer.

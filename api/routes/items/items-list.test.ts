@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Item } from '../../../core/items.ts';
 import { backend, unique, useTestApp } from '../../../test/support/harness.ts';
-import type { Item } from './items.schemas.ts';
 
 describe.skipIf(backend.skip)(`items: list, filter, search, sort [${backend.label}]`, () => {
   const t = useTestApp();

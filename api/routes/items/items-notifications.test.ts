@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { JobQueue } from '../../../core/queue/job-queue.ts';
 import { auditLogs, type JobRow, jobs, webhooks } from '../../../db/schema.ts';
-import type { JobQueue } from '../../../jobs/queue.ts';
 import { failInserts } from '../../../test/support/fail-inserts.ts';
 import { backend, unique, useTestApp } from '../../../test/support/harness.ts';
 

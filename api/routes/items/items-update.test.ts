@@ -1,9 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import type { Item } from '../../../core/items.ts';
 import { auditLogs, items } from '../../../db/schema.ts';
 import { failInserts } from '../../../test/support/fail-inserts.ts';
 import { backend, unique, useTestApp } from '../../../test/support/harness.ts';
-import type { Item } from './items.schemas.ts';
 
 describe.skipIf(backend.skip)(`items: update, delete, concurrency, audit atomicity [${backend.label}]`, () => {
   const t = useTestApp();

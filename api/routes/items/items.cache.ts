@@ -1,7 +1,7 @@
+import type { AppDeps } from '../../../core/deps.ts';
+import { type Item, toItem } from '../../../core/items.ts';
+import { appCache } from '../../../core/kv/cache.ts';
 import * as queries from '../../../db/queries/items.ts';
-import { appCache } from '../../lib/cache.ts';
-import type { AppDeps } from '../../lib/types.ts';
-import { type Item, toItem } from './items.schemas.ts';
 
 /** The cache key of one item's API representation. */
 export const itemCacheKey = (id: string) => `item:${id}`;

@@ -1,3 +1,4 @@
+import { toItem } from '../../../core/items.ts';
 import { classifyDbError, dbErrorConstraint } from '../../../db/errors.ts';
 import * as queries from '../../../db/queries/items.ts';
 import { flushQueue } from '../../../jobs/enqueue.ts';
@@ -8,7 +9,6 @@ import { etag, parseEntityTags, strongVersions, weaklyMatches } from '../../lib/
 import type { AppRouteHandler } from '../../lib/types.ts';
 import { forgetItem, readItem } from './items.cache.ts';
 import type { CreateRoute, GetRoute, ListRoute, RemoveRoute, UpdateRoute } from './items.routes.ts';
-import { toItem } from './items.schemas.ts';
 
 const toDate = (value: string | null | undefined) =>
   value === undefined ? undefined : value === null ? null : new Date(value);

@@ -1,14 +1,8 @@
 import { z } from '@hono/zod-openapi';
+import { CreateItemSchema, ItemSchema, UpdateItemSchema } from '../../../core/items.ts';
 import { errorResponses } from '../../lib/errors.ts';
-import { jsonResponse, protectedRoute } from '../../lib/route.ts';
-import {
-  CreateItemSchema,
-  ItemIdParamsSchema,
-  ItemListSchema,
-  ItemSchema,
-  ListItemsQuerySchema,
-  UpdateItemSchema,
-} from './items.schemas.ts';
+import { jsonResponse, protectedRoute } from '../route.ts';
+import { ItemIdParamsSchema, ItemListSchema, ListItemsQuerySchema } from './items.schemas.ts';
 
 const tags = ['Items'];
 const etagHeader = { ETag: { schema: { type: 'string' as const }, description: 'The item version, e.g. `"3"`.' } };

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import type { Item } from '../../../core/items.ts';
 import { auditLogs, users } from '../../../db/schema.ts';
 import { backend, unique, useTestApp } from '../../../test/support/harness.ts';
-import type { Item } from './items.schemas.ts';
 
 describe.skipIf(backend.skip)(`items: create and read [${backend.label}]`, () => {
   const t = useTestApp();

@@ -2,13 +2,13 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../api/config.ts';
+import { parseConfig } from '../../../core/config.ts';
+import { qstashQueue } from '../../../core/queue/qstash.ts';
 import { enqueueJob, getJob } from '../../../db/queries/jobs.ts';
 import { jobs } from '../../../db/schema.ts';
 import { signQStashJwt } from '../../../dev/qstash-protocol.ts';
 import { type QStashStandIn, startQStashStandIn } from '../../../dev/qstash-stand-in.ts';
 import { type Endpoint, startWebhookReceiver, type WebhookReceiver } from '../../../dev/webhook-receiver.ts';
-import { qstashQueue } from '../../../jobs/qstash.ts';
 import { backend, TEST_JWT_KEYS, useTestApp } from '../../../test/support/harness.ts';
 import { createApp } from '../../app.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { verifyDelivery } from '../../../core/queue/qstash.ts';
 import * as queries from '../../../db/queries/jobs.ts';
 import { flushQueue } from '../../../jobs/enqueue.ts';
-import { verifyDelivery } from '../../../jobs/qstash.ts';
 import { deliverJob } from '../../../jobs/runner.ts';
 import { acceptJob } from '../../lib/accept-job.ts';
 import { auditContext } from '../../lib/audit-context.ts';

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { IdempotencyHeadersSchema, jobAcceptedHeaders } from '../../lib/accept-job.ts';
 import { errorResponses } from '../../lib/errors.ts';
-import { jsonResponse, protectedRoute, publicRoute } from '../../lib/route.ts';
+import { jsonResponse, protectedRoute, publicRoute } from '../route.ts';
 import { EnqueueJobSchema, JobIdParamsSchema, JobListSchema, JobSchema, ListJobsQuerySchema } from './jobs.schemas.ts';
 
 const tags = ['Jobs'];

@@ -1,7 +1,7 @@
-import { constantTimeEqual } from '../../auth/encoding.ts';
+import { constantTimeEqual } from '../../../core/encoding.ts';
+import { PROMETHEUS_CONTENT_TYPE } from '../../../core/observability/metrics-registry.ts';
 import { ApiError } from '../../lib/errors.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
-import { PROMETHEUS_CONTENT_TYPE } from '../../observability/metrics-registry.ts';
 import type { ScrapeRoute } from './metrics.routes.ts';
 
 const encoder = new TextEncoder();

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { PROMETHEUS_CONTENT_TYPE } from '../../../core/observability/metrics-registry.ts';
 import { errorResponses } from '../../lib/errors.ts';
-import { PROMETHEUS_CONTENT_TYPE } from '../../observability/metrics-registry.ts';
 
 export const scrape = createRoute({
   method: 'get',

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../core/config.ts';
+import { createTelemetry } from '../../../core/observability/telemetry.ts';
 import type { DbHandle } from '../../../db/types.ts';
 import { createDispatcher } from '../../../jobs/dispatcher.ts';
 import { parseExposition, type Sample, sampleValue } from '../../../test/support/exposition.ts';
 import { backend, testDeps, unique, useTestApp } from '../../../test/support/harness.ts';
 import { withTelemetry } from '../../../test/support/telemetry.ts';
 import { createApp } from '../../app.ts';
-import { parseConfig } from '../../config.ts';
-import { createTelemetry } from '../../observability/telemetry.ts';
 
 const TOKEN = 'metrics-token-for-tests-0123';
 

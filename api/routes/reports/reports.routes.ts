@@ -2,8 +2,8 @@ import { z } from '@hono/zod-openapi';
 import { GenerateReportPayloadSchema } from '../../../jobs/types/generate-report.ts';
 import { IdempotencyHeadersSchema, jobAcceptedHeaders } from '../../lib/accept-job.ts';
 import { errorResponses } from '../../lib/errors.ts';
-import { protectedRoute } from '../../lib/route.ts';
 import { JobSchema } from '../jobs/jobs.schemas.ts';
+import { protectedRoute } from '../route.ts';
 
 const tags = ['Reports'];
 

@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import type { Item } from '../../../core/items.ts';
 import { reportSummary, storeReport } from '../../../db/queries/reports.ts';
 import { jobs, reports } from '../../../db/schema.ts';
 import { createDispatcher } from '../../../jobs/dispatcher.ts';
@@ -8,7 +9,6 @@ import { jobDefinition } from '../../../jobs/registry.ts';
 import { deliverJob } from '../../../jobs/runner.ts';
 import { createGenerateReportJob } from '../../../jobs/types/generate-report.ts';
 import { backend, unique, useTestApp } from '../../../test/support/harness.ts';
-import type { Item } from '../items/items.schemas.ts';
 
 describe.skipIf(backend.skip)(`reports [${backend.label}]`, () => {
   const t = useTestApp({}, { isolated: true });

@@ -1,7 +1,7 @@
+import type { AppConfig } from '../../../core/config.ts';
+import { fieldErrors } from '../../../core/field-errors.ts';
 import * as queries from '../../../db/queries/settings.ts';
-import type { AppConfig } from '../../config.ts';
 import { auditContext } from '../../lib/audit-context.ts';
-import { fieldErrors } from '../../lib/create-router.ts';
 import { ApiError } from '../../lib/errors.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
 import {

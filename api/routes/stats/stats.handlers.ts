@@ -1,6 +1,6 @@
+import { appCache } from '../../../core/kv/cache.ts';
 import { DURATION_WINDOW_DAYS, readStats } from '../../../db/queries/stats.ts';
 import { JOB_DEFINITIONS } from '../../../jobs/registry.ts';
-import { appCache } from '../../lib/cache.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
 import type { GetRoute } from './stats.routes.ts';
 import type { Stats } from './stats.schemas.ts';

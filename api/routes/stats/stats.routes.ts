@@ -1,5 +1,5 @@
 import { errorResponses } from '../../lib/errors.ts';
-import { protectedRoute } from '../../lib/route.ts';
+import { protectedRoute } from '../route.ts';
 import { StatsSchema } from './stats.schemas.ts';
 
 export const get = protectedRoute('stats:read', {

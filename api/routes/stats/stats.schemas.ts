@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { CREATED_PER_DAY_DAYS, DURATION_WINDOW_DAYS } from '../../../db/queries/stats.ts';
-import { ITEM_PRIORITIES, ITEM_STATUSES } from '../items/items.schemas.ts';
+import { ITEM_PRIORITIES, ITEM_STATUSES } from '../../../vocabulary/enums.ts';
 import { JOB_STATUSES } from '../jobs/jobs.schemas.ts';
 
 const count = z.number().int().min(0);

@@ -1,8 +1,8 @@
+import { randomToken } from '../../../core/encoding.ts';
+import { hashPassword } from '../../../core/password.ts';
 import { classifyDbError } from '../../../db/errors.ts';
 import { findUser } from '../../../db/queries/auth.ts';
 import * as queries from '../../../db/queries/users.ts';
-import { randomToken } from '../../auth/encoding.ts';
-import { hashPassword } from '../../auth/password.ts';
 import { auditContext } from '../../lib/audit-context.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ApiError } from '../../lib/errors.ts';

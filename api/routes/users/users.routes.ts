@@ -1,5 +1,5 @@
 import { errorResponses } from '../../lib/errors.ts';
-import { jsonBody, jsonResponse, protectedRoute } from '../../lib/route.ts';
+import { jsonBody, jsonResponse, protectedRoute } from '../route.ts';
 import {
   CreatedUserSchema,
   CreateUserSchema,

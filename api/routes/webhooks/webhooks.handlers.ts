@@ -1,7 +1,7 @@
+import type { AppConfig } from '../../../core/config.ts';
 import * as queries from '../../../db/queries/webhooks.ts';
 import { generateWebhookSecret } from '../../../jobs/webhook-signature.ts';
 import { isPrivateTarget } from '../../../jobs/webhook-target.ts';
-import type { AppConfig } from '../../config.ts';
 import { auditContext } from '../../lib/audit-context.ts';
 import { ApiError } from '../../lib/errors.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';

@@ -1,8 +1,8 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../core/config.ts';
 import { auditLogs, webhooks } from '../../../db/schema.ts';
 import { backend, TEST_JWT_KEYS, unique, useTestApp } from '../../../test/support/harness.ts';
-import { parseConfig } from '../../config.ts';
 
 describe.skipIf(backend.skip)(`webhooks API [${backend.label}]`, () => {
   // Isolated: an active subscription on a shared database would fan out other files' item changes.

@@ -1,9 +1,9 @@
 import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { api, call } from '../../lib/api.ts';
+import { signIn, unique } from '../../test/items.ts';
 import { renderPage } from '../../test/render.tsx';
 import ImportPage from './import-page.tsx';
-import { signIn, unique } from './test-items.ts';
 
 function paste(csv: string) {
   fireEvent.input(screen.getByLabelText('CSV'), { target: { value: csv } });

@@ -1,10 +1,10 @@
 import { fireEvent, screen, waitFor } from '@solidjs/testing-library';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { api, call } from '../../lib/api.ts';
+import { createItem, signIn, unique } from '../../test/items.ts';
 import { renderPage } from '../../test/render.tsx';
 import { fetchItem } from './item-data.ts';
 import ItemEditPage from './item-edit-page.tsx';
-import { createItem, signIn, unique } from './test-items.ts';
 
 function openItem(id: string) {
   return renderPage(ItemEditPage, { url: `/items/${id}`, path: '/items/:id' });

@@ -1,9 +1,9 @@
 import { fireEvent, screen, waitFor } from '@solidjs/testing-library';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { signIn, unique } from '../../test/items.ts';
 import { renderPage } from '../../test/render.tsx';
 import { fetchItem } from './item-data.ts';
 import ItemNewPage from './item-new-page.tsx';
-import { signIn, unique } from './test-items.ts';
 
 function fillIn(label: string, value: string) {
   fireEvent.input(screen.getByLabelText(label), { target: { value } });

@@ -1,8 +1,8 @@
 import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createItem, signIn, unique } from '../../test/items.ts';
 import { renderPage } from '../../test/render.tsx';
 import ItemsPage from './items-page.tsx';
-import { createItem, signIn, unique } from './test-items.ts';
 
 describe('items page', () => {
   beforeEach(() => signIn('editor'));

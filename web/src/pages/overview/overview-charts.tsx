@@ -2,7 +2,7 @@ import { Show } from 'solid-js';
 import { ITEM_PRIORITIES, ITEM_STATUSES, JOB_STATUSES } from '../../../../vocabulary/enums.ts';
 import { BarList, ColumnChart, type Datum } from '../../components/charts.tsx';
 import { formatDuration, formatNumber, humanize } from '../../lib/format.ts';
-import type { Stats } from '../overview.tsx';
+import type { Stats } from './overview-page.tsx';
 
 // The API's days are UTC dates: label them as such, whatever the viewer's zone.
 const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });

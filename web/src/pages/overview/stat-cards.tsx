@@ -1,6 +1,6 @@
 import type { JSX } from 'solid-js';
 import { formatDuration, formatNumber } from '../../lib/format.ts';
-import type { Stats } from '../overview.tsx';
+import type { Stats } from './overview-page.tsx';
 
 function sum(counts: Record<string, number>): number {
   return Object.values(counts).reduce((total, n) => total + n, 0);

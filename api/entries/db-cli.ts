@@ -1,0 +1,56 @@
+import { parseConfig } from '../../core/config.ts';
+import { hashPassword } from '../../core/password.ts';
+import { describeError } from '../../db/errors.ts';
+import { migrate } from '../../db/node/migrate.ts';
+import { openDatabase } from '../../db/node/open-database.ts';
+import { upsertAdmin } from '../../db/queries/users.ts';
+import { DEMO_PASSWORD, isEmpty, seedDemoData } from '../../db/seed.ts';
+import { untilDatabaseAvailable } from '../../db/wait-for-database.ts';
+
+/**
+ * `npm run db:migrate`, `npm run db:seed` and `npm run admin:create`, against the configured database
+ * (DATABASE_URL, or the embedded one under DATA_DIR). `seed --force` seeds a
+ * database that already has data.
+ */
+async function main(command: string | undefined, flags: string[]): Promise<void> {
+  const config = parseConfig(process.env);
+  const handle = await openDatabase(config.database);
+  // A migration Job may start before its database accepts connections: wait as the server does.
+  const whenAvailable = <T>(work: () => Promise<T>) =>
+    untilDatabaseAvailable(work, {
+      timeoutMs: config.database.waitMs,
+      onRetry: ({ delayMs, status }) => console.error(`${status}; again in ${delayMs} ms`),
+    });
+  try {
+    if (command === 'migrate') {
+      const { applied } = await whenAvailable(() => migrate(handle));
+      console.log(`migrate (${handle.driver}): ${applied ? `applied ${applied} migration(s)` : 'up to date'}`);
+    } else if (command === 'seed') {
+      await whenAvailable(() => migrate(handle));
+      if (!flags.includes('--force') && !(await isEmpty(handle.db))) {
+        console.log('seed: the database already has data; pass --force to add the demo data anyway');
+        return;
+      }
+      const seeded = await seedDemoData(handle.db, await hashPassword(DEMO_PASSWORD));
+      console.log(`seed (${handle.driver}): ${seeded.users} users, ${seeded.items} items`);
+    } else if (command === 'admin') {
+      if (!config.auth.admin) throw new Error('set ADMIN_EMAIL and ADMIN_PASSWORD');
+      await whenAvailable(() => migrate(handle));
+      const { email, password } = config.auth.admin;
+      const { created } = await upsertAdmin(handle.db, email, await hashPassword(password));
+      console.log(`admin ${email} ${created ? 'created' : 'updated (role admin, enabled, new password)'}`);
+    } else {
+      console.error('usage: tsx api/entries/db-cli.ts migrate | seed [--force] | admin');
+      process.exitCode = 2;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+main(process.argv[2], process.argv.slice(3)).catch((error: unknown) => {
+  // By class and code: a failed statement's message may quote its values.
+  const { name, code, message } = describeError(error);
+  console.error(`${name}${code ? ` ${code}` : ''}: ${message}`);
+  process.exit(1);
+});

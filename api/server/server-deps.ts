@@ -1,0 +1,95 @@
+import type { GetConnInfo } from 'hono/conninfo';
+import { buildDeps } from '../../core/build-deps.ts';
+import type { AppConfig } from '../../core/config.ts';
+import type { AppDeps, Lifecycle } from '../../core/deps.ts';
+import type { Logger } from '../../core/logger.ts';
+import { hashPassword } from '../../core/password.ts';
+import { migrate } from '../../db/node/migrate.ts';
+import { openDatabase } from '../../db/node/open-database.ts';
+import { openKeyValueStore } from '../../db/node/open-kv.ts';
+import { upsertAdmin } from '../../db/queries/users.ts';
+import { DEMO_PASSWORD, isEmpty, seedDemoData } from '../../db/seed.ts';
+import type { DbHandle } from '../../db/types.ts';
+import { createDispatcher, type Dispatcher } from '../../jobs/dispatcher.ts';
+import { staticAssets } from './static-assets.ts';
+import type { nodeTelemetry } from './telemetry.ts';
+
+export interface ServerDeps {
+  deps: AppDeps;
+  handle: DbHandle;
+  dispatcher?: Dispatcher;
+  /** Moves the server through its life: starting (readiness and the API answer 503), serving, stopping. */
+  setLifecycle(lifecycle: Lifecycle): void;
+}
+
+/**
+ * The dependencies of a long-running server process (Node, Deno and Bun alike: all
+ * three provide the Node APIs the drivers need): the configured database (opened, not
+ * yet reached: see `prepareDatabase`), the key-value store, the dashboard's files, and
+ * job delivery by QStash or the in-process dispatcher (not yet started).
+ */
+export async function buildServerDeps(
+  config: AppConfig,
+  logger: Logger,
+  observability: ReturnType<typeof nodeTelemetry>,
+  getConnInfo?: GetConnInfo,
+): Promise<ServerDeps> {
+  const handle = await openDatabase(config.database);
+  const kv = await openKeyValueStore(config.kv, {
+    onError: (error) => logger.warn('key-value store unreachable', { driver: config.kv.driver, error }),
+  });
+  const assets = staticAssets(config.webDir);
+  if (!assets && config.webDir) {
+    logger.warn('no dashboard build found: serving the API only (run npm run build:web)', { webDir: config.webDir });
+  }
+
+  let lifecycle: Lifecycle = { phase: 'starting', detail: 'connecting to the database' };
+  let dispatcher: Dispatcher | undefined;
+  const deps = buildDeps(config, {
+    db: handle.db,
+    kv,
+    logger,
+    telemetry: observability.telemetry,
+    assets,
+    getConnInfo,
+    lifecycle: () => lifecycle,
+    wakeDispatcher: () => dispatcher?.wake(),
+  });
+  observability.watch(deps);
+  if (config.jobs.delivery === 'dispatcher') {
+    dispatcher = createDispatcher(deps, {
+      concurrency: config.jobs.concurrency,
+      pollIntervalMs: config.jobs.pollIntervalMs,
+      leaseMs: config.jobs.leaseMs,
+    });
+  }
+  return {
+    deps,
+    handle,
+    dispatcher,
+    setLifecycle: (next) => {
+      lifecycle = next;
+    },
+  };
+}
+
+/**
+ * Start-up work on the database before the server serves, each step only when
+ * configured: migrate, seed the demo data, create the admin. Safe to repeat after a
+ * failure (the migration is atomic, seeding checks for data, the admin is an upsert).
+ */
+export async function prepareDatabase(config: AppConfig, logger: Logger, handle: DbHandle): Promise<void> {
+  if (config.database.migrateOnStart) {
+    const { applied } = await migrate(handle);
+    if (applied) logger.info('migrations applied', { applied, driver: handle.driver });
+  }
+  if (config.database.seedDemoData && (await isEmpty(handle.db))) {
+    const seeded = await seedDemoData(handle.db, await hashPassword(DEMO_PASSWORD));
+    logger.info('demo data seeded', seeded);
+  }
+  if (config.auth.admin) {
+    const { email, password } = config.auth.admin;
+    const { created } = await upsertAdmin(handle.db, email, await hashPassword(password));
+    logger.info(created ? 'admin created' : 'admin updated', { email });
+  }
+}
