@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { exitOnStartupError, startAppServer } from '../server/app-server.ts';
-import { connectionDrain } from '../server/connection-drain.ts';
+import { connectionDrain } from '../server/node/connection-drain.ts';
 
 /** Node entry (`npm start`): the shared server on @hono/node-server, at HOST:PORT from the configuration. */
 async function main(): Promise<void> {

@@ -2,27 +2,15 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { items, jobs, users } from '../schema.ts';
 import type { Database } from '../types.ts';
 import { type AuditContext, auditCte } from './audit.ts';
-import type { ItemPriority, ItemStatus } from './items.ts';
+import { type ItemRecord, insertItemRecords } from './items.ts';
 import { notificationCte } from './outbox.ts';
-
-/** An item row of an import chunk, as jsonb_to_recordset reads it. */
-export interface ImportChunkRow {
-  title: string;
-  description: string | null;
-  status: ItemStatus;
-  priority: ItemPriority;
-  tags: string[];
-  owner_id: string | null;
-  /** ISO 8601, as validated; Postgres parses it. */
-  due_at: string | null;
-}
 
 export interface ImportChunk {
   jobId: string;
   workerId: string;
   /** The checkpoint the job row must still hold for the chunk to apply. */
   from: number;
-  rows: ImportChunkRow[];
+  rows: ItemRecord[];
   /** The job's `result` once this chunk is in (it carries the advanced checkpoint). */
   progress: { checkpoint: number } & Record<string, unknown>;
   context: AuditContext;
@@ -59,13 +47,7 @@ export async function applyImportChunk(
       )
       .returning({ id: jobs.id }),
   );
-  const inserted = db.$with('inserted', { id: sql<string>`id` }).as(sql`
-    insert into ${items} (title, description, status, priority, tags, owner_id, due_at)
-    select r.title, r.description, r.status, r.priority, r.tags, r.owner_id, r.due_at
-    from guard, jsonb_to_recordset(${JSON.stringify(chunk.rows)}::jsonb) as r(
-      title text, description text, status item_status, priority item_priority,
-      tags text[], owner_id uuid, due_at timestamptz)
-    returning *`);
+  const inserted = db.$with('inserted', { id: sql<string>`id` }).as(insertItemRecords(chunk.rows, sql`guard`));
   const audit = auditCte(db, {
     action: 'item.created',
     entityType: 'item',

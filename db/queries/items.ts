@@ -35,6 +35,39 @@ export interface ItemInput {
 
 export type ItemPatch = Partial<ItemInput>;
 
+/**
+ * The fields a new item is written with, by one item (`createItem`) or by a whole import
+ * chunk (`insertItemRecords`): a new column is added to the schema, `ItemInput` and here.
+ */
+export const ITEM_INPUT_FIELDS = ['title', 'description', 'status', 'priority', 'tags', 'ownerId', 'dueAt'] as const;
+
+/** An item to insert as JSON carries it: the input's keys, timestamps as ISO 8601 text (Postgres parses them). */
+export type ItemRecord = {
+  [K in (typeof ITEM_INPUT_FIELDS)[number]]?: K extends 'dueAt' ? string | null : ItemInput[K];
+};
+
+/**
+ * `insert … select` of many items from one jsonb parameter (a file may hold more values
+ * than a statement may have parameters), for the rows of `from` (a guard CTE: no row, no
+ * insert). Columns and their types are read from the table, so no field is listed twice.
+ */
+export function insertItemRecords(records: readonly ItemRecord[], from: SQL): SQL {
+  const columns = ITEM_INPUT_FIELDS.map((field) => items[field]);
+  const names = sql.join(
+    columns.map((column) => sql.identifier(column.name)),
+    sql`, `,
+  );
+  const values = sql.join(
+    ITEM_INPUT_FIELDS.map((field) => sql`r.${sql.identifier(field)}`),
+    sql`, `,
+  );
+  const definition = sql.raw(ITEM_INPUT_FIELDS.map((field, i) => `"${field}" ${columns[i]?.getSQLType()}`).join(', '));
+  return sql`insert into ${items} (${names})
+    select ${values}
+    from ${from}, jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(${definition})
+    returning *`;
+}
+
 export const SORT_KEYS = ['created', 'updated', 'due', 'priority'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { AuditContext } from '../../db/queries/audit.ts';
-import { applyImportChunk, checkpointOf, existingUserIds, type ImportChunkRow } from '../../db/queries/imports.ts';
+import { applyImportChunk, checkpointOf, existingUserIds } from '../../db/queries/imports.ts';
+import type { ItemRecord } from '../../db/queries/items.ts';
 import type { JobRow } from '../../db/schema.ts';
 import { defineJob, type JobContext, PermanentJobError } from '../define.ts';
 import {
   IMPORT_FORMATS,
   ImportFileError,
-  type ImportItem,
   type ImportRow,
   type RowError,
   readImportFile,
@@ -73,7 +73,7 @@ async function importItems(ctx: JobContext, payload: ProcessDataPayload, chunkSi
   for (let from = start; from < rows.length; from += chunkSize) {
     signal.throwIfAborted();
     const to = Math.min(from + chunkSize, rows.length);
-    const valid: ImportChunkRow[] = [];
+    const valid: ItemRecord[] = [];
     const rejected: ImportResult['rejected'] = [];
     for (let i = from; i < to; i++) {
       const check = checks[i - start];
@@ -81,7 +81,7 @@ async function importItems(ctx: JobContext, payload: ProcessDataPayload, chunkSi
       if (!check?.ok) rejected.push({ line, errors: check?.errors ?? [] });
       else if (check.item.ownerId && !owners.has(check.item.ownerId)) {
         rejected.push({ line, errors: [{ field: 'ownerId', message: 'no user with this id' }] });
-      } else valid.push(toChunkRow(check.item));
+      } else valid.push(check.item);
     }
     const next: ImportResult = {
       total: rows.length,
@@ -122,18 +122,6 @@ function resumeFrom(result: unknown, total: number): ImportResult {
     rejectedCount: typeof saved.rejectedCount === 'number' ? saved.rejectedCount : 0,
     rejected: Array.isArray(saved.rejected) ? saved.rejected : [],
     checkpoint: checkpointOf(result),
-  };
-}
-
-function toChunkRow(item: ImportItem): ImportChunkRow {
-  return {
-    title: item.title,
-    description: item.description ?? null,
-    status: item.status,
-    priority: item.priority,
-    tags: item.tags,
-    owner_id: item.ownerId ?? null,
-    due_at: item.dueAt ?? null,
   };
 }
 

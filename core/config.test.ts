@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../core/config.ts';
+import { ConfigError, parseConfig } from './config.ts';
 
 describe('config', () => {
   it('Should default to the embedded database, migrating and seeding it', () => {
