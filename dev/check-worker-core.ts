@@ -2,6 +2,8 @@
  * The guard behind "the core is web-standard" (`npm run check`): bundles the Worker
  * as `wrangler deploy` would, without nodejs_compat, and fails when
  *   - any environment of wrangler.toml turns nodejs_compat (or any node compatibility flag) on,
+ *     or has a compatibility date from 2026-08-04 on (which turns it on by default) without
+ *     both `no_nodejs_compat` and `no_nodejs_compat_v2`,
  *   - the bundle imports a Node built-in,
  *   - a file of ours in the bundle (other than its entry) is outside the Biome override
  *     that forbids `node:*` imports and Node globals, so nothing would stop one.
@@ -81,6 +83,29 @@ export function nodeCompatFlags(configPath: string): string[] {
   );
 }
 
+/** From this compatibility date on, workerd turns nodejs_compat and nodejs_compat_v2 on unless told not to. */
+export const NODEJS_COMPAT_DEFAULT_ON_DATE = '2026-08-04';
+const OPT_OUT_FLAGS = ['no_nodejs_compat', 'no_nodejs_compat_v2'] as const;
+
+/**
+ * Environments whose compatibility date brings Node's APIs in by default: a date bump
+ * must come with both opt-out flags (each of the two flags has its own default).
+ */
+export function nodeCompatByDate(configPath: string): string[] {
+  const top = unstable_readConfig({ config: configPath });
+  const environments = (top as { definedEnvironments?: string[] }).definedEnvironments ?? [];
+  return [undefined, ...environments].flatMap((env) => {
+    const config = unstable_readConfig({ config: configPath, env });
+    const date = config.compatibility_date;
+    if (!date || date < NODEJS_COMPAT_DEFAULT_ON_DATE) return [];
+    const missing = OPT_OUT_FLAGS.filter((flag) => !config.compatibility_flags.includes(flag));
+    if (!missing.length) return [];
+    return [
+      `compatibility_date ${date} (${env ? `env.${env}` : 'top level'}) turns Node compatibility on by default from ${NODEJS_COMPAT_DEFAULT_ON_DATE}: add ${missing.join(' and ')} to compatibility_flags`,
+    ];
+  });
+}
+
 /** Bundles the Worker with wrangler (dry run) and returns esbuild's metafile. */
 export function buildWorkerMetafile(): Metafile {
   const outdir = mkdtempSync(join(tmpdir(), 'edgeplane-worker-check-'));
@@ -108,6 +133,7 @@ function main(): void {
   const flags = nodeCompatFlags(configPath);
   const problems = [
     ...flags.map((flag) => `wrangler.toml turns on ${flag}: the core must run without Node compatibility`),
+    ...nodeCompatByDate(configPath).map((problem) => `wrangler.toml: ${problem}`),
     ...bundleProblems(buildWorkerMetafile(), entry, coreScope(biome)),
   ];
   if (problems.length) {

@@ -7,6 +7,8 @@ import {
   bundleProblems,
   coreScope,
   type Metafile,
+  NODEJS_COMPAT_DEFAULT_ON_DATE,
+  nodeCompatByDate,
   nodeCompatFlags,
 } from '../../dev/check-worker-core.ts';
 import { REPO_ROOT } from '../../dev/child-process.ts';
@@ -25,6 +27,7 @@ describe('worker core guard', () => {
     );
     expect(bundleProblems(metafile, ENTRY, coreScope(biome))).toEqual([]);
     expect(nodeCompatFlags(join(REPO_ROOT, 'wrangler.toml'))).toEqual([]);
+    expect(nodeCompatByDate(join(REPO_ROOT, 'wrangler.toml'))).toEqual([]);
   });
 
   it('Should report a Node built-in import and a bundled file outside the guarded folders', () => {
@@ -68,6 +71,39 @@ describe('worker core guard', () => {
         ].join('\n'),
       );
       expect(nodeCompatFlags(config)).toEqual(['nodejs_compat (env.staging)']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('Should refuse a compatibility date that turns Node compatibility on by default, unless both opt-outs are set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplane-wrangler-config-'));
+    const check = (lines: string[]) => {
+      const config = join(dir, 'wrangler.toml');
+      writeFileSync(config, ['name = "x"', 'main = "worker.ts"', ...lines].join('\n'));
+      return nodeCompatByDate(config);
+    };
+    try {
+      expect(check(['compatibility_date = "2026-08-03"'])).toEqual([]);
+      expect(check([`compatibility_date = "${NODEJS_COMPAT_DEFAULT_ON_DATE}"`])).toEqual([
+        'compatibility_date 2026-08-04 (top level) turns Node compatibility on by default from 2026-08-04: add no_nodejs_compat and no_nodejs_compat_v2 to compatibility_flags',
+      ]);
+      expect(
+        check([
+          'compatibility_date = "2026-09-01"',
+          'compatibility_flags = ["no_nodejs_compat", "no_nodejs_compat_v2"]',
+        ]),
+      ).toEqual([]);
+      expect(
+        check([
+          'compatibility_date = "2026-04-01"',
+          '[env.production]',
+          'compatibility_date = "2026-12-01"',
+          'compatibility_flags = ["no_nodejs_compat"]',
+        ]),
+      ).toEqual([
+        'compatibility_date 2026-12-01 (env.production) turns Node compatibility on by default from 2026-08-04: add no_nodejs_compat_v2 to compatibility_flags',
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
