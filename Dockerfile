@@ -13,10 +13,12 @@
 # (the Helm chart does). Migrations: `node --import tsx api/entries/db-cli.ts migrate` with the
 # same image (the chart's pre-install/pre-upgrade hook), or MIGRATE_ON_START=true.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# The base image, written once as a stage of its own: Dependabot updates a literal FROM
+# (it does not follow an ARG), and every stage below starts from this one.
+FROM node:20-bookworm-slim AS node
 
 # Dependencies for the build (dev dependencies included: vite and the Solid plugin).
-FROM ${NODE_IMAGE} AS build
+FROM node AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
@@ -24,12 +26,12 @@ COPY . .
 RUN npm run build:web
 
 # Production dependencies only, in a stage of their own so the runtime copies nothing else.
-FROM ${NODE_IMAGE} AS deps
+FROM node AS deps
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
 
-FROM ${NODE_IMAGE} AS runtime
+FROM node AS runtime
 ARG VERSION=dev
 ARG REVISION=unknown
 LABEL org.opencontainers.image.title="edgeplane" \

@@ -12,6 +12,14 @@ const logGuard = ['test/support/log-guard-setup.ts'];
 
 export default defineConfig({
   test: {
+    // `npm run coverage` (CI): V8 coverage of the product's code, per project, with floors.
+    coverage: {
+      provider: 'v8',
+      // The server's code; the web project's run passes the dashboard's (web/src) instead.
+      include: ['api/**', 'jobs/**', 'core/**', 'db/**', 'vocabulary/**'],
+      exclude: ['**/*.test.{ts,tsx}', 'web/src/test/**', 'db/migrations/**', '**/*.css'],
+      reporter: ['text-summary', 'json-summary', 'html'],
+    },
     // Builds the dashboard once, before any project: the Worker's static assets (workerd,
     // wrangler dev) and the browser tests serve it.
     globalSetup: ['test/support/web-build-global-setup.ts'],

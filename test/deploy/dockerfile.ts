@@ -32,7 +32,9 @@ export function readDockerfile(root: string): ParsedDockerfile {
         /\$\{?(\w+)\}?/g,
         (_, name: string) => defaults.get(name) ?? '',
       );
-      stages.push({ name: instruction.getBuildStage() ?? String(stages.length), image, instructions: [] });
+      // A stage built on an earlier stage runs on that stage's image.
+      const base = stages.find((stage) => stage.name === image)?.image ?? image;
+      stages.push({ name: instruction.getBuildStage() ?? String(stages.length), image: base, instructions: [] });
     } else {
       stages.at(-1)?.instructions.push(instruction);
     }

@@ -134,6 +134,55 @@ describe('GitHub workflows', () => {
     });
   });
 
+  it('Should audit the production dependencies and report coverage per project in CI', () => {
+    const ci = workflows['ci.yml'] as Workflow;
+    expect(steps('ci.yml', 'audit').map((s) => s.run)).toContain('npm audit --omit=dev --audit-level=high');
+    expect(steps('ci.yml', 'coverage').at(-1)?.run).toBe('npm run coverage');
+    expect(ci.jobs.coverage?.container?.image).toMatch(/^node:20(\.\d+)*-bookworm$/);
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+    const coverage: string = pkg.scripts.coverage;
+    // Every project the product's code runs under in Node, each with a floor.
+    for (const project of ['pglite', 'web']) {
+      expect(coverage).toMatch(
+        new RegExp(`--project ${project} --coverage\\b[^&]*--coverage\\.thresholds\\.lines=\\d+`),
+      );
+    }
+    // The coverage provider must be the release of vitest itself.
+    const bare = (range: string) => range.replace(/^\^/, '');
+    expect(bare(pkg.devDependencies['@vitest/coverage-v8'])).toBe(bare(pkg.devDependencies.vitest));
+  });
+
+  it('Should scan the image for fixable critical and high vulnerabilities before pushing it', () => {
+    const list = steps('image.yml', 'image');
+    const scan = list.findIndex((s) => s.uses?.startsWith('aquasecurity/trivy-action@'));
+    const push = list.findIndex((s) => s.uses?.startsWith('docker/build-push-action@') && s.with?.push === true);
+    const build = list.findIndex((s) => s.uses?.startsWith('docker/build-push-action@') && s.with?.load === true);
+    expect(build, 'a local build for the scan').toBeGreaterThan(-1);
+    expect(scan, 'the scan').toBeGreaterThan(build);
+    expect(push, 'the push comes after the scan').toBeGreaterThan(scan);
+    expect(list[scan]?.with).toMatchObject({
+      'image-ref': list[build]?.with?.tags,
+      severity: 'CRITICAL,HIGH',
+      'ignore-unfixed': true,
+      'exit-code': '1',
+    });
+  });
+
+  it('Should have Dependabot keep npm, the actions and the Docker base image current', () => {
+    const config = parse(readFileSync(join(REPO_ROOT, '.github/dependabot.yml'), 'utf8')) as {
+      version: number;
+      updates: { 'package-ecosystem': string; directory: string; schedule: { interval: string } }[];
+    };
+    expect(config.version).toBe(2);
+    expect(config.updates.map((u) => u['package-ecosystem']).sort()).toEqual(['docker', 'github-actions', 'npm']);
+    for (const update of config.updates) {
+      expect(update.directory).toBe('/');
+      expect(['daily', 'weekly', 'monthly']).toContain(update.schedule.interval);
+    }
+    const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^FROM node:\S+/m);
+  });
+
   it('Should migrate Neon before each wrangler deploy, production only behind its protected environment', () => {
     const deploy = workflows['deploy-edge.yml'] as Workflow;
     expect(Object.keys(deploy.jobs).sort()).toEqual([...EDGE_ENVIRONMENTS].sort());
