@@ -5,10 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { API_REFERENCE_SCRIPT } from '../vocabulary/paths.ts';
 import { WEB_DIST } from '../web/dist-dir.ts';
 
 export async function ensureWebBuild(options: { force?: boolean } = {}): Promise<void> {
-  if (!options.force && existsSync(join(WEB_DIST, 'index.html'))) return;
+  // A build from before the API reference's script was part of it counts as no build.
+  const complete = existsSync(join(WEB_DIST, 'index.html')) && existsSync(join(WEB_DIST, API_REFERENCE_SCRIPT));
+  if (!options.force && complete) return;
   console.log('Building the dashboard (first start)…');
   // Loaded only to build: vite and the dashboard's config cost most of a second to import.
   const { build } = await import('vite');

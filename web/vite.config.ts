@@ -1,18 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
 import solid from 'vite-plugin-solid';
 import { defineConfig } from 'vitest/config';
+import { API_REFERENCE_SCRIPT } from '../vocabulary/paths.ts';
 import { WEB_DIST } from './dist-dir.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 export { WEB_DIST };
 
+/**
+ * The API reference's browser bundle (@scalar/api-reference, one self-contained script),
+ * shipped with the dashboard's files so `/docs` loads nothing from another origin: on Node
+ * the app's file server and on Workers the static assets serve it.
+ */
+function apiReferenceScript(): Plugin {
+  // The package exports no path to it: it sits beside the main entry, in dist/browser/.
+  const main = createRequire(import.meta.url).resolve('@scalar/api-reference');
+  const source = join(dirname(main), 'browser/standalone.js');
+  return {
+    name: 'edgeplane-api-reference-script',
+    apply: 'build',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: API_REFERENCE_SCRIPT.slice(1), source: readFileSync(source) });
+    },
+  };
+}
+
 // The API the dev server forwards to (`npm run dev` listens on 8787).
 const api = process.env.API_URL ?? 'http://127.0.0.1:8787';
 
 export default defineConfig({
   root,
-  plugins: [solid()],
+  plugins: [solid(), apiReferenceScript()],
   build: {
     outDir: WEB_DIST,
     emptyOutDir: true,

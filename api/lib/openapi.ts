@@ -1,5 +1,6 @@
 import { Scalar } from '@scalar/hono-api-reference';
 import type { AppDeps } from '../../core/deps.ts';
+import { API_REFERENCE_SCRIPT } from '../../vocabulary/paths.ts';
 import type { AppOpenAPI } from './types.ts';
 
 /** Serves the OpenAPI 3.1 document and an interactive reference page for it. */
@@ -54,5 +55,16 @@ export function registerDocs(app: AppOpenAPI, deps: AppDeps): void {
       { name: 'Observability', description: 'Prometheus metrics (Node); see the README for logs and traces.' },
     ],
   });
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Edgeplane API reference' }));
+  // Everything the page needs comes from this origin: Scalar's script from the dashboard's
+  // files (no CDN), and no web fonts (system fonts), so it works offline and behind an
+  // egress-denying network policy.
+  app.get(
+    '/docs',
+    Scalar({
+      url: '/openapi.json',
+      pageTitle: 'Edgeplane API reference',
+      cdn: API_REFERENCE_SCRIPT,
+      withDefaultFonts: false,
+    }),
+  );
 }

@@ -65,3 +65,31 @@ export function watchErrors(page: Page): string[] {
   });
   return errors;
 }
+
+/**
+ * Opens the API reference with every other origin unreachable (as offline, or behind a
+ * network policy that denies egress) and waits until it lists the operations. Returns
+ * the requests the page tried to send elsewhere: there must be none.
+ */
+export async function openDocsOffline(
+  context: BrowserContext,
+  baseURL: string,
+): Promise<{ page: Page; foreign: string[]; errors: string[] }> {
+  const origin = new URL(baseURL).origin;
+  const foreign: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === origin) return route.continue();
+    foreign.push(url);
+    return route.abort('internetdisconnected');
+  });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto('/docs');
+  // Operations are listed by their summaries, under their tags (the first tag opened).
+  await page.getByText('Rotate the refresh token').first().waitFor({ timeout: 30_000 });
+  await page.getByText('Who am I').first().waitFor();
+  for (const tag of ['Items', 'Jobs', 'Webhooks']) await page.getByText(tag, { exact: true }).first().waitFor();
+  await page.waitForLoadState('networkidle');
+  return { page, foreign, errors };
+}

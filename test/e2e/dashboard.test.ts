@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../db/seed.ts';
 import { freePort, spawnTs, type TsChild, waitForHttp } from '../../dev/child-process.ts';
-import { launchBrowser, newContext, screenshot, signIn, skipReason, watchErrors } from './browser.ts';
+import { launchBrowser, newContext, openDocsOffline, screenshot, signIn, skipReason, watchErrors } from './browser.ts';
 
 /**
  * The dashboard in a real Chromium, served by the Node entry (`npm start`'s server) on
@@ -175,6 +175,15 @@ describe.skipIf(!!skipReason)(`dashboard in Chromium, served by the Node entry${
       .first()
       .waitFor();
     expect(await viewer.getByRole('link', { name: 'New item' }).count()).toBe(0);
+    await context.close();
+  });
+
+  it('Should render the API reference with every other origin unreachable', async () => {
+    const context = await newContext(browser, baseUrl);
+    const { page, foreign, errors } = await openDocsOffline(context, baseUrl);
+    await screenshot(page, 'node', 'docs');
+    expect(foreign).toEqual([]);
+    expect(errors).toEqual([]);
     await context.close();
   });
 

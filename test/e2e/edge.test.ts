@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../dev/child-process.ts';
 import { type EdgeStack, startEdgeStack } from '../../dev/edge-stack.ts';
-import { launchBrowser, newContext, screenshot, signIn, skipReason, watchErrors } from './browser.ts';
+import { launchBrowser, newContext, openDocsOffline, screenshot, signIn, skipReason, watchErrors } from './browser.ts';
 
 /**
  * The same dashboard from the edge: wrangler dev serves the build as Workers static
@@ -39,6 +39,15 @@ describe.skipIf(!!skipReason)(
       const res = await fetch(`${stack?.baseUrl}/items?status=done`);
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('<div id="root">');
+    });
+
+    it('Should render the API reference with every other origin unreachable, its script from the static assets', async () => {
+      const context = await newContext(browser, stack?.baseUrl ?? '');
+      const { page, foreign, errors } = await openDocsOffline(context, stack?.baseUrl ?? '');
+      await screenshot(page, 'edge', 'docs');
+      expect(foreign).toEqual([]);
+      expect(errors).toEqual([]);
+      await context.close();
     });
 
     it('Should load every page, signed in, with the API answering from the Worker', async () => {
