@@ -1,8 +1,23 @@
-/** base64url without padding, from bytes. */
-export function toBase64Url(bytes: Uint8Array): string {
+/**
+ * base64, base64url and constant-time comparison in web standards only (no Buffer), for
+ * tokens, cursors and webhook signatures alike.
+ */
+
+/** Standard base64 with padding, from bytes. */
+export function toBase64(bytes: Uint8Array): string {
   let binary = '';
   for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(binary);
+}
+
+/** Bytes from standard base64 only; throws on anything else. */
+export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
+}
+
+/** base64url without padding, from bytes. */
+export function toBase64Url(bytes: Uint8Array): string {
+  return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /** Bytes from base64 or base64url (padding optional); throws on anything else. */

@@ -4,18 +4,10 @@
  * Standard Webhooks library: the signature is HMAC-SHA256 over `id.timestamp.body`.
  */
 
+import { constantTimeEqual, fromBase64, toBase64 } from '../core/encoding.ts';
+
 const SECRET_PREFIX = 'whsec_';
 const encoder = new TextEncoder();
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
-}
 
 /** A new signing secret: `whsec_` and 24 random bytes in base64, as Standard Webhooks recommends. */
 export function generateWebhookSecret(): string {
@@ -72,14 +64,6 @@ function header(headers: HeaderSource, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Compares in time independent of where the inputs differ, so a forger learns nothing from timing. */
-function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
-  return diff === 0;
-}
-
 export interface VerifyOptions {
   /** How far `webhook-timestamp` may be from now, either way (default 300 s): limits replays. */
   toleranceSeconds?: number;
@@ -119,7 +103,7 @@ export async function verifyWebhook(
     } catch {
       continue;
     }
-    if (timingSafeEqual(candidate, expected)) return parseJson(body);
+    if (constantTimeEqual(candidate, expected)) return parseJson(body);
   }
   throw new WebhookVerificationError('no matching signature');
 }

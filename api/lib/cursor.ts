@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fromBase64Url, toBase64Url } from '../../core/encoding.ts';
 import { ApiError } from './errors.ts';
 
 // Ids are uuids, or bigserial numbers as decimal strings (audit rows).
@@ -8,28 +9,16 @@ const CursorSchema = z.object({
   id: z.union([z.uuid(), z.string().regex(/^\d{1,19}$/)]),
 });
 
-function toBase64Url(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64Url(text: string): string {
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  return new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
-}
-
 /** An opaque cursor bound to the sort it was issued for. */
 export function encodeCursor(sort: string, position: { value: string; id: string }): string {
-  return toBase64Url(JSON.stringify({ s: sort, v: position.value, id: position.id }));
+  return toBase64Url(new TextEncoder().encode(JSON.stringify({ s: sort, v: position.value, id: position.id })));
 }
 
 /** Decodes a cursor, rejecting one that is malformed or was issued for another sort. */
 export function decodeCursor(cursor: string, sort: string): { value: string; id: string } {
   let parsed: z.infer<typeof CursorSchema>;
   try {
-    parsed = CursorSchema.parse(JSON.parse(fromBase64Url(cursor)));
+    parsed = CursorSchema.parse(JSON.parse(new TextDecoder().decode(fromBase64Url(cursor))));
   } catch {
     throw invalid('is not a cursor this API issued');
   }
