@@ -9,11 +9,11 @@ import { migrate } from '../../db/node/migrate.ts';
 import { openPg } from '../../db/node/pg.ts';
 import { DEMO_PASSWORD, seedDemoData } from '../../db/seed.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../dev/scratch-database.ts';
-import { findRenderer, type KubeObject, type Manifest, type Renderer, render } from './render.ts';
+import { chartHelm, type Helm, type KubeObject, type Manifest, render } from './render.ts';
 import { containerEnv, find } from './workloads.ts';
 
 const serverUrl = process.env.TEST_DATABASE_URL;
-const found = findRenderer();
+const found = chartHelm();
 const onPath = (c: string) => (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, c)));
 const missing = ['bash', 'pg_dump', 'pg_restore'].filter((c) => !onPath(c));
 const reason = !serverUrl
@@ -124,7 +124,7 @@ describe.skipIf(reason)(`backup CronJob script against Postgres${reason ? ` (ski
       .sort();
 
   beforeAll(async () => {
-    manifests = await render(found as Renderer, { values: [{ backup: { retention: 3 } }] });
+    manifests = await render(found as Helm, { values: [{ backup: { retention: 3 } }] });
     cron = find(manifests, 'CronJob', 'edgeplane-backup') as KubeObject;
     dir = mkdtempSync(join(tmpdir(), 'edgeplane-backup-'));
     // The pod's volumes: the PVC and the script ConfigMap, as the CronJob mounts them.

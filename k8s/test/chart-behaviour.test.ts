@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { allowed, type Endpoint, otherPod, podOf } from './network-policy.ts';
-import { CHART_DIR, findRenderer, type Manifest, type Renderer, render, renderNotes } from './render.ts';
+import { CHART_DIR, chartHelm, type Helm, type Manifest, render, renderNotes } from './render.ts';
 import { EXTERNAL_SERVICES, PRODUCTION_SECRET, SELF_HOSTED } from './value-sets.ts';
 import { all, containerEnv, find } from './workloads.ts';
 
-const found = findRenderer();
+const found = chartHelm();
 const skip = 'skip' in found ? ` (skipped: ${found.skip})` : '';
-const renderer = found as Renderer;
+const helm = found as Helm;
 const NS = 'edgeplane';
 const INTERNET = { ip: '203.0.113.10' };
 
@@ -23,7 +23,7 @@ describe.skipIf('skip' in found)(`chart: network policies${skip}`, () => {
   let policies: Manifest['object'][];
   let m: Manifest[];
   beforeAll(async () => {
-    m = await render(renderer);
+    m = await render(helm);
     policies = all(m, 'NetworkPolicy');
   });
 
@@ -67,7 +67,7 @@ describe.skipIf('skip' in found)(`chart: network policies${skip}`, () => {
   });
 
   it('lets Prometheus scrape only with the ServiceMonitor on', async () => {
-    const withMonitor = await render(renderer, { values: [{ metrics: { serviceMonitor: { enabled: true } } }] });
+    const withMonitor = await render(helm, { values: [{ metrics: { serviceMonitor: { enabled: true } } }] });
     const prometheus = { pod: otherPod('monitoring', { 'app.kubernetes.io/name': 'prometheus' }) };
     expect(
       allowed(all(withMonitor, 'NetworkPolicy'), prometheus, workload(withMonitor, 'Deployment', 'edgeplane'), 8787),
@@ -75,7 +75,7 @@ describe.skipIf('skip' in found)(`chart: network policies${skip}`, () => {
   });
 
   it('sends external database and Redis traffic only to their CIDRs', async () => {
-    const ext = await render(renderer, { values: [EXTERNAL_SERVICES] });
+    const ext = await render(helm, { values: [EXTERNAL_SERVICES] });
     const p = all(ext, 'NetworkPolicy');
     const app = workload(ext, 'Deployment', 'edgeplane');
     expect(allowed(p, app, { ip: '10.20.4.5' }, 5432)).toBe(true);
@@ -87,7 +87,7 @@ describe.skipIf('skip' in found)(`chart: network policies${skip}`, () => {
 
 describe.skipIf('skip' in found)(`chart: hooks, production and GitOps${skip}`, () => {
   it('puts the migration Secret of an external database in a hook that runs before the Job', async () => {
-    const m = await render(renderer, { values: [EXTERNAL_SERVICES] });
+    const m = await render(helm, { values: [EXTERNAL_SERVICES] });
     const secret = find(m, 'Secret', 'edgeplane-migrations');
     const job = find(m, 'Job', 'edgeplane-migrations');
     const hooks = (o: typeof job) => o?.metadata.annotations ?? {};
@@ -102,7 +102,7 @@ describe.skipIf('skip' in found)(`chart: hooks, production and GitOps${skip}`, (
   });
 
   it('runs production with an HPA of 3–20 replicas at 60% CPU, TLS, monitoring and no generated secret', async () => {
-    const m = await render(renderer, { valueFiles: ['values-production.yaml'] });
+    const m = await render(helm, { valueFiles: ['values-production.yaml'] });
     const hpa = find(m, 'HorizontalPodAutoscaler', 'edgeplane');
     expect(hpa?.spec).toMatchObject({ minReplicas: 3, maxReplicas: 20 });
     expect(hpa?.spec.metrics[0].resource).toEqual({
@@ -123,7 +123,7 @@ describe.skipIf('skip' in found)(`chart: hooks, production and GitOps${skip}`, (
   });
 
   it('ships the observability rules and dashboard as they are in k8s/observability', async () => {
-    const m = await render(renderer, { valueFiles: ['values-production.yaml'] });
+    const m = await render(helm, { valueFiles: ['values-production.yaml'] });
     const rules = YAML.parse(readFileSync(join(CHART_DIR, 'observability/prometheus-rules.yaml'), 'utf8'));
     expect(find(m, 'PrometheusRule', 'edgeplane')?.spec).toEqual(rules);
     const dashboard = find(m, 'ConfigMap', 'edgeplane-dashboard');
@@ -134,7 +134,7 @@ describe.skipIf('skip' in found)(`chart: hooks, production and GitOps${skip}`, (
   });
 
   it('renders identically twice when every secret is given (GitOps)', async () => {
-    const [a, b] = await Promise.all([1, 2].map(() => render(renderer, { values: [SELF_HOSTED] })));
+    const [a, b] = await Promise.all([1, 2].map(() => render(helm, { values: [SELF_HOSTED] })));
     expect(a).toEqual(b);
     const secret = find(a ?? [], 'Secret', 'edgeplane');
     const data = Object.fromEntries(
@@ -144,7 +144,7 @@ describe.skipIf('skip' in found)(`chart: hooks, production and GitOps${skip}`, (
   });
 
   it('generates missing secrets in the formats the app accepts, and keeps Postgres passwords on uninstall', async () => {
-    const m = await render(renderer);
+    const m = await render(helm);
     const app = find(m, 'Deployment', 'edgeplane')?.spec.template.spec.containers[0];
     const env = containerEnv(m, app);
     expect(env.JWT_SIGNING_KEYS).toMatch(/^k1:[A-Za-z0-9]{48}$/);
@@ -155,7 +155,7 @@ describe.skipIf('skip' in found)(`chart: hooks, production and GitOps${skip}`, (
   });
 
   it('schedules backups with the retention and time zone given, into a claim that outlives the release', async () => {
-    const m = await render(renderer, { values: [SELF_HOSTED] });
+    const m = await render(helm, { values: [SELF_HOSTED] });
     const cron = find(m, 'CronJob', 'edgeplane-backup');
     expect(cron?.spec).toMatchObject({
       schedule: '15 1 * * *',
@@ -176,7 +176,7 @@ describe.skipIf('skip' in found)(`chart: hooks, production and GitOps${skip}`, (
   });
 
   it('derives PUBLIC_URL and TRUST_PROXY from the ingress, and writes numbers and booleans as the app reads them', async () => {
-    const m = await render(renderer, { values: [SELF_HOSTED] });
+    const m = await render(helm, { values: [SELF_HOSTED] });
     expect(find(m, 'ConfigMap', 'edgeplane')?.data).toMatchObject({
       PUBLIC_URL: 'https://ops.example.org',
       TRUST_PROXY: 'true',
@@ -185,28 +185,28 @@ describe.skipIf('skip' in found)(`chart: hooks, production and GitOps${skip}`, (
       TRACE_SAMPLE_RATIO: '0.25',
       RATE_LIMIT_ENABLED: 'true',
     });
-    const plain = await render(renderer);
+    const plain = await render(helm);
     expect(find(plain, 'ConfigMap', 'edgeplane')?.data.TRUST_PROXY).toBeUndefined();
   });
 
   it('warns in its NOTES when replicas × pool size exceed what the in-cluster Postgres accepts', async () => {
-    const scaled = await renderNotes(renderer, { values: [{ autoscaling: { enabled: true } }] });
+    const scaled = await renderNotes(helm, { values: [{ autoscaling: { enabled: true } }] });
     expect(scaled).toContain('20 replicas × DATABASE_POOL_SIZE 10 = 200 connections');
-    expect(await renderNotes(renderer, { values: [SELF_HOSTED] })).not.toContain('connections,');
+    expect(await renderNotes(helm, { values: [SELF_HOSTED] })).not.toContain('connections,');
   });
 
   it('binds the backup claim at install with a Job named after its pod, not with an existing claim', async () => {
     const claimJobs = (m: Manifest[]) =>
       all(m, 'Job').filter((j) => j.metadata.name.startsWith('edgeplane-backup-claim-'));
-    const [job] = claimJobs(await render(renderer));
+    const [job] = claimJobs(await render(helm));
     expect(job?.spec.template.spec.volumes).toEqual([
       { name: 'backups', persistentVolumeClaim: { claimName: 'edgeplane-backups' } },
     ]);
     // No hook: Helm's --wait sees the claim bound because this Job, part of the release, mounts it.
     expect(job?.metadata.annotations?.['helm.sh/hook']).toBeUndefined();
-    const [retagged] = claimJobs(await render(renderer, { values: [{ backup: { image: { tag: '17.6-alpine' } } }] }));
+    const [retagged] = claimJobs(await render(helm, { values: [{ backup: { image: { tag: '17.6-alpine' } } }] }));
     expect(retagged?.metadata.name).not.toBe(job?.metadata.name);
-    const own = await render(renderer, { values: [{ backup: { persistence: { existingClaim: 'my-backups' } } }] });
+    const own = await render(helm, { values: [{ backup: { persistence: { existingClaim: 'my-backups' } } }] });
     expect(claimJobs(own)).toEqual([]);
     expect(find(own, 'PersistentVolumeClaim')).toBeUndefined();
   });

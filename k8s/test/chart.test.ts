@@ -1,20 +1,26 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../core/config.ts';
 import { schemaErrors, unknownFieldErrors } from './kube-schemas.ts';
-import { findRenderer, type Manifest, type Renderer, render, renderNotes } from './render.ts';
+import { chartHelm, type Helm, lint, type Manifest, render, renderNotes } from './render.ts';
 import { VALUE_SETS } from './value-sets.ts';
 import { all, containerEnv, containersOf, find, podTemplates } from './workloads.ts';
 
-const found = findRenderer();
+const found = chartHelm();
 const skip = 'skip' in found ? ` (skipped: ${found.skip})` : '';
-const renderer = found as Renderer;
+const helm = found as Helm;
 
 describe.skipIf('skip' in found).each(VALUE_SETS)(
-  `chart rendered with $name [${'kind' in found ? found.kind : 'none'}]${skip}`,
+  `chart rendered with $name [${'version' in found ? `helm ${found.version}` : 'no helm'}]${skip}`,
   (set) => {
     let manifests: Manifest[];
     beforeAll(async () => {
-      manifests = await render(renderer, set.options);
+      manifests = await render(helm, set.options);
+    });
+
+    it('passes helm lint --strict', async () => {
+      const report = await lint(helm, set.options);
+      expect(report).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+      expect(report).not.toMatch(/\[(WARNING|ERROR)\]/);
     });
 
     it('validates every object against the Kubernetes schema of its kind (CRDs: Prometheus Operator schemas)', () => {
@@ -169,7 +175,7 @@ describe.skipIf('skip' in found).each(VALUE_SETS)(
     });
 
     it('renders its NOTES', async () => {
-      const notes = await renderNotes(renderer, set.options);
+      const notes = await renderNotes(helm, set.options);
       expect(notes).toContain('rollout status deployment/edgeplane');
     });
   },

@@ -1,7 +1,8 @@
-import { findRenderer } from './render.ts';
+import { chartHelm } from './render.ts';
 
-/** Builds dev/helm-render once before the chart's test files, which would otherwise race to build it. */
-export default function buildRenderer(): void {
-  const found = findRenderer();
-  if ('skip' in found) console.warn(`chart tests will be skipped: ${found.skip}`);
+/** Says once, before the chart's test files, which Helm renders the chart, or why those tests skip. */
+export default function announceHelm(): void {
+  const found = chartHelm();
+  if ('skip' in found) console.warn(`chart tests that need helm will be skipped: ${found.skip}`);
+  else console.log(`chart tests use helm ${found.version} (${found.from}): ${found.bin}`);
 }

