@@ -6,6 +6,7 @@ import { DEMO_LOGINS, DEMO_PASSWORD } from '../../db/seed.ts';
 import { untilDatabaseAvailable } from '../../db/wait-for-database.ts';
 import { runMaintenance } from '../../jobs/maintenance.ts';
 import { createApp } from '../app.ts';
+import { withLocalSigningKey } from './local-signing-key.ts';
 import { buildServerDeps, prepareDatabase } from './server-deps.ts';
 import { stdoutLines } from './stdout-lines.ts';
 import { nodeTelemetry } from './telemetry.ts';
@@ -49,7 +50,8 @@ export interface AppServer {
  * 503 saying why, and the job dispatcher starts once the database is prepared.
  */
 export async function startAppServer(runtime: ServerRuntime): Promise<AppServer> {
-  const config = parseConfig(runtime.env);
+  const local = withLocalSigningKey(parseConfig(runtime.env));
+  const { config } = local;
   const logger = createLogger({
     level: config.logLevel,
     redactKeys: config.observability.redactKeys,
@@ -59,6 +61,11 @@ export async function startAppServer(runtime: ServerRuntime): Promise<AppServer>
   process.on('unhandledRejection', (reason) => {
     logger.error('unhandled rejection: a background task failed without an owner', { error: reason });
   });
+  if (local.keyFile) {
+    logger.info('signing sign-ins with the key kept in DATA_DIR (embedded default; set JWT_SIGNING_KEYS elsewhere)', {
+      keyFile: local.keyFile,
+    });
+  }
   const observability = nodeTelemetry(config, logger, runtime.name);
   const built = await buildServerDeps(config, logger, observability, runtime.getConnInfo);
   const { deps, handle, dispatcher } = built;

@@ -8,7 +8,7 @@ import { migrate } from '../../db/node/migrate.ts';
 import { openDatabase } from '../../db/node/open-database.ts';
 import { openKeyValueStore } from '../../db/node/open-kv.ts';
 import { readSchemaState, SchemaNotMigrated } from '../../db/node/schema-state.ts';
-import { upsertAdmin } from '../../db/queries/users.ts';
+import { hasEnabledAdmin, upsertAdmin } from '../../db/queries/users.ts';
 import { DEMO_PASSWORD, isEmpty, seedDemoData } from '../../db/seed.ts';
 import type { DbHandle } from '../../db/types.ts';
 import { createDispatcher, type Dispatcher } from '../../jobs/dispatcher.ts';
@@ -100,5 +100,9 @@ export async function prepareDatabase(config: AppConfig, logger: Logger, handle:
     const { email, password } = config.auth.admin;
     const { created } = await upsertAdmin(handle.db, email, await hashPassword(password));
     logger.info(created ? 'admin created' : 'admin updated', { email });
+  } else if (!(await hasEnabledAdmin(handle.db))) {
+    logger.warn('no admin can sign in yet', {
+      fix: 'set ADMIN_EMAIL and ADMIN_PASSWORD (the admin is created at start-up), or run npm run admin:create with them set',
+    });
   }
 }
