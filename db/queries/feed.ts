@@ -13,6 +13,9 @@ import { escapeLike } from './escape-like.ts';
  * open holds the feed back until it ends (statements time out; see
  * DATABASE_STATEMENT_TIMEOUT_MS).
  */
+/** The channel migration 0006's trigger notifies when audit rows commit. */
+export const CHANGES_CHANNEL = 'edgeplane_changes';
+
 const FINISHED = sql`${auditLogs.xactId} < pg_snapshot_xmin(pg_current_snapshot())`;
 
 /** A place in the feed: after the event with this audit id (its transaction, then its id). */

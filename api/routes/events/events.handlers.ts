@@ -166,7 +166,7 @@ export const stream: AppRouteHandler<StreamRoute> = async (c) => {
           await send(sse.write(': keep-alive\n\n').then(() => undefined));
           lastWrite = Date.now();
         }
-        await pause(feed.pollIntervalMs, closed.signal);
+        await (deps.changes?.wait(feed.pollIntervalMs, closed.signal) ?? pause(feed.pollIntervalMs, closed.signal));
       }
     } catch (error) {
       // The database went away mid-stream: say so without its message (it may quote a
