@@ -6,7 +6,9 @@ import { type AuditContext, auditCte } from './audit.ts';
 export type JobStatus = JobRow['status'];
 
 // Payloads (an import's whole file) and results stay out of audit snapshots.
-const AUDIT_OMIT = ['payload', 'result'];
+/** What a job's audit rows leave out: payloads (an upload) and results can be large. */
+export const JOB_AUDIT_OMIT = ['payload', 'result'];
+const AUDIT_OMIT = JOB_AUDIT_OMIT;
 
 export interface EnqueueInput {
   type: string;
