@@ -41,7 +41,15 @@ export const CreateItemSchema = z
     status: z.enum(ITEM_STATUSES).default('pending'),
     priority: z.enum(ITEM_PRIORITIES).default('medium'),
     tags: tags.default([]),
-    ownerId: z.uuid().nullable().optional(),
+    ownerId: z
+      .uuid()
+      .nullable()
+      .optional()
+      .openapi({
+        description:
+          "The owning user's id. Left out, a signed-in user creating the item owns it (an API key's item has no " +
+          'owner); `null` creates it without one.',
+      }),
     dueAt: dueAt.optional(),
   })
   .strict()
