@@ -2,7 +2,7 @@ import { useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, Show } from 'solid-js';
 import { ROLES, type Role } from '../../../../vocabulary/permissions.ts';
 import { ChoiceOptions } from '../../components/choice-options.tsx';
-import { CursorPager } from '../../components/cursor-pager.tsx';
+import { CursorPager, createCursorTrail } from '../../components/cursor-pager.tsx';
 import { DataTable } from '../../components/data-table.tsx';
 import { notify } from '../../components/notices.tsx';
 import { Async, Empty } from '../../components/states.tsx';
@@ -32,6 +32,10 @@ export default function UsersPage() {
           },
         }),
       ),
+  );
+  const trail = createCursorTrail(
+    () => params.cursor,
+    (cursor) => setParams({ cursor }),
   );
   let listHeading: HTMLHeadingElement | undefined;
 
@@ -103,10 +107,11 @@ export default function UsersPage() {
                 row={(user) => <UserRow user={user} isMe={user.id === me()?.user?.id} />}
               />
               <CursorPager
-                cursor={params.cursor}
+                trail={trail}
                 nextCursor={page().nextCursor}
                 shown={page().data.length}
-                onNavigate={(cursor) => setParams({ cursor })}
+                pageSize={20}
+                noun="users"
               />
             </Show>
           )}

@@ -30,7 +30,7 @@ export function ItemDetails(props: { item: Item }) {
         </dd>
         <dt>Priority</dt>
         <dd>
-          <Badge value={props.item.priority} />
+          <Badge kind="priority" value={props.item.priority} />
         </dd>
         <dt>Tags</dt>
         <dd>{props.item.tags.length ? props.item.tags.join(', ') : '—'}</dd>
