@@ -1,5 +1,22 @@
 /** Coarse classes of database failures the API maps to distinct responses. */
-export type DbErrorClass = 'unavailable' | 'unique_violation' | 'foreign_key_violation' | 'invalid_input' | 'other';
+export type DbErrorClass =
+  | 'unavailable'
+  | 'schema_outdated'
+  | 'unique_violation'
+  | 'foreign_key_violation'
+  | 'invalid_input'
+  | 'other';
+
+/**
+ * SQLSTATEs that mean the schema is not what the statements expect: no such schema,
+ * table, column, function or type. Statements are built from `db/schema.ts`, so these
+ * come from a database that was never migrated, or migrated by an older version.
+ */
+const SCHEMA_CODES = new Set(['3F000', '42P01', '42703', '42883', '42704']);
+
+/** What to do about a `schema_outdated` database, in words an operator can act on. */
+export const SCHEMA_FIX =
+  'run `npm run db:migrate` against this database, or start the server with MIGRATE_ON_START=true';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
 
@@ -40,6 +57,7 @@ export function classifyDbError(err: unknown): DbErrorClass {
     if (NETWORK_CODES.has(code)) return 'unavailable';
     // 57014 is a statement timeout (or a cancel): the database did not answer in time.
     if (code.startsWith('08') || code.startsWith('53') || code.startsWith('57')) return 'unavailable';
+    if (SCHEMA_CODES.has(code)) return 'schema_outdated';
     if (code === '23505') return 'unique_violation';
     if (code === '23503') return 'foreign_key_violation';
     if (code.startsWith('22')) return 'invalid_input';

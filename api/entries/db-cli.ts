@@ -4,13 +4,15 @@ import { describeError } from '../../db/errors.ts';
 import { migrate } from '../../db/node/migrate.ts';
 import { openDatabase } from '../../db/node/open-database.ts';
 import { upsertAdmin } from '../../db/queries/users.ts';
-import { DEMO_PASSWORD, isEmpty, seedDemoData } from '../../db/seed.ts';
+import { DEMO_PASSWORD, holdsOtherData, seedDemoData } from '../../db/seed.ts';
 import { untilDatabaseAvailable } from '../../db/wait-for-database.ts';
 
 /**
  * `npm run db:migrate`, `npm run db:seed` and `npm run admin:create`, against the configured database
- * (DATABASE_URL, or the embedded one under DATA_DIR). `seed --force` seeds a
- * database that already has data.
+ * (DATABASE_URL, or the embedded one under DATA_DIR). Seeding is idempotent; it
+ * refuses a database holding other users or items unless given `--force`
+ * (`npm run db:seed -- --force`; npm keeps a bare `--force` for itself, and says so in
+ * `npm_config_force`, which counts too).
  */
 async function main(command: string | undefined, flags: string[]): Promise<void> {
   const config = parseConfig(process.env);
@@ -27,12 +29,22 @@ async function main(command: string | undefined, flags: string[]): Promise<void>
       console.log(`migrate (${handle.driver}): ${applied ? `applied ${applied} migration(s)` : 'up to date'}`);
     } else if (command === 'seed') {
       await whenAvailable(() => migrate(handle));
-      if (!flags.includes('--force') && !(await isEmpty(handle.db))) {
-        console.log('seed: the database already has data; pass --force to add the demo data anyway');
+      const force = flags.includes('--force') || process.env.npm_config_force === 'true';
+      if (!force && (await holdsOtherData(handle.db))) {
+        console.log(
+          'seed: the database holds users or items besides the demo data; to add the demo data anyway, run:\n' +
+            '  npm run db:seed -- --force',
+        );
+        process.exitCode = 1;
         return;
       }
       const seeded = await seedDemoData(handle.db, await hashPassword(DEMO_PASSWORD));
-      console.log(`seed (${handle.driver}): ${seeded.users} users, ${seeded.items} items`);
+      const added = seeded.users + seeded.items + seeded.jobs;
+      console.log(
+        added
+          ? `seed (${handle.driver}): added ${seeded.users} users, ${seeded.items} items, ${seeded.jobs} jobs`
+          : `seed (${handle.driver}): the demo data is already there; nothing added`,
+      );
     } else if (command === 'admin') {
       if (!config.auth.admin) throw new Error('set ADMIN_EMAIL and ADMIN_PASSWORD');
       await whenAvailable(() => migrate(handle));

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { randomToken, sha256Hex } from '../../core/encoding.ts';
 import { createLogger } from '../../core/logger.ts';
@@ -9,6 +10,8 @@ import { closedPort } from '../../dev/webhook-receiver.ts';
 import { failInserts } from '../../test/support/fail-inserts.ts';
 import { backend, testDatabase, unique, useTestApp } from '../../test/support/harness.ts';
 import { API_KEY_PREFIX } from '../auth/session.ts';
+import { handleError } from './errors.ts';
+import type { AppEnv } from './types.ts';
 
 /** What may never appear in a log line or a response, whatever failed. */
 const leaks = (texts: string[], secrets: string[]) => texts.filter((t) => holdsSecret(t, secrets));
@@ -139,5 +142,39 @@ describe.skipIf(backend.skip)(`no secret reaches a log line or a response [${bac
       });
       expect(leaks([...lines, ...bodies], [t.credentials.admin as string])).toEqual([]);
     });
+  });
+});
+
+describe.skipIf(backend.skip)(`a database without the expected schema [${backend.label}]`, () => {
+  it('Should answer 503 saying how to migrate, and log it once per route, not per request', async () => {
+    const handle = await testDatabase();
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', write: (line) => lines.push(line) });
+    const app = new Hono<AppEnv>();
+    app.use(async (c, next) => {
+      c.set('deps', { logger } as AppEnv['Variables']['deps']);
+      await next();
+    });
+    // What every statement meets on a database nobody migrated.
+    app.get('/probe', async () => {
+      await handle.db.execute(sql`select * from ${sql.identifier(unique('missing_table'))}`);
+      return new Response('unreachable');
+    });
+    app.onError(handleError);
+    for (let i = 0; i < 3; i++) {
+      const res = await app.request('/probe');
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as { code: string; detail: string };
+      expect(body.code).toBe('service_unavailable');
+      expect(body.detail).toMatch(/schema is missing or older than this version: run `npm run db:migrate`/);
+    }
+    const logged = lines.map((l) => JSON.parse(l)).filter((l) => l.msg.includes('schema'));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({
+      level: 'warn',
+      route: '/probe',
+      error: { class: 'schema_outdated', code: '42P01' },
+    });
+    expect(lines.join('\n')).not.toContain('select');
   });
 });

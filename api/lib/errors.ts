@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { FieldError } from '../../core/field-errors.ts';
-import { classifyDbError } from '../../db/errors.ts';
+import { classifyDbError, SCHEMA_FIX } from '../../db/errors.ts';
 import { CheckSchema } from './check-schema.ts';
 import { routeTemplate } from './route-template.ts';
 import type { AppEnv } from './types.ts';
@@ -131,8 +131,10 @@ export function problemResponse(c: Context<AppEnv>, error: ApiError): Response {
  * Three tiers: our own errors, Hono's HTTP exceptions (malformed JSON, body limit),
  * then everything else. Database errors answer by class (unavailable or timed out: 503
  * with Retry-After; a value the database refuses: 400; a constraint: 409); the rest is
- * logged with its stack and answered without details. Logs describe errors by class and
- * code, never with the statement or its values.
+ * logged with its stack and answered without details. A database without the schema
+ * the statements expect (never migrated, or by an older version) answers 503 saying how
+ * to migrate. Logs describe errors by class and code, never with the statement or its
+ * values.
  */
 export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ApiError) return problemResponse(c, err);
@@ -147,6 +149,20 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
         new ApiError('service_unavailable', {
           detail: 'The database is unavailable; try again shortly.',
           headers: { 'retry-after': '5' },
+        }),
+      );
+    case 'schema_outdated':
+      // Once per interval, not per request: every route fails the same way until it is migrated.
+      logger?.warnThrottled('the database schema is missing or older than this version', {
+        ...where,
+        fix: SCHEMA_FIX,
+        error: err,
+      });
+      return problemResponse(
+        c,
+        new ApiError('service_unavailable', {
+          detail: `The database schema is missing or older than this version: ${SCHEMA_FIX}.`,
+          headers: { 'retry-after': '30' },
         }),
       );
     case 'invalid_input':

@@ -15,7 +15,7 @@ export function startupGate(): MiddlewareHandler<AppEnv> {
       problemResponse(
         c,
         new ApiError('service_unavailable', {
-          detail: `The server is starting (${lifecycle.detail}); try again shortly.`,
+          detail: `The server is starting: ${lifecycle.detail}.`,
           headers: { 'retry-after': '5' },
         }),
       ),

@@ -1,15 +1,19 @@
 import type { GetConnInfo } from 'hono/conninfo';
 import { type AppConfig, ConfigError, parseConfig } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
+import { SchemaNotMigrated } from '../../db/node/schema-state.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../../db/seed.ts';
 import { untilDatabaseAvailable } from '../../db/wait-for-database.ts';
 import { runMaintenance } from '../../jobs/maintenance.ts';
 import { createApp } from '../app.ts';
+import { withLocalSigningKey } from './local-signing-key.ts';
 import { buildServerDeps, prepareDatabase } from './server-deps.ts';
 import { stdoutLines } from './stdout-lines.ts';
 import { nodeTelemetry } from './telemetry.ts';
 
 const MAINTENANCE_INTERVAL_MS = 60_000;
+/** How often start-up looks again at a database whose schema is not migrated. */
+const SCHEMA_RECHECK_MS = 5_000;
 
 /** What an entry tells the shared server about its runtime. */
 export interface ServerRuntime {
@@ -46,7 +50,8 @@ export interface AppServer {
  * 503 saying why, and the job dispatcher starts once the database is prepared.
  */
 export async function startAppServer(runtime: ServerRuntime): Promise<AppServer> {
-  const config = parseConfig(runtime.env);
+  const local = withLocalSigningKey(parseConfig(runtime.env));
+  const { config } = local;
   const logger = createLogger({
     level: config.logLevel,
     redactKeys: config.observability.redactKeys,
@@ -56,6 +61,11 @@ export async function startAppServer(runtime: ServerRuntime): Promise<AppServer>
   process.on('unhandledRejection', (reason) => {
     logger.error('unhandled rejection: a background task failed without an owner', { error: reason });
   });
+  if (local.keyFile) {
+    logger.info('signing sign-ins with the key kept in DATA_DIR (embedded default; set JWT_SIGNING_KEYS elsewhere)', {
+      keyFile: local.keyFile,
+    });
+  }
   const observability = nodeTelemetry(config, logger, runtime.name);
   const built = await buildServerDeps(config, logger, observability, runtime.getConnInfo);
   const { deps, handle, dispatcher } = built;
@@ -82,8 +92,31 @@ export async function startAppServer(runtime: ServerRuntime): Promise<AppServer>
     }
   };
 
+  // An unmigrated database holds start-up (readiness and the API answer 503 saying how
+  // to migrate) until someone migrates it: logged once, then looked at again quietly.
+  let schemaLogged = false;
+  const prepare = async (): Promise<void> => {
+    for (;;) {
+      try {
+        return await prepareDatabase(config, logger, handle);
+      } catch (error) {
+        if (!(error instanceof SchemaNotMigrated) || stopping) throw error;
+        built.setLifecycle({ phase: 'starting', detail: error.message });
+        if (!schemaLogged) {
+          logger.error('not serving: the database schema is not migrated', {
+            reason: error.message,
+            pending: error.pending,
+            applied: error.applied,
+          });
+          schemaLogged = true;
+        }
+        await new Promise((resolve) => setTimeout(resolve, SCHEMA_RECHECK_MS));
+      }
+    }
+  };
+
   const waitedFrom = Date.now();
-  untilDatabaseAvailable(() => prepareDatabase(config, logger, handle), {
+  untilDatabaseAvailable(prepare, {
     timeoutMs: config.database.waitMs,
     onRetry: ({ attempt, delayMs, error, status }) => {
       built.setLifecycle({ phase: 'starting', detail: status });

@@ -7,7 +7,8 @@ import { hashPassword } from '../../core/password.ts';
 import { migrate } from '../../db/node/migrate.ts';
 import { openDatabase } from '../../db/node/open-database.ts';
 import { openKeyValueStore } from '../../db/node/open-kv.ts';
-import { upsertAdmin } from '../../db/queries/users.ts';
+import { readSchemaState, SchemaNotMigrated } from '../../db/node/schema-state.ts';
+import { hasEnabledAdmin, upsertAdmin } from '../../db/queries/users.ts';
 import { DEMO_PASSWORD, isEmpty, seedDemoData } from '../../db/seed.ts';
 import type { DbHandle } from '../../db/types.ts';
 import { createDispatcher, type Dispatcher } from '../../jobs/dispatcher.ts';
@@ -75,13 +76,21 @@ export async function buildServerDeps(
 
 /**
  * Start-up work on the database before the server serves, each step only when
- * configured: migrate, seed the demo data, create the admin. Safe to repeat after a
- * failure (the migration is atomic, seeding checks for data, the admin is an upsert).
+ * configured: migrate (or else check that the schema is current: `SchemaNotMigrated`
+ * when it is not), seed the demo data, create the admin. Safe to repeat after a
+ * failure (the migration is atomic, seeding is idempotent, the admin is an upsert).
  */
 export async function prepareDatabase(config: AppConfig, logger: Logger, handle: DbHandle): Promise<void> {
   if (config.database.migrateOnStart) {
     const { applied } = await migrate(handle);
     if (applied) logger.info('migrations applied', { applied, driver: handle.driver });
+  } else {
+    const schema = await readSchemaState(handle);
+    if (schema.state === 'behind') throw new SchemaNotMigrated(schema);
+    if (schema.state === 'ahead') {
+      // A rollback: migrations are additive, so the older version still runs on the newer schema.
+      logger.warn('the database was migrated by a newer version; serving on it', { unknownMigrations: schema.unknown });
+    }
   }
   if (config.database.seedDemoData && (await isEmpty(handle.db))) {
     const seeded = await seedDemoData(handle.db, await hashPassword(DEMO_PASSWORD));
@@ -91,5 +100,9 @@ export async function prepareDatabase(config: AppConfig, logger: Logger, handle:
     const { email, password } = config.auth.admin;
     const { created } = await upsertAdmin(handle.db, email, await hashPassword(password));
     logger.info(created ? 'admin created' : 'admin updated', { email });
+  } else if (!(await hasEnabledAdmin(handle.db))) {
+    logger.warn('no admin can sign in yet', {
+      fix: 'set ADMIN_EMAIL and ADMIN_PASSWORD (the admin is created at start-up), or run npm run admin:create with them set',
+    });
   }
 }

@@ -5,7 +5,8 @@ import type { DbHandle } from '../types.ts';
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../migrations', import.meta.url));
 
 // Same bookkeeping table as drizzle-kit, so either tool sees the other's work.
-const TABLE = 'drizzle.__drizzle_migrations';
+export const MIGRATIONS_TABLE = 'drizzle.__drizzle_migrations';
+const TABLE = MIGRATIONS_TABLE;
 // Serializes concurrent migrators (replicas starting together, a Helm hook and a dev).
 const LOCK_KEY = 7_263_091_155;
 

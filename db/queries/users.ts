@@ -4,6 +4,16 @@ import type { Database } from '../types.ts';
 import { type AuditContext, auditCte, insertAudited } from './audit.ts';
 import { findUser, findUserByEmail } from './auth.ts';
 
+/** True when at least one enabled admin can sign in. */
+export async function hasEnabledAdmin(db: Database): Promise<boolean> {
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, 'admin'), eq(users.disabled, false)))
+    .limit(1);
+  return row !== undefined;
+}
+
 /**
  * Makes sure `email` is an enabled admin with this password hash: creates the user,
  * or promotes, re-enables and resets the existing one. For the first admin from
