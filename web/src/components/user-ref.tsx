@@ -2,10 +2,16 @@ import { Show } from 'solid-js';
 import { userName } from '../lib/users.ts';
 
 /**
- * A user named by id, shown by name with the email beside it (the short id until the
- * name is known, or when it names nobody).
+ * A user named by id: the name, with the email on a second line (`stacked`), after it
+ * (`inline`) or as a tooltip (`name`, for tight table cells). The short id stands in
+ * until the name is known, or when it names nobody.
  */
-export function UserRef(props: { id: string | null | undefined; none?: string; compact?: boolean }) {
+export function UserRef(props: {
+  id: string | null | undefined;
+  none?: string;
+  layout?: 'name' | 'inline' | 'stacked';
+}) {
+  const layout = () => props.layout ?? 'inline';
   return (
     <Show when={props.id} fallback={<span class="muted">{props.none ?? '—'}</span>}>
       {(id) => (
@@ -18,10 +24,10 @@ export function UserRef(props: { id: string | null | undefined; none?: string; c
           }
         >
           {(user) => (
-            <span class="user-ref" title={props.compact ? user().email : undefined}>
+            <span class={`user-ref ${layout()}`} title={layout() === 'name' ? user().email : undefined}>
               <span class="user-name">{user().name}</span>
-              <Show when={!props.compact}>
-                <span class="user-email muted">{user().email}</span>
+              <Show when={layout() !== 'name'}>
+                <span class="user-email muted">{layout() === 'inline' ? ` (${user().email})` : user().email}</span>
               </Show>
             </span>
           )}

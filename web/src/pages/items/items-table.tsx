@@ -33,7 +33,7 @@ const COLUMNS: Column<Item>[] = [
   { label: 'Title', cell: (item) => <A href={`/items/${item.id}`}>{item.title}</A> },
   { label: 'Status', cell: (item) => <Badge value={item.status} /> },
   { label: 'Priority', cell: (item) => <Badge kind="priority" value={item.priority} /> },
-  { label: 'Owner', cell: (item) => <UserRef id={item.ownerId} compact none="No owner" /> },
+  { label: 'Owner', cell: (item) => <UserRef id={item.ownerId} layout="name" none="No owner" /> },
   {
     label: 'Tags',
     cell: (item) => (
