@@ -80,7 +80,10 @@ async function importItems(ctx: JobContext, payload: ProcessDataPayload, chunkSi
       const line = (rows[i] as ImportRow).line;
       if (!check?.ok) rejected.push({ line, errors: check?.errors ?? [] });
       else if (check.item.ownerId && !owners.has(check.item.ownerId)) {
-        rejected.push({ line, errors: [{ field: 'ownerId', message: 'no user with this id' }] });
+        rejected.push({
+          line,
+          errors: [{ field: 'ownerId', message: 'no user with this id', value: check.item.ownerId }],
+        });
       } else valid.push(check.item);
     }
     const next: ImportResult = {

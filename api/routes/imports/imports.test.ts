@@ -44,8 +44,13 @@ describe.skipIf(backend.skip)(`items import [${backend.label}]`, () => {
     expect(job.status).toBe('succeeded');
     expect(job.result).toMatchObject({ total: 5, inserted: 3, rejectedCount: 2, checkpoint: 5 });
     expect(job.result.rejected).toEqual([
-      { line: 4, errors: [{ field: 'status', message: expect.any(String) }] },
-      { line: 5, errors: [{ field: 'title', message: 'must not be empty' }] },
+      {
+        line: 4,
+        errors: [
+          { field: 'status', message: 'must be one of pending, in_progress, done, archived', value: 'finished' },
+        ],
+      },
+      { line: 5, errors: [{ field: 'title', message: 'must not be empty', value: '' }] },
     ]);
     const rows = await tagged(tag);
     expect(rows.map((r) => [r.title, r.status, r.priority, r.tags, r.description])).toEqual([
@@ -143,8 +148,8 @@ describe.skipIf(backend.skip)(`items import [${backend.label}]`, () => {
     ].join('\n');
     const job = await runImport(csv);
     expect(job.result.rejected).toEqual([
-      { line: 3, errors: [{ field: 'ownerId', message: 'no user with this id' }] },
-      { line: 5, errors: [{ field: 'ownerId', message: expect.any(String) }] },
+      { line: 3, errors: [{ field: 'ownerId', message: 'no user with this id', value: ghost }] },
+      { line: 5, errors: [{ field: 'ownerId', message: 'must be a user id (a UUID)', value: 'not-a-uuid' }] },
     ]);
     const rows = await tagged(tag);
     expect(rows.map((r) => [r.title, r.ownerId])).toEqual([

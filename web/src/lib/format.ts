@@ -43,3 +43,10 @@ export function humanize(value: string): string {
   const spaced = value.replace(/[_-]+/g, ' ');
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
+
+const pluralRules = new Intl.PluralRules('en');
+
+/** "1 row", "3 rows": a count with its noun in the right number (English plurals end in -s here). */
+export function countOf(count: number, singular: string, plural = `${singular}s`): string {
+  return `${formatNumber(count)} ${pluralRules.select(count) === 'one' ? singular : plural}`;
+}

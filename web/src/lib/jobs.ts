@@ -37,3 +37,10 @@ export function useJobWatcher(initial: Job, intervalMs = 1000) {
   }, intervalMs);
   return { job, error };
 }
+
+/** How many rows a finished import rejected (0 for any other job). */
+export function rejectedCountOf(job: Pick<Job, 'type' | 'result'>): number {
+  if (job.type !== 'process-data' || !job.result || typeof job.result !== 'object') return 0;
+  const count = (job.result as { rejectedCount?: unknown }).rejectedCount;
+  return typeof count === 'number' ? count : 0;
+}
