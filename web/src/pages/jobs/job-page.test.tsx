@@ -17,6 +17,9 @@ describe('job page', () => {
     expect(screen.getByText('Queued')).toBeInTheDocument();
     expect(screen.getByText('0 / 5', { exact: false })).toBeInTheDocument();
     expect(screen.getByText('Created by').nextElementSibling).toHaveTextContent(/^user:/);
+    // Times to the second, and how long it ran (not yet: it is queued).
+    expect(screen.getByText('Created').nextElementSibling?.textContent).toMatch(/\d:\d\d:\d\d/);
+    expect(screen.getByText('Duration').nextElementSibling).toHaveTextContent('—');
 
     fireEvent.click(screen.getByRole('button', { name: /^Cancel cleanup job/ }));
     await waitFor(() => expect(screen.getByText('Cancelled')).toBeInTheDocument());
