@@ -101,4 +101,12 @@ describe('users page', () => {
       if (admin) await api.api.v1.users[':id'].$patch({ param: { id: admin.id }, json: { role: 'admin' } });
     }
   });
+
+  it('Should show one user alone when the address names them (the audit log links here)', async () => {
+    const user = await createUser();
+    render(`/admin/users?id=${user.id}`);
+    expect(await screen.findByLabelText(`Role for ${user.email}`)).toBeInTheDocument();
+    expect(screen.getAllByRole('row')).toHaveLength(2);
+    expect(screen.getByRole('link', { name: 'Show all users' })).toHaveAttribute('href', '/admin/users');
+  });
 });
