@@ -39,7 +39,7 @@ export function HealthReport(props: { health: Health }) {
   const h = () => props.health;
   const checks = () => Object.entries(h().checks);
   return (
-    <div class="grid">
+    <div class="grid health-grid">
       <section class="card" aria-labelledby="health-overall">
         <h2 id="health-overall">Overall</h2>
         <p>
