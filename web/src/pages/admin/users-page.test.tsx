@@ -92,6 +92,10 @@ describe('users page', () => {
     const select = await screen.findByLabelText('Role for admin@edgeplane.local');
     const row = select.closest('tr') as HTMLElement;
     expect(within(row).getByText('You')).toBeInTheDocument();
+    // No disabling yourself: the button is off, and says why.
+    const disable = within(row).getByRole('button', { name: /^Disable/ });
+    expect(disable).toBeDisabled();
+    expect(disable).toHaveAccessibleDescription('Not your own account: another admin can disable it.');
     try {
       fireEvent.change(select, { target: { value: 'editor' } });
       await waitFor(() => expect(select).toHaveAccessibleDescription(/no enabled admin/));
