@@ -8,27 +8,56 @@
  *   PORT          the Worker's port on 127.0.0.1 (default 8787)
  */
 import { join } from 'node:path';
+import { localSigningSecret } from '../api/server/local-signing-key.ts';
+import { DEMO_LOGINS, DEMO_PASSWORD } from '../db/seed.ts';
 import { startEdgeStack } from './edge-stack.ts';
 import { ensureWebBuild } from './ensure-web-build.ts';
 
 const log = (message: string) => console.log(`[dev:edge] ${message}`);
+
+/** Polls readiness for up to two minutes (the first start builds and boots workerd). */
+async function untilReady(url: string): Promise<boolean> {
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
+    const ok = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
+      async (res) => {
+        await res.arrayBuffer();
+        return res.ok;
+      },
+      () => false,
+    );
+    if (ok) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT || '8787');
   const upstream = process.env.DATABASE_URL;
   // Workers static assets serve the dashboard build.
   await ensureWebBuild();
+  const dataDir = join(process.env.DATA_DIR || './.data', 'edge');
+  // A signing key kept beside the local database, as `npm start` does: a restart keeps sessions.
+  const signingKeys = process.env.JWT_SIGNING_KEYS || `local:${localSigningSecret(dataDir).secret}`;
   const stack = await startEdgeStack({
     databaseUrl: upstream && /^postgres(ql)?:\/\//.test(upstream) ? upstream : undefined,
-    pgliteDataDir: join(process.env.DATA_DIR || './.data', 'edge'),
+    pgliteDataDir: dataDir,
     seedDemoData: true,
     port,
-    vars: { APP_ENV: 'development' },
+    vars: { APP_ENV: 'development', JWT_SIGNING_KEYS: signingKeys },
     wrangler: { stdio: 'inherit' },
     log,
     readyTimeoutMs: 0,
   });
   log(`starting wrangler dev on ${stack.baseUrl} (dashboard at /, API under /api/v1, health at /health/ready)`);
+  void untilReady(`${stack.baseUrl}/health/ready`).then((ready) => {
+    if (!ready) return;
+    // As `npm start` does: the sandbox's demo sign-ins.
+    console.log(
+      `\n  Edgeplane (Worker) is running at ${stack.baseUrl}  (API reference: ${stack.baseUrl}/docs)\n` +
+        `  Sign in as ${DEMO_LOGINS.join(', ')} with the password "${DEMO_PASSWORD}".\n`,
+    );
+  });
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

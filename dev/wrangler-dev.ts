@@ -50,7 +50,14 @@ export function startWranglerDev(options: WranglerDevOptions): WranglerDev {
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', options.stdio, options.stdio],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    // Quiet and offline-friendly by default: no banner with an update check, no fetch
+    // of Request.cf data from workers.cloudflare.com (its placeholder is used instead).
+    env: {
+      WRANGLER_HIDE_BANNER: 'true',
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      ...process.env,
+      WRANGLER_SEND_METRICS: 'false',
+    },
   });
   let output = '';
   child.stdout?.on('data', (d) => {
