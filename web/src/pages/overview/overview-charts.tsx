@@ -63,7 +63,7 @@ export function OverviewCharts(props: { stats: Stats }) {
         <h2 id="chart-jobs-type">Jobs by type</h2>
         <BarList label="Jobs by type" data={toData(jobs().byType)} />
       </section>
-      <section class="card chart-card" aria-labelledby="chart-durations">
+      <section class="card chart-card durations-card" aria-labelledby="chart-durations">
         <h2 id="chart-durations">Job durations</h2>
         <Show
           when={durations().count > 0}
