@@ -48,7 +48,7 @@ const COLUMNS: Column<Item>[] = [
   {
     label: 'Updated',
     cell: (item) => (
-      <time datetime={item.updatedAt} title={formatDateTime(item.updatedAt)}>
+      <time class="updated" datetime={item.updatedAt} title={formatDateTime(item.updatedAt)}>
         {formatRelative(item.updatedAt)}
       </time>
     ),
