@@ -43,7 +43,7 @@ describe('pages behind their permission', () => {
     if (!page) throw new Error('no /items/new');
     renderPage(guarded(page), { url: '/items/new', path: page.path });
     expect(screen.getByRole('region', { name: 'Not available to your role' })).toHaveTextContent(
-      'New item needs the editor role or higher',
+      'The New item page needs the editor role or higher',
     );
   });
 

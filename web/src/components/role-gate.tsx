@@ -20,8 +20,8 @@ export function NotAvailable(props: { page: Pick<PageDefinition, 'title' | 'perm
       <section class="state denied" aria-labelledby="not-available">
         <h2 id="not-available">Not available to your role</h2>
         <p>
-          {props.page.title} needs the {needed()} role{needed() === 'admin' ? '' : ' or higher'}; you are signed in as{' '}
-          {me()?.role ?? 'nobody'}. An admin can change your role if you need it.
+          The {props.page.title} page needs the {needed()} role{needed() === 'admin' ? '' : ' or higher'}; you are
+          signed in as {me()?.role ?? 'nobody'}. An admin can change your role if you need it.
         </p>
         <A href="/" class="button">
           Back to the overview

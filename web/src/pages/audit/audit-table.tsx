@@ -96,7 +96,7 @@ const COLUMNS: Column<AuditEntry>[] = [
       </time>
     ),
   },
-  { label: 'Actor', cell: (entry) => <Actor type={entry.actorType} id={entry.actorId} layout="stacked" /> },
+  { label: 'Actor', cell: (entry) => <Actor type={entry.actorType} id={entry.actorId} layout="name" /> },
   { label: 'Action', cell: (entry) => <code class="action">{entry.action}</code> },
   { label: 'Entity', cell: (entry) => <Entity entry={entry} /> },
   { label: 'Request id', cell: (entry) => (entry.requestId ? <code class="id">{entry.requestId}</code> : '—') },

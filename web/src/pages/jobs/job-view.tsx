@@ -1,5 +1,6 @@
 import { type JSX, Show } from 'solid-js';
 import type { ImportResult } from '../../../../jobs/types/process-data.ts';
+import { Actor } from '../../components/actor.tsx';
 import { JobStatus } from '../../components/job-status.tsx';
 import { RejectedRows } from '../../components/rejected-rows.tsx';
 import { formatDateTimeSeconds, formatDuration } from '../../lib/format.ts';
@@ -21,6 +22,19 @@ function Json(props: { value: unknown }) {
     <pre class="job-json">
       <code>{JSON.stringify(props.value, null, 2)}</code>
     </pre>
+  );
+}
+
+/** Who queued the job (`user:<id>`, `api_key:<id>`, `system:scheduler`), by name where there is one. */
+function CreatedBy(props: { value: string | null }) {
+  const parts = () => {
+    const [type = '', ...id] = (props.value ?? '').split(':');
+    return { type, id: id.join(':') || null };
+  };
+  return (
+    <Show when={props.value} fallback="—">
+      <Actor type={parts().type} id={parts().id} />
+    </Show>
   );
 }
 
@@ -63,7 +77,9 @@ export function JobView(props: { initial: Job; onChange: (job: Job) => void }) {
           <Fact term={job().status === 'running' ? 'Running for' : 'Duration'}>
             {formatDuration(durationOf(job()))}
           </Fact>
-          <Fact term="Created by">{job().createdBy ?? '—'}</Fact>
+          <Fact term="Created by">
+            <CreatedBy value={job().createdBy} />
+          </Fact>
           <Fact term="Request id">{job().requestId ? <code>{job().requestId}</code> : '—'}</Fact>
         </dl>
         <Show when={error()}>
