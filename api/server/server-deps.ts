@@ -1,5 +1,6 @@
 import type { GetConnInfo } from 'hono/conninfo';
 import { buildDeps } from '../../core/build-deps.ts';
+import { createChangeSignal } from '../../core/change-signal.ts';
 import type { AppConfig } from '../../core/config.ts';
 import type { AppDeps, Lifecycle } from '../../core/deps.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -8,6 +9,8 @@ import { migrate } from '../../db/node/migrate.ts';
 import { openDatabase } from '../../db/node/open-database.ts';
 import { openKeyValueStore } from '../../db/node/open-kv.ts';
 import { readSchemaState, SchemaNotMigrated } from '../../db/node/schema-state.ts';
+import { CHANGES_CHANNEL } from '../../db/queries/feed.ts';
+import { JOBS_CHANNEL } from '../../db/queries/jobs.ts';
 import { hasEnabledAdmin, upsertAdmin } from '../../db/queries/users.ts';
 import { DEMO_PASSWORD, isEmpty, seedDemoData } from '../../db/seed.ts';
 import type { DbHandle } from '../../db/types.ts';
@@ -19,6 +22,8 @@ export interface ServerDeps {
   deps: AppDeps;
   handle: DbHandle;
   dispatcher?: Dispatcher;
+  /** Ends the LISTEN session (before the database closes). */
+  stopListening(): Promise<void>;
   /** Moves the server through its life: starting (readiness and the API answer 503), serving, stopping. */
   setLifecycle(lifecycle: Lifecycle): void;
 }
@@ -44,8 +49,21 @@ export async function buildServerDeps(
     logger.warn('no dashboard build found: serving the API only (run npm run build:web)', { webDir: config.webDir });
   }
 
-  let lifecycle: Lifecycle = { phase: 'starting', detail: 'connecting to the database' };
+  // Commits wake the change feed, and queued jobs every dispatcher, at once where the
+  // driver can LISTEN (pg, PGlite); the polls stay as a safety net.
+  const changes = createChangeSignal();
   let dispatcher: Dispatcher | undefined;
+  const listen = (channel: string, onNotify: () => void) =>
+    handle.listen?.(channel, onNotify).catch((error: unknown) => {
+      logger.warn('not listening for notifications: polling instead', { channel, error });
+      return undefined;
+    });
+  const listening = [
+    listen(CHANGES_CHANNEL, () => changes.notify()),
+    config.jobs.delivery === 'dispatcher' ? listen(JOBS_CHANNEL, () => dispatcher?.wake()) : undefined,
+  ];
+
+  let lifecycle: Lifecycle = { phase: 'starting', detail: 'connecting to the database' };
   const deps = buildDeps(config, {
     db: handle.db,
     kv,
@@ -55,6 +73,7 @@ export async function buildServerDeps(
     getConnInfo,
     lifecycle: () => lifecycle,
     wakeDispatcher: () => dispatcher?.wake(),
+    changes: handle.listen ? changes : undefined,
   });
   observability.watch(deps);
   if (config.jobs.delivery === 'dispatcher') {
@@ -68,6 +87,9 @@ export async function buildServerDeps(
     deps,
     handle,
     dispatcher,
+    stopListening: async () => {
+      for (const stop of await Promise.all(listening)) await stop?.();
+    },
     setLifecycle: (next) => {
       lifecycle = next;
     },

@@ -1,5 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createChangeSignal } from '../../../core/change-signal.ts';
 import { parseConfig } from '../../../core/config.ts';
+import { CHANGES_CHANNEL } from '../../../db/queries/feed.ts';
 import { backend, TEST_JWT_KEYS, unique, useTestApp } from '../../../test/support/harness.ts';
 import { readSse } from '../../../test/support/sse.ts';
 import type { ChangeEvent } from './events.schemas.ts';
@@ -142,6 +144,44 @@ describe.skipIf(backend.skip)(`GET /api/v1/events after retention purged the tra
       expect(JSON.stringify(end)).not.toMatch(/select|audit_logs/i);
     } finally {
       await t.handle.runAtomic(['ALTER TABLE audit_logs_away RENAME TO audit_logs']);
+      await stream.close();
+    }
+  });
+});
+
+describe.skipIf(backend.skip)(`GET /api/v1/events woken by LISTEN/NOTIFY [${backend.label}]`, () => {
+  // A poll so slow that only the notification can deliver within the test's wait.
+  const slow = parseConfig({
+    APP_ENV: 'test',
+    ACCESS_LOG: 'false',
+    LOG_LEVEL: 'silent',
+    JWT_SIGNING_KEYS: TEST_JWT_KEYS,
+    RATE_LIMIT_ENABLED: 'false',
+    FEED_POLL_INTERVAL_MS: '60000',
+  });
+  const changes = createChangeSignal();
+  const t = useTestApp({ config: slow, changes });
+  let unlisten: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    unlisten = await t.handle.listen?.(CHANGES_CHANNEL, () => changes.notify());
+  });
+  afterAll(async () => {
+    await unlisten?.();
+  });
+
+  it('Should deliver a commit at once, not at the next poll', async () => {
+    expect(t.handle.listen, 'pg and PGlite can LISTEN').toBeDefined();
+    const res = await t.request('/api/v1/events?types=item.created', { as: 'viewer' });
+    const stream = readSse(res);
+    try {
+      expect((await stream.next())?.event).toBe('ready');
+      const created = await t.request('/api/v1/items', { method: 'POST', json: { title: unique('notified') } });
+      const { id } = (await created.json()) as { id: string };
+      const started = Date.now();
+      const seen = await stream.collect((m) => m.data.includes(id), 5_000);
+      expect(seen.at(-1)?.event).toBe('item.created');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
       await stream.close();
     }
   });
