@@ -92,7 +92,7 @@ export function UserRow(props: { user: User; isMe: boolean }) {
                 Disable <span class="visually-hidden">{user().email}</span>
               </button>
               <p class="row-hint muted" id={`${errorId}-me`}>
-                Not your own account: another admin can disable it.
+                You cannot disable yourself; another admin can.
               </p>
             </div>
           }

@@ -95,7 +95,7 @@ describe('users page', () => {
     // No disabling yourself: the button is off, and says why.
     const disable = within(row).getByRole('button', { name: /^Disable/ });
     expect(disable).toBeDisabled();
-    expect(disable).toHaveAccessibleDescription('Not your own account: another admin can disable it.');
+    expect(disable).toHaveAccessibleDescription('You cannot disable yourself; another admin can.');
     try {
       fireEvent.change(select, { target: { value: 'editor' } });
       await waitFor(() => expect(select).toHaveAccessibleDescription(/no enabled admin/));
