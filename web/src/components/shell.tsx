@@ -1,9 +1,11 @@
 import { A, type RouteSectionProps, useLocation, useNavigate } from '@solidjs/router';
-import { createResource, For, onCleanup, Show, Suspense } from 'solid-js';
+import { createEffect, createResource, For, onCleanup, Show, Suspense } from 'solid-js';
 import { onSessionExpired } from '../lib/api.ts';
 import { appName, loadDisplaySettings } from '../lib/display-settings.ts';
+import { startLive, stopLive } from '../lib/live.ts';
 import { can, clearSession, loadSession, me, signOut } from '../lib/session.ts';
 import { NAV } from '../routes.ts';
+import { LiveStatus } from './live-status.tsx';
 import { Notices } from './notices.tsx';
 import { ErrorState, Loading } from './states.tsx';
 import { ThemeToggle } from './theme-toggle.tsx';
@@ -24,6 +26,9 @@ export function Shell(props: RouteSectionProps) {
     else await loadDisplaySettings();
     return current;
   });
+  // One change feed for the whole app while someone is signed in (pages subscribe to it).
+  createEffect(() => (me() ? startLive() : stopLive()));
+  onCleanup(stopLive);
   onCleanup(
     onSessionExpired(() => {
       clearSession();
@@ -55,6 +60,7 @@ export function Shell(props: RouteSectionProps) {
           </ul>
         </nav>
         <div class="topbar-end">
+          <LiveStatus />
           <ThemeToggle />
           <Show when={me()}>
             {(current) => (

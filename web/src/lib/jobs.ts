@@ -1,7 +1,7 @@
 import type { InferResponseType } from 'hono/client';
 import { createSignal } from 'solid-js';
 import { api, call } from './api.ts';
-import { usePolling } from './poll.ts';
+import { type LiveEvent, useLive, usePollingFallback } from './live.ts';
 
 export type Job = InferResponseType<(typeof api.api.v1.jobs)[':id']['$get'], 200>;
 
@@ -29,25 +29,51 @@ export function fetchJob(id: string): Promise<Job> {
   return call(api.api.v1.jobs[':id'].$get({ param: { id } }));
 }
 
+/** What a `job.progress` event carries: the import's counts so far. */
+interface ProgressEvent {
+  status?: Job['status'];
+  progress?: Record<string, unknown>;
+}
+
 /**
- * Follows one job until it finishes: starts from `initial` (the 202 answer) and polls
- * every `intervalMs`. A failed poll keeps the last known state and reports the error.
+ * Follows one job until it finishes: starts from `initial` (the 202 answer) and follows
+ * the change feed (every `intervalMs` while the feed is unavailable). A progress event
+ * moves the counts on in place; any other change fetches the job (the feed leaves out its
+ * payload and result). A failed fetch keeps the last known state and reports the error.
  */
 export function useJobWatcher(initial: Job, intervalMs = 1000) {
   const [job, setJob] = createSignal<Job>(initial);
   const [error, setError] = createSignal<unknown>();
-  usePolling(async () => {
-    if (isFinished(job())) return false;
+  let latest = 0;
+  const refresh = async () => {
+    const ticket = ++latest;
     try {
       const next = await fetchJob(initial.id);
+      if (ticket !== latest) return !isFinished(job());
       setJob(next);
       setError(undefined);
       return !isFinished(next);
     } catch (err) {
-      setError(err);
+      if (ticket === latest) setError(err);
       return true;
     }
-  }, intervalMs);
+  };
+  const onEvent = (event: LiveEvent) => {
+    if (event.type === 'job.progress') {
+      const { status, progress } = (event.data ?? {}) as ProgressEvent;
+      if (!progress || isFinished(job())) return;
+      const result = job().result;
+      setJob({
+        ...job(),
+        status: status ?? job().status,
+        result: { ...(result && typeof result === 'object' ? result : {}), ...progress } as Job['result'],
+      });
+      return;
+    }
+    void refresh();
+  };
+  useLive('job', onEvent, { entityId: () => initial.id, onReset: () => void refresh() });
+  usePollingFallback(() => (isFinished(job()) ? false : refresh()), intervalMs);
   return { job, error };
 }
 

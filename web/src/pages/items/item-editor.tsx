@@ -13,7 +13,14 @@ const messageOf = (err: unknown) => (err instanceof Error ? err.message : 'Somet
  * started from, and if someone else saved in between (412), the user's edits stay in the
  * form while they choose between the latest version and applying theirs on top of it.
  */
-export function ItemEditor(props: { item: Item; onChange: (item: Item) => void }) {
+export function ItemEditor(props: {
+  item: Item;
+  onChange: (item: Item) => void;
+  /** A newer version someone else saved while this form held edits (from the change feed). */
+  newer?: Item;
+  onDirty?: (dirty: boolean) => void;
+  onDismissNewer?: () => void;
+}) {
   const navigate = useNavigate();
   // The version a save applies to: the loaded item's, or the newer one the user chose to overwrite.
   const [version, setVersion] = createSignal(props.item.version);
@@ -69,6 +76,7 @@ export function ItemEditor(props: { item: Item; onChange: (item: Item) => void }
   const keepEditing = (latestVersion: number) => {
     setVersion(latestVersion);
     setConflict(undefined);
+    props.onDismissNewer?.();
     rootRef?.querySelector('input')?.focus();
   };
 
@@ -112,7 +120,30 @@ export function ItemEditor(props: { item: Item; onChange: (item: Item) => void }
           </div>
         )}
       </Show>
-      <ItemForm item={props.item} submitLabel="Save" onSave={save}>
+      <Show when={!conflict() && props.newer}>
+        {(newer) => (
+          <div class="alert warning conflict" role="status">
+            <h2>Someone else changed this item</h2>
+            <p>
+              It is now at version {newer().version}. Your edits are still in the form; saving them as they are would be
+              refused.
+            </p>
+            <div class="actions">
+              <button type="button" class="button primary" onClick={() => props.onChange(newer())}>
+                Load latest version
+              </button>
+              <button type="button" class="button" onClick={() => keepEditing(newer().version)}>
+                Keep my edits
+              </button>
+            </div>
+            <p class="hint">
+              Loading the latest version discards your edits. Keeping them means your next save applies the fields you
+              changed on top of the newer version.
+            </p>
+          </div>
+        )}
+      </Show>
+      <ItemForm item={props.item} submitLabel="Save" onSave={save} onDirty={props.onDirty}>
         <ConfirmButton label="Delete" question="Delete this item?" onConfirm={remove} />
       </ItemForm>
     </div>

@@ -57,6 +57,8 @@ export function ItemForm(props: {
   item?: Item;
   submitLabel: string;
   onSave: (body: ItemBody) => Promise<void>;
+  /** Told whether the form holds edits not saved yet (changes to `item`). */
+  onDirty?: (dirty: boolean) => void;
   children?: JSX.Element;
 }) {
   const [values, setValues] = createStore<Values>(valuesOf(props.item));
@@ -71,6 +73,11 @@ export function ItemForm(props: {
       { defer: true },
     ),
   );
+
+  createEffect(() => {
+    const item = props.item;
+    if (item && props.onDirty) props.onDirty(Object.keys(changesTo(item, toBody(values))).length > 0);
+  });
 
   const showProblem = (problem: ApiProblem) => {
     const byField: Record<string, string> = {};

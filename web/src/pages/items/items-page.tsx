@@ -3,6 +3,7 @@ import { createMemo, createResource, Show } from 'solid-js';
 import { CursorPager, createCursorTrail } from '../../components/cursor-pager.tsx';
 import { Async, Empty } from '../../components/states.tsx';
 import { api, call } from '../../lib/api.ts';
+import { coalesce, useLive } from '../../lib/live.ts';
 import { usePageTitle } from '../../lib/page-title.ts';
 import { can } from '../../lib/session.ts';
 import { ITEM_PRIORITIES, ITEM_STATUSES, type ItemQuery } from './item-data.ts';
@@ -40,7 +41,21 @@ export default function ItemsPage() {
   const query = createMemo(() => queryOf(params), undefined, {
     equals: (a, b) => JSON.stringify(a) === JSON.stringify(b),
   });
-  const [page, { refetch }] = createResource(query, (q) => call(api.api.v1.items.$get({ query: q })));
+  const [page, { refetch, mutate }] = createResource(query, (q) => call(api.api.v1.items.$get({ query: q })));
+  // Any item created, changed or deleted may concern this page (its filters, sort and
+  // total decide): the page is fetched again, quietly (the rows stay, no busy state).
+  const refresh = async () => {
+    const asked = query();
+    if (page.state !== 'ready') return; // a load is under way, or failed and waits for Retry
+    try {
+      const next = await call(api.api.v1.items.$get({ query: asked }));
+      if (asked === query()) mutate(next);
+    } catch {
+      // The next change (or a reload) tries again; the rows shown stay.
+    }
+  };
+  const changed = coalesce(refresh);
+  useLive('item', changed, { onReset: changed });
   const filtered = () => {
     const q = query();
     return !!(q.q || q.status || q.priority || q.tag);

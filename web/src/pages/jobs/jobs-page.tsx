@@ -5,6 +5,7 @@ import { ChoiceOptions } from '../../components/choice-options.tsx';
 import { CursorPager, createCursorTrail } from '../../components/cursor-pager.tsx';
 import { Field } from '../../components/field.tsx';
 import { Empty, ErrorState, Loading } from '../../components/states.tsx';
+import { feedActive } from '../../lib/live.ts';
 import { usePageTitle } from '../../lib/page-title.ts';
 import { can } from '../../lib/session.ts';
 import { JOB_TYPES } from './job-types.ts';
@@ -41,7 +42,7 @@ export default function JobsPage() {
     <>
       <header class="page-header">
         <h1>Jobs</h1>
-        <span class="muted">Refreshes every 2 seconds</span>
+        <span class="muted">{feedActive() ? 'Updates as jobs change' : 'Refreshes every 2 seconds'}</span>
       </header>
       <Show when={can('reports:write')}>
         <ReportForm onCreated={() => void list.reload()} />

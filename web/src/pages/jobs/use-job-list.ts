@@ -3,13 +3,15 @@ import { createEffect, createSignal, on } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import { api, call } from '../../lib/api.ts';
 import type { Job } from '../../lib/jobs.ts';
+import { coalesce, useLive, usePollingFallback } from '../../lib/live.ts';
 import { usePolling } from '../../lib/poll.ts';
 
 export type JobListQuery = InferRequestType<typeof api.api.v1.jobs.$get>['query'];
 type JobList = InferResponseType<typeof api.api.v1.jobs.$get, 200>;
 
 /**
- * A live page of jobs: loaded when the query changes and refreshed every `intervalMs`.
+ * A live page of jobs: loaded when the query changes and refreshed, quietly, when the
+ * change feed reports a job change (or every `intervalMs` while the feed is unavailable).
  * Rows are reconciled by id, so a refresh updates cells in place (no flicker, focus and
  * open controls stay put). A failed refresh keeps the rows and reports the error.
  */
@@ -46,8 +48,15 @@ export function useJobList(query: () => JobListQuery, intervalMs = 2000) {
       () => load(),
     ),
   );
-  usePolling(async () => {
+  const changed = coalesce(() => void load(true));
+  useLive('job', changed, { onReset: changed });
+  usePollingFallback(async () => {
     await load(true);
+    return true;
+  }, intervalMs);
+  // Running jobs' durations move on between changes.
+  usePolling(() => {
+    if (page.data.some((job) => job.status === 'running')) setUpdatedAt(Date.now());
     return true;
   }, intervalMs);
 
