@@ -1,6 +1,8 @@
 import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, call } from '../../lib/api.ts';
+import { startLive, stopLive } from '../../lib/live.ts';
+import { changeEvent, installFakeEventSource } from '../../test/fake-event-source.ts';
 import { createItem, signIn, unique } from '../../test/items.ts';
 import { renderPage } from '../../test/render.tsx';
 import { fetchItem } from './item-data.ts';
@@ -16,6 +18,44 @@ function fillIn(label: string, value: string) {
 
 describe('item edit page', () => {
   beforeEach(() => signIn('editor'));
+  afterEach(() => {
+    stopLive();
+    vi.unstubAllGlobals();
+  });
+
+  it('Should show a change made elsewhere at once, and only offer it while the form holds edits', async () => {
+    const Fake = installFakeEventSource();
+    startLive();
+    Fake.latest.emit('ready', {}, '1');
+    const item = await createItem({ title: unique('followed') });
+    openItem(item.id);
+    expect(await screen.findByLabelText('Title')).toHaveValue(item.title);
+    const patch = (json: { priority?: 'urgent' | 'low'; version: number }) =>
+      call(api.api.v1.items[':id'].$patch({ param: { id: item.id }, json, header: {} }));
+
+    // No edits in the form: the change shows up.
+    const v2 = await patch({ priority: 'urgent', version: 1 });
+    Fake.latest.emit('item.updated', changeEvent('item.updated', item.id, v2), '2');
+    await waitFor(() => expect(screen.getByLabelText('Priority')).toHaveValue('urgent'));
+    expect(screen.getByText(/Version 2/)).toBeInTheDocument();
+
+    // Edits in the form stay; the newer version is offered.
+    fillIn('Title', 'my edit');
+    const v3 = await patch({ priority: 'low', version: 2 });
+    Fake.latest.emit('item.updated', changeEvent('item.updated', item.id, v3), '3');
+    const notice = await screen.findByText('Someone else changed this item');
+    expect(notice.closest('[role=status]')).toHaveTextContent('version 3');
+    expect(screen.getByLabelText('Title')).toHaveValue('my edit');
+    expect(screen.getByLabelText('Priority')).toHaveValue('urgent');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Keep my edits' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText(/Version 4/)).toBeInTheDocument();
+    expect(await fetchItem(item.id)).toMatchObject({ title: 'my edit', priority: 'low', version: 4 });
+
+    Fake.latest.emit('item.deleted', changeEvent('item.deleted', item.id, null), '5');
+    expect(await screen.findByText(/Someone else deleted this item/)).toBeInTheDocument();
+  });
 
   it('Should save a change and show the new version', async () => {
     const item = await createItem({ title: unique('edit'), tags: ['a'] });

@@ -1,5 +1,8 @@
 import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { api, call } from '../../lib/api.ts';
+import { startLive, stopLive } from '../../lib/live.ts';
+import { changeEvent, installFakeEventSource } from '../../test/fake-event-source.ts';
 import { createItem, signIn, unique } from '../../test/items.ts';
 import { renderPage } from '../../test/render.tsx';
 import { deadlineOf, isOverdue } from './item-data.ts';
@@ -7,6 +10,33 @@ import ItemsPage from './items-page.tsx';
 
 describe('items page', () => {
   beforeEach(() => signIn('editor'));
+  afterEach(() => {
+    stopLive();
+    vi.unstubAllGlobals();
+  });
+
+  it('Should show an item changed elsewhere as soon as the change feed reports it', async () => {
+    const Fake = installFakeEventSource();
+    startLive();
+    Fake.latest.emit('ready', {}, '1');
+    const word = unique('fed');
+    const item = await createItem({ title: `Fed ${word}`, tags: [word] });
+    renderPage(ItemsPage, { url: `/items?tag=${word}`, path: '/items' });
+    await screen.findByRole('link', { name: `Fed ${word}` });
+    const changed = await call(
+      api.api.v1.items[':id'].$patch({
+        param: { id: item.id },
+        json: { title: `Renamed ${word}`, version: item.version },
+        header: {},
+      }),
+    );
+    const created = await createItem({ title: `Second ${word}`, tags: [word] });
+    Fake.latest.emit('item.updated', changeEvent('item.updated', item.id, changed), '2');
+    Fake.latest.emit('item.created', changeEvent('item.created', created.id, created), '3');
+    expect(await screen.findByRole('link', { name: `Renamed ${word}` })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: `Second ${word}` })).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: `Fed ${word}` })).toBeNull();
+  });
 
   it('Should show only the items the search in the URL matches', async () => {
     const word = unique('listed');
