@@ -108,15 +108,18 @@ describe.skipIf(!!skipReason)(`dashboard in Chromium, served by the Node entry${
   it('Should explain a 412 conflict and resolve it by loading the latest version', async () => {
     await page.reload();
     await page.getByLabel('Description').waitFor();
-    // Someone else changes the item while it is open here.
+    await page.getByLabel('Description').fill('My change, made on an old version.');
+    // Someone else changes the item while it is open here, with edits in the form.
     const current = (await (await apiAs('admin@edgeplane.local', `/api/v1${itemPath}`)).json()) as { version: number };
     const patched = await apiAs('admin@edgeplane.local', `/api/v1${itemPath}`, {
       method: 'PATCH',
       body: JSON.stringify({ description: 'Changed by an admin meanwhile.', version: current.version }),
     });
     expect(patched.status).toBe(200);
+    // The change feed brings the news at once; the edits stay in the form.
+    await page.getByRole('status').filter({ hasText: 'Someone else changed this item' }).waitFor({ timeout: 10_000 });
+    expect(await page.getByLabel('Description').inputValue()).toBe('My change, made on an old version.');
 
-    await page.getByLabel('Description').fill('My change, made on an old version.');
     await page.getByRole('button', { name: 'Save' }).click();
     const conflict = page.getByRole('alert').filter({ hasText: /changed/i });
     await conflict.waitFor();
@@ -128,6 +131,46 @@ describe.skipIf(!!skipReason)(`dashboard in Chromium, served by the Node entry${
     await page.getByText('Saved').first().waitFor();
     const res = await apiAs('viewer@edgeplane.local', `/api/v1${itemPath}`);
     expect(((await res.json()) as { description: string }).description).toBe('Resolved after reloading.');
+  });
+
+  it("Should show one user's change in another's open list without a reload, live", async () => {
+    const context = await newContext(browser, baseUrl);
+    const admin = await context.newPage();
+    const adminErrors = watchErrors(admin);
+    await signIn(admin, 'admin@edgeplane.local');
+    await admin.goto(`/items?q=${uid}`);
+    const row = admin.locator('tr', { hasText: `${title} (edited)` });
+    await row.waitFor();
+    expect(await row.textContent()).not.toContain('Urgent');
+    const indicator = admin.getByRole('status').filter({ hasText: 'Live' });
+    await indicator.waitFor({ timeout: 10_000 });
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 10_000 });
+
+    // The editor changes the item in their own browser; the admin's list follows.
+    await page.goto(itemPath);
+    await page.getByLabel('Priority').selectOption('urgent');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved').first().waitFor();
+    await row.filter({ hasText: 'Urgent' }).waitFor({ timeout: 10_000 });
+    await screenshot(admin, 'node', 'items-live');
+
+    // An import started by the editor shows up, and finishes, in the admin's job list.
+    await admin.goto('/jobs?type=process-data');
+    await admin.getByRole('heading', { level: 1, name: 'Jobs' }).waitFor();
+    await indicator.waitFor({ timeout: 10_000 });
+    const rows = admin.locator('tbody tr');
+    const before = await rows.count();
+    await page.goto('/items/import');
+    const csv = `title,status\nLive ${uid} one,pending\nLive ${uid} two,done\n`;
+    await page.getByLabel('File').setInputFiles({ name: 'live.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Start import' }).click();
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(before + 1);
+    await rows
+      .first()
+      .filter({ hasText: /succeeded/i })
+      .waitFor({ timeout: 15_000 });
+    expect(adminErrors).toEqual([]);
+    await context.close();
   });
 
   it('Should import a CSV with one bad row, follow the job and list the bad row', async () => {
