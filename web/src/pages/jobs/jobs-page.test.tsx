@@ -1,8 +1,10 @@
 import { fireEvent, render, screen, waitFor, within } from '@solidjs/testing-library';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Notices } from '../../components/notices.tsx';
 import { api, call } from '../../lib/api.ts';
 import type { Job } from '../../lib/jobs.ts';
+import { startLive, stopLive } from '../../lib/live.ts';
+import { changeEvent, installFakeEventSource } from '../../test/fake-event-source.ts';
 import { renderPage } from '../../test/render.tsx';
 import { signInAs } from '../../test/setup.ts';
 import { shortId } from './job-types.ts';
@@ -20,6 +22,27 @@ async function findRow(job: Job): Promise<HTMLElement> {
 }
 
 describe('jobs page', () => {
+  afterEach(() => {
+    stopLive();
+    vi.unstubAllGlobals();
+  });
+
+  it('Should add a job started elsewhere as soon as the change feed reports it, without polling', async () => {
+    await signInAs('editor');
+    const Fake = installFakeEventSource();
+    startLive();
+    Fake.latest.emit('ready', {}, '1');
+    renderPage(JobsPage, { url: '/jobs?type=cleanup&status=queued' });
+    expect(await screen.findByText('Updates as jobs change')).toBeInTheDocument();
+    await screen.findByRole('heading', { name: 'Jobs', level: 1 });
+    const job = await queueLaterJob();
+    // Longer than the fallback's 2 s: only the event can have brought it.
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
+    expect(screen.queryByText(shortId(job.id), { selector: 'code' })).toBeNull();
+    Fake.latest.emit('job.created', changeEvent('job.created', job.id, { id: job.id, status: 'queued' }), '2');
+    expect(await findRow(job)).toHaveTextContent('Queued');
+  });
+
   it('Should list a queued job and cancel it', async () => {
     await signInAs('editor');
     const job = await queueLaterJob();
