@@ -62,17 +62,32 @@ describe('the live connection', () => {
     expect(Fake.instances).toHaveLength(1); // the browser reconnected the same EventSource
   });
 
-  it('Should tell subscribers to reload on reset, and start again from now', () => {
+  it('Should have subscribers reload what a stream starting now may have missed', () => {
+    const Fake = installFakeEventSource();
+    const onReset = vi.fn();
+    subscribe('job', () => {}, { onReset });
+    startLive();
+    Fake.latest.emit('ready', {}, '3');
+    expect(onReset).toHaveBeenCalledOnce();
+  });
+
+  it('Should tell subscribers to reload on reset, once the stream started again from now', () => {
     const Fake = installFakeEventSource();
     startLive();
     Fake.latest.emit('ready', {}, '9');
     const onReset = vi.fn();
     subscribe('item', () => {}, { onReset });
     Fake.latest.emit('reset', { reason: 'expired' });
-    expect(onReset).toHaveBeenCalledOnce();
     expect(Fake.instances).toHaveLength(2);
     expect(Fake.instances[0]?.readyState).toBe(Fake.CLOSED);
     expect(Fake.latest.url).not.toContain('after=');
+    expect(onReset).not.toHaveBeenCalled();
+    Fake.latest.emit('ready', {}, '50');
+    expect(onReset).toHaveBeenCalledOnce();
+    // A resumed stream has missed nothing: no reload.
+    Fake.latest.emit('end');
+    Fake.latest.emit('ready', {}, '50');
+    expect(onReset).toHaveBeenCalledOnce();
   });
 
   it(`Should fall back to polling after ${MAX_FAILURES} failures before any ready, and poll only then`, async () => {

@@ -129,10 +129,12 @@ function open(fromPolling = false) {
     if (source !== es) return;
     ready = true;
     failures = 0;
+    // A stream with no position to resume from starts now: what pages loaded before it
+    // (while connecting, polling, or before a reset) may have missed is reloaded once.
+    const fresh = !lastId;
     lastId = (message as MessageEvent).lastEventId || lastId;
     setState('live');
-    // Polled pages may have missed nothing, but the feed starts from now: reload once.
-    if (fromPolling) {
+    if (fresh || fromPolling) {
       fromPolling = false;
       resetAll();
     }
@@ -143,9 +145,9 @@ function open(fromPolling = false) {
   });
   es.addEventListener('reset', () => {
     if (source !== es) return;
-    // The position is older than the trail keeps: reload everything and start from now.
+    // The position is older than the trail keeps: start from now, and once the new stream
+    // is ready (its position known, so nothing falls in between) everything reloads.
     lastId = undefined;
-    resetAll();
     open();
   });
   for (const action of LIVE_ACTIONS) {
