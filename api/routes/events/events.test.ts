@@ -100,6 +100,15 @@ describe.skipIf(backend.skip)(`GET /api/v1/events [${backend.label}]`, () => {
     expect((await t.request('/api/v1/events', { as: 'anonymous' })).status).toBe(401);
   });
 
+  it('Should close a stream at its longest life with an end event saying to reconnect', async () => {
+    const { stream } = await open('/api/v1/events', { as: 'viewer' });
+    // FEED_MAX_STREAM_SECONDS is 10 here (its least).
+    const ended = await stream.collect((m) => m.event === 'end', 12_000);
+    expect(ended.at(-1)).toMatchObject({ event: 'end', retry: 3000, data: '{"reason":"reconnect"}' });
+    expect(await stream.next(1_000)).toBeUndefined();
+    expect(stream.ended).toBe(true);
+  }, 20_000);
+
   it('Should refuse a stream over the per-caller limit, and keep idle streams alive with comments', async () => {
     const one = await open('/api/v1/events', { as: 'editor' });
     await open('/api/v1/events', { as: 'editor' });
@@ -184,5 +193,34 @@ describe.skipIf(backend.skip)(`GET /api/v1/events woken by LISTEN/NOTIFY [${back
     } finally {
       await stream.close();
     }
+  });
+});
+
+describe.skipIf(backend.skip)(`GET /api/v1/events with a client that stops reading [${backend.label}]`, () => {
+  const impatient = { ...config, feed: { ...config.feed, writeTimeoutMs: 300 } };
+  const t = useTestApp({ config: impatient });
+
+  it('Should drop the stream instead of buffering for it, and free its place', async () => {
+    const res = await t.request('/api/v1/events', { as: 'viewer' });
+    expect(res.status).toBe(200);
+    // Nothing reads the body while changes pile up.
+    for (let i = 0; i < 3; i++) {
+      expect((await t.request('/api/v1/items', { method: 'POST', json: { title: unique('unread') } })).status).toBe(
+        201,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const stream = readSse(res);
+    const seen: string[] = [];
+    for (let m = await stream.next(2_000); m; m = await stream.next(2_000)) seen.push(m.event);
+    expect(stream.ended || seen.length < 4, `dropped after ${seen.join(', ')}`).toBe(true);
+    expect(seen.filter((e) => e === 'item.created').length).toBeLessThan(3);
+    // Its place is free again: the caller may open its two streams.
+    const again = [
+      await t.request('/api/v1/events', { as: 'viewer' }),
+      await t.request('/api/v1/events', { as: 'viewer' }),
+    ];
+    expect(again.map((r) => r.status)).toEqual([200, 200]);
+    for (const r of again) await r.body?.cancel();
   });
 });
