@@ -46,7 +46,7 @@ export const SELF_HOSTED = {
     DATABASE_POOL_SIZE: 5,
   },
   postgresql: {
-    enabled: true,
+    mode: 'statefulset',
     auth: { password: 'pg-Password.1' },
     persistence: { size: '20Gi', storageClass: 'fast-ssd' },
   },
@@ -68,7 +68,7 @@ export const SELF_HOSTED = {
 
 /** An external Postgres and Redis given by URL in values: the chart makes the Secrets. */
 export const EXTERNAL_SERVICES = {
-  postgresql: { enabled: false },
+  postgresql: { mode: 'external' },
   redis: { enabled: false },
   backup: { enabled: false },
   secrets: {
