@@ -17,6 +17,7 @@ import { traceRequests } from './middleware/trace-requests.ts';
 import { apiKeysRouter } from './routes/api-keys/api-keys.index.ts';
 import { auditRouter } from './routes/audit/audit.index.ts';
 import { authRouter } from './routes/auth/auth.index.ts';
+import { eventsRouter } from './routes/events/events.index.ts';
 import { healthRouter } from './routes/health/health.index.ts';
 import { importsRouter } from './routes/imports/imports.index.ts';
 import { itemsRouter } from './routes/items/items.index.ts';
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps) {
     .route('/', usersRouter)
     .route('/', apiKeysRouter)
     .route('/', auditRouter)
+    .route('/', eventsRouter)
     .route('/', settingsRouter)
     .route('/', metricsRouter);
   registerDocs(app, deps);

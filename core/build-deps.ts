@@ -1,6 +1,7 @@
 import type { GetConnInfo } from 'hono/conninfo';
 import type { KeyValueStore } from '../db/kv/port.ts';
 import type { Database } from '../db/types.ts';
+import type { ChangeSignal } from './change-signal.ts';
 import type { AppConfig } from './config.ts';
 import type { AppDeps, AssetFetcher, Lifecycle } from './deps.ts';
 import type { Logger } from './logger.ts';
@@ -22,6 +23,7 @@ export interface RuntimeParts {
   assets?: AssetFetcher;
   getConnInfo?: GetConnInfo;
   lifecycle?: () => Lifecycle;
+  changes?: ChangeSignal;
   /**
    * Wakes the runtime's in-process dispatcher, when it has one (long-running servers).
    * Without one, jobs are delivered by QStash or, unconfigured, stay queued.

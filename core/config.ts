@@ -118,6 +118,14 @@ export function parseConfig(raw: Record<string, unknown>) {
       loginPerMinute: env.RATE_LIMIT_LOGIN_PER_MINUTE,
       writesWhenStoreDown: env.RATE_LIMIT_WRITES_WHEN_STORE_DOWN,
     },
+    feed: {
+      pollIntervalMs: env.FEED_POLL_INTERVAL_MS,
+      maxStreamsPerCaller: env.FEED_MAX_STREAMS_PER_CALLER,
+      maxStreamMs: env.FEED_MAX_STREAM_SECONDS * 1000,
+      heartbeatMs: env.FEED_HEARTBEAT_SECONDS * 1000,
+      /** A write that has not reached the client in this long drops the stream (a slow reader is not buffered for). */
+      writeTimeoutMs: 10_000,
+    },
     trustProxy: env.TRUST_PROXY,
     cacheSeconds: { item: env.ITEM_CACHE_SECONDS, stats: env.STATS_CACHE_SECONDS },
     observability: {

@@ -2,6 +2,7 @@ import type { GetConnInfo } from 'hono/conninfo';
 import type { KeyValueStore } from '../db/kv/port.ts';
 import type { Database } from '../db/types.ts';
 import type { Role } from '../vocabulary/permissions.ts';
+import type { ChangeSignal } from './change-signal.ts';
 import type { AppConfig } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Telemetry } from './observability/telemetry.ts';
@@ -34,6 +35,8 @@ export interface AppDeps {
   assets?: AssetFetcher;
   /** Metrics and tracing (absent: both off). */
   telemetry?: Telemetry;
+  /** Wakes change-feed streams when the database notifies of commits (absent: they poll). */
+  changes?: ChangeSignal;
   /**
    * The trace this unit of work (a request, a job run) belongs to, set on its own copy
    * of the deps: jobs it enqueues, fetches it makes and queries it runs join that trace.

@@ -97,6 +97,14 @@ export const EnvSchema = z.object({
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
   JOB_BACKOFF_BASE_MS: z.coerce.number().int().min(10).default(2_000),
   JOB_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(3_600_000),
+  /** The change feed (`GET /api/v1/events`): how often an open stream looks for new events. */
+  FEED_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** Streams one user or API key may hold open at once (per process). */
+  FEED_MAX_STREAMS_PER_CALLER: z.coerce.number().int().min(1).max(100).default(5),
+  /** A stream's longest life; the client reconnects with Last-Event-ID and loses nothing. */
+  FEED_MAX_STREAM_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+  /** A comment line this often keeps proxies from closing an idle stream. */
+  FEED_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   /** Largest accepted import upload, in bytes. */
   IMPORT_MAX_BYTES: z.coerce
     .number()

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -14,6 +15,9 @@ import {
 } from 'drizzle-orm/pg-core';
 import { ITEM_PRIORITIES, ITEM_STATUSES, JOB_STATUSES } from '../vocabulary/enums.ts';
 import { ROLES } from '../vocabulary/permissions.ts';
+
+/** A 64-bit transaction id (`xid8`), read as its decimal text. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 
 /** Millisecond precision keeps database timestamps and JavaScript `Date` values identical. */
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
@@ -87,9 +91,17 @@ export const auditLogs = pgTable(
     after: jsonb('after'),
     requestId: text('request_id'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
+    /**
+     * The writing transaction. The change feed reads rows of finished transactions only
+     * (below the snapshot's xmin), in (xact_id, id) order: a prefix that never changes,
+     * so a row whose transaction commits late is not skipped (`bigserial` ids are
+     * assigned at insert, not at commit).
+     */
+    xactId: xid8('xact_id').notNull().default(sql`pg_current_xact_id()`),
   },
   (t) => [
     index('audit_logs_created_idx').on(t.createdAt, t.id),
+    index('audit_logs_feed_idx').on(t.xactId, t.id),
     index('audit_logs_entity_idx').on(t.entityType, t.entityId, t.createdAt),
     index('audit_logs_actor_idx').on(t.actorType, t.actorId, t.createdAt),
     index('audit_logs_action_idx').on(t.action, t.createdAt),

@@ -15,5 +15,11 @@ export interface DbHandle {
   runAtomic(statements: string[]): Promise<void>;
   /** Returns rows of a read-only query as plain objects. */
   queryRows<T = Record<string, unknown>>(statement: string): Promise<T[]>;
+  /**
+   * Calls `onNotify` for each Postgres NOTIFY on `channel` (sent at commit), until the
+   * returned function stops it. Drivers that can hold a session have it (pg, PGlite);
+   * over neon-http each query is its own request, so there is none.
+   */
+  listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

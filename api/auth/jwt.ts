@@ -1,4 +1,5 @@
-import { fromBase64Url, toBase64Url } from '../../core/encoding.ts';
+import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { ROLES, type Role } from '../../vocabulary/permissions.ts';
 
 export interface SigningKey {
   kid: string;
@@ -7,7 +8,7 @@ export interface SigningKey {
 
 export interface AccessClaims {
   sub: string;
-  role: 'admin' | 'editor' | 'viewer';
+  role: Role;
   iat: number;
   exp: number;
   iss: string;
@@ -15,10 +16,13 @@ export interface AccessClaims {
 }
 
 export const ISSUER = 'edgeplane';
+/** How far in the future `iat` may be (clock skew between replicas); `exp` gets no such grace. */
+const IAT_LEEWAY_SECONDS = 60;
 const encoder = new TextEncoder();
 type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
 const keyCache = new Map<string, Promise<HmacKey>>();
 
+/** One imported key per secret, so neither signing nor verifying imports a key per request. */
 function hmacKey(secret: string): Promise<HmacKey> {
   let key = keyCache.get(secret);
   if (!key) {
@@ -31,16 +35,37 @@ function hmacKey(secret: string): Promise<HmacKey> {
   return key;
 }
 
-const encodeJson = (value: unknown) => toBase64Url(encoder.encode(JSON.stringify(value)));
-
 /** Signs an HS256 JWT with the first (current) key; its `kid` lets verifiers pick the key. */
 export async function signJwt(claims: AccessClaims, key: SigningKey): Promise<string> {
-  const head = `${encodeJson({ alg: 'HS256', typ: 'JWT', kid: key.kid })}.${encodeJson(claims)}`;
-  const signature = await crypto.subtle.sign('HMAC', await hmacKey(key.secret), encoder.encode(head));
-  return `${head}.${toBase64Url(new Uint8Array(signature))}`;
+  return new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: key.kid })
+    .sign(await hmacKey(key.secret));
 }
 
 export type JwtFailure = 'malformed' | 'unknown_key' | 'bad_signature' | 'expired' | 'not_yet_valid' | 'bad_claims';
+
+/**
+ * jose's error codes onto our reasons. Anything else jose refuses (not three parts, bad
+ * base64url or JSON, a disallowed or missing `alg`, an unknown `crit`) is malformed.
+ */
+function failureOf(error: errors.JOSEError): JwtFailure {
+  switch (error.code) {
+    case errors.JWKSNoMatchingKey.code:
+      return 'unknown_key';
+    case errors.JWSSignatureVerificationFailed.code:
+      return 'bad_signature';
+    case errors.JWTExpired.code:
+      return 'expired';
+    case errors.JWTClaimValidationFailed.code: {
+      const { claim, reason } = error as errors.JWTClaimValidationFailed;
+      return reason === 'check_failed' && (claim === 'nbf' || claim === 'iat') ? 'not_yet_valid' : 'bad_claims';
+    }
+    default:
+      return 'malformed';
+  }
+}
+
+const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).includes(value);
 
 /**
  * Verifies an HS256 JWT against the key its `kid` names (current or previous, for
@@ -51,37 +76,29 @@ export async function verifyJwt(
   keys: SigningKey[],
   nowSeconds: number,
 ): Promise<{ ok: true; claims: AccessClaims } | { ok: false; reason: JwtFailure }> {
-  const parts = token.split('.');
-  if (parts.length !== 3) return { ok: false, reason: 'malformed' };
-  const [head, body, signature] = parts as [string, string, string];
-  let header: { alg?: unknown; kid?: unknown };
-  let claims: Partial<AccessClaims>;
-  let signatureBytes: Uint8Array<ArrayBuffer>;
+  let payload: JWTPayload;
   try {
-    header = JSON.parse(new TextDecoder().decode(fromBase64Url(head)));
-    claims = JSON.parse(new TextDecoder().decode(fromBase64Url(body)));
-    signatureBytes = fromBase64Url(signature);
-  } catch {
-    return { ok: false, reason: 'malformed' };
+    ({ payload } = await jwtVerify(
+      token,
+      (header) => {
+        const key = keys.find((k) => k.kid === header.kid);
+        if (!key) throw new errors.JWKSNoMatchingKey();
+        return hmacKey(key.secret);
+      },
+      {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        requiredClaims: ['exp', 'iat', 'sub'],
+        currentDate: new Date(nowSeconds * 1000),
+        // No clockTolerance: jose would apply it to `exp` too, and an expired token stays expired.
+      },
+    ));
+  } catch (error) {
+    if (error instanceof errors.JOSEError) return { ok: false, reason: failureOf(error) };
+    throw error;
   }
-  if (header.alg !== 'HS256') return { ok: false, reason: 'malformed' };
-  const key = keys.find((k) => k.kid === header.kid);
-  if (!key) return { ok: false, reason: 'unknown_key' };
-  const valid = await crypto.subtle.verify(
-    'HMAC',
-    await hmacKey(key.secret),
-    signatureBytes,
-    encoder.encode(`${head}.${body}`),
-  );
-  if (!valid) return { ok: false, reason: 'bad_signature' };
-  if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return { ok: false, reason: 'expired' };
-  if (typeof claims.iat === 'number' && claims.iat > nowSeconds + 60) return { ok: false, reason: 'not_yet_valid' };
-  if (
-    claims.iss !== ISSUER ||
-    typeof claims.sub !== 'string' ||
-    !['admin', 'editor', 'viewer'].includes(String(claims.role))
-  ) {
-    return { ok: false, reason: 'bad_claims' };
-  }
-  return { ok: true, claims: claims as AccessClaims };
+  // jose only looks at a future `iat` when given a maximum token age; the allowance is ours.
+  if ((payload.iat as number) > nowSeconds + IAT_LEEWAY_SECONDS) return { ok: false, reason: 'not_yet_valid' };
+  if (typeof payload.sub !== 'string' || !isRole(payload.role)) return { ok: false, reason: 'bad_claims' };
+  return { ok: true, claims: payload as unknown as AccessClaims };
 }

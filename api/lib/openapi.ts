@@ -50,9 +50,13 @@ export function registerDocs(app: AppOpenAPI, deps: AppDeps): void {
       { name: 'Users', description: 'User accounts: invite, change roles, disable (never delete).' },
       { name: 'API keys', description: 'Machine credentials: shown once, stored hashed, revocable.' },
       { name: 'Audit', description: 'The audit log: every change made through the API, with before and after.' },
+      { name: 'Events', description: 'The change feed: the audit trail as a Server-Sent Events stream, resumable.' },
       { name: 'Settings', description: 'Typed runtime settings (retention, display); admins change them.' },
       { name: 'Health', description: 'Liveness and readiness probes.' },
-      { name: 'Observability', description: 'Prometheus metrics (Node); see the README for logs and traces.' },
+      {
+        name: 'Observability',
+        description: 'Prometheus metrics (Node); see docs/observability.md for logs and traces.',
+      },
     ],
   });
   // Everything the page needs comes from this origin: Scalar's script from the dashboard's

@@ -60,4 +60,11 @@ describe.skipIf(backend.skip)(`authenticate: access tokens and accounts [${backe
     const res = await t.request('/api/v1/items', { headers: { authorization: `Bearer ${ghost}` } });
     expect(res.status).toBe(401);
   });
+
+  it('Should answer 401, not an error, for a token whose header is JSON but not an object', async () => {
+    const part = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, '');
+    const odd = `${part(null)}.${part({ sub: 'x' })}.AAAA`;
+    const res = await t.request('/api/v1/items', { headers: { authorization: `Bearer ${odd}` } });
+    expect(res.status).toBe(401);
+  });
 });

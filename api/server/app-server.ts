@@ -151,6 +151,7 @@ export async function startAppServer(runtime: ServerRuntime): Promise<AppServer>
     const [drained] = await Promise.all([http.drain(config.shutdownDrainMs), dispatcher?.stop(config.shutdownDrainMs)]);
     if (drained === 'timeout') logger.warn('drain period over: remaining connections closed');
     // After the dispatcher: a job still finishing may use the store.
+    await built.stopListening().catch((error: unknown) => logger.warn('ending the change listener failed', { error }));
     await deps.kv.close().catch((error: unknown) => logger.warn('closing the key-value store failed', { error }));
     await handle.close().catch((error: unknown) => logger.warn('closing the database failed', { error }));
     await observability.stop();

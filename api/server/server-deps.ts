@@ -1,5 +1,6 @@
 import type { GetConnInfo } from 'hono/conninfo';
 import { buildDeps } from '../../core/build-deps.ts';
+import { createChangeSignal } from '../../core/change-signal.ts';
 import type { AppConfig } from '../../core/config.ts';
 import type { AppDeps, Lifecycle } from '../../core/deps.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -8,6 +9,7 @@ import { migrate } from '../../db/node/migrate.ts';
 import { openDatabase } from '../../db/node/open-database.ts';
 import { openKeyValueStore } from '../../db/node/open-kv.ts';
 import { readSchemaState, SchemaNotMigrated } from '../../db/node/schema-state.ts';
+import { CHANGES_CHANNEL } from '../../db/queries/feed.ts';
 import { hasEnabledAdmin, upsertAdmin } from '../../db/queries/users.ts';
 import { DEMO_PASSWORD, isEmpty, seedDemoData } from '../../db/seed.ts';
 import type { DbHandle } from '../../db/types.ts';
@@ -19,6 +21,8 @@ export interface ServerDeps {
   deps: AppDeps;
   handle: DbHandle;
   dispatcher?: Dispatcher;
+  /** Ends the LISTEN session (before the database closes). */
+  stopListening(): Promise<void>;
   /** Moves the server through its life: starting (readiness and the API answer 503), serving, stopping. */
   setLifecycle(lifecycle: Lifecycle): void;
 }
@@ -44,6 +48,15 @@ export async function buildServerDeps(
     logger.warn('no dashboard build found: serving the API only (run npm run build:web)', { webDir: config.webDir });
   }
 
+  // Commits wake the change feed at once where the driver can LISTEN (pg, PGlite).
+  const changes = createChangeSignal();
+  const listening = handle
+    .listen?.(CHANGES_CHANNEL, () => changes.notify())
+    .catch((error: unknown) => {
+      logger.warn('not listening for changes: the change feed polls', { error });
+      return undefined;
+    });
+
   let lifecycle: Lifecycle = { phase: 'starting', detail: 'connecting to the database' };
   let dispatcher: Dispatcher | undefined;
   const deps = buildDeps(config, {
@@ -55,6 +68,7 @@ export async function buildServerDeps(
     getConnInfo,
     lifecycle: () => lifecycle,
     wakeDispatcher: () => dispatcher?.wake(),
+    changes: handle.listen ? changes : undefined,
   });
   observability.watch(deps);
   if (config.jobs.delivery === 'dispatcher') {
@@ -68,6 +82,7 @@ export async function buildServerDeps(
     deps,
     handle,
     dispatcher,
+    stopListening: async () => (await listening)?.(),
     setLifecycle: (next) => {
       lifecycle = next;
     },

@@ -3,6 +3,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as schema from '../schema.ts';
 import type { Database, DbHandle } from '../types.ts';
+import { listenPg } from './pg-listen.ts';
 
 export interface PgOptions {
   url: string;
@@ -57,6 +58,7 @@ export function openPg(options: PgOptions): DbHandle {
       const result = await db.execute(sql.raw(statement));
       return result.rows as T[];
     },
+    listen: (channel, onNotify) => listenPg(options.url, channel, onNotify),
     close: () => pool.end(),
   };
 }

@@ -30,6 +30,7 @@ export async function openPglite(options: PgliteOptions | { client: PGlite } = {
       const result = await client.query<T>(statement);
       return result.rows;
     },
+    listen: (channel, onNotify) => client.listen(channel, () => onNotify()),
     close: () => client.close(),
   };
 }

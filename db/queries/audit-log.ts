@@ -1,6 +1,7 @@
 import { and, desc, eq, like, type SQL, sql } from 'drizzle-orm';
 import { auditLogs } from '../schema.ts';
 import type { Database } from '../types.ts';
+import { escapeLike } from './escape-like.ts';
 
 export interface ListAuditParams {
   limit: number;
@@ -13,10 +14,6 @@ export interface ListAuditParams {
   entityId?: string;
   from?: Date;
   to?: Date;
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }
 
 /**

@@ -18,6 +18,7 @@ import { preparedStatement } from '../prepared.ts';
 import { type ItemRow, items } from '../schema.ts';
 import type { Database } from '../types.ts';
 import { type AuditContext, auditCte } from './audit.ts';
+import { escapeLike } from './escape-like.ts';
 import { NOTIFICATIONS_CTE, notificationCte } from './outbox.ts';
 
 export type ItemStatus = ItemRow['status'];
@@ -105,10 +106,6 @@ const SORTS: Record<SortKey, { expr: SQL; cast: SQL; cursorValue: (row: ItemRow)
 };
 
 const live = isNull(items.deletedAt);
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-}
 
 /** The list statement for a sort, direction and filters; values or placeholders alike. */
 function listQuery(

@@ -27,7 +27,7 @@ for (const runtime of ['deno', 'bun'] as const) {
       const signedIn = await client.signIn(ADMIN);
       expect(signedIn.status).toBe(200);
       client.session.token = (await signedIn.json()).accessToken;
-      const demo = await (await client.send('/api/v1/items?q=demo%20item&limit=100')).json();
+      const demo = await (await client.send('/api/v1/items?q=rotate%20the%20database&limit=100')).json();
       expect(demo.data.length, 'the demo workspace is seeded into an empty embedded database').toBeGreaterThan(0);
       const { item } = await client.create({ title: `On ${runtime} ${client.tag()}` });
       expect(await (await client.send(`/api/v1/items/${item.id}`)).json()).toEqual(item);

@@ -149,7 +149,8 @@ describe.skipIf(!!skipReason)(`dashboard in Chromium, served by the Node entry${
     await page.goto('/jobs');
     await page.getByLabel('Format').selectOption('csv');
     await page.getByRole('button', { name: /generate/i }).click();
-    const link = page.getByRole('link', { name: 'Download report' }).first();
+    // The link of the job just started (the jobs list below may hold earlier reports' links).
+    const link = page.locator('.report-progress').getByRole('link', { name: 'Download report' });
     await link.waitFor({ timeout: 30_000 });
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     const file = await download.path();

@@ -100,10 +100,10 @@ describe('start-up on an unmigrated database', () => {
         body: JSON.stringify({ email: 'someone@example.com', password: 'not-a-real-password' }),
       });
       expect(login.status, 'an unknown user, answered by the migrated database').toBe(401);
-    // No users and no ADMIN_EMAIL: start-up says how to get the first admin.
-    const hint = lines.filter((line) => line.includes('no admin can sign in yet'));
-    expect(hint, lines.join('\n')).toHaveLength(1);
-    expect(hint[0]).toContain('npm run admin:create');
+      // No users and no ADMIN_EMAIL: start-up says how to get the first admin.
+      const hint = lines.filter((line) => line.includes('no admin can sign in yet'));
+      expect(hint, lines.join('\n')).toHaveLength(1);
+      expect(hint[0]).toContain('npm run admin:create');
     },
     30_000,
   );
