@@ -32,16 +32,26 @@ const tags = z
   .array(z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters'))
   .max(20, 'at most 20 tags')
   .transform((list) => [...new Set(list)]);
-const dueAt = z.iso.datetime({ offset: true }).nullable();
+const dueAt = z.iso
+  .datetime({ offset: true, error: 'must be a date and time such as 2030-07-01T09:00:00Z' })
+  .nullable();
+// The messages name what is allowed: zod's own ("Invalid option") do not say it in words.
+const status = z.enum(ITEM_STATUSES, { error: `must be one of ${ITEM_STATUSES.join(', ')}` });
+const priority = z.enum(ITEM_PRIORITIES, { error: `must be one of ${ITEM_PRIORITIES.join(', ')}` });
+const ownerId = z.uuid('must be a user id (a UUID)').nullable();
 
 export const CreateItemSchema = z
   .object({
     title,
     description: description.optional(),
-    status: z.enum(ITEM_STATUSES).default('pending'),
-    priority: z.enum(ITEM_PRIORITIES).default('medium'),
+    status: status.default('pending'),
+    priority: priority.default('medium'),
     tags: tags.default([]),
-    ownerId: z.uuid().nullable().optional(),
+    ownerId: ownerId.optional().openapi({
+      description:
+        "The owning user's id. Left out, a signed-in user creating the item owns it (an API key's item has no " +
+        'owner); `null` creates it without one.',
+    }),
     dueAt: dueAt.optional(),
   })
   .strict()
@@ -51,10 +61,10 @@ export const UpdateItemSchema = z
   .object({
     title: title.optional(),
     description: description.optional(),
-    status: z.enum(ITEM_STATUSES).optional(),
-    priority: z.enum(ITEM_PRIORITIES).optional(),
+    status: status.optional(),
+    priority: priority.optional(),
     tags: tags.optional(),
-    ownerId: z.uuid().nullable().optional(),
+    ownerId: ownerId.optional(),
     dueAt: dueAt.optional(),
     version: z
       .number()

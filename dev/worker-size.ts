@@ -12,8 +12,12 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { REPO_ROOT } from './child-process.ts';
 
-/** The uploaded script's gzip budget, in KiB. */
-export const WORKER_BUDGET_KIB = 235;
+/**
+ * The uploaded script's gzip budget, in KiB: what it measures plus a little room, so an
+ * unplanned growth fails CI. Raised from 235 to 240 with the change feed (its route,
+ * hono's SSE helper and the feed queries, +3.5 KiB) after JWTs moved to jose (+1 KiB).
+ */
+export const WORKER_BUDGET_KIB = 240;
 
 export interface WorkerSize {
   bytes: number;

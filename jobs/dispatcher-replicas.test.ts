@@ -1,8 +1,9 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../core/deps.ts';
 import { executeRows } from '../db/execute.ts';
 import { openPg } from '../db/node/pg.ts';
+import { JOBS_CHANNEL } from '../db/queries/jobs.ts';
 import { jobs } from '../db/schema.ts';
 import type { DbHandle } from '../db/types.ts';
 import { backend, testDeps, useIsolatedDatabase } from '../test/support/harness.ts';
@@ -72,5 +73,41 @@ describe.skipIf(backend.name !== 'postgres' || backend.skip)(`dispatcher replica
           where idempotency_key like ${`${batch}-%`}`,
     );
     expect(states?.succeeded).toBe(JOBS);
+  });
+
+  it('Should wake a replica at once when another one enqueues, not at its next poll', async () => {
+    const [first, second] = replicas as [AppDeps, AppDeps];
+    // The second replica polls once a minute: only its LISTEN can start the job in time.
+    const dispatcher = createDispatcher(second, {
+      workerId: `listener-${crypto.randomUUID()}`,
+      concurrency: 2,
+      pollIntervalMs: 60_000,
+      leaseMs: 30_000,
+      schedule: false,
+      definitions: withProbe,
+    });
+    const stop = await handles[1]?.listen?.(JOBS_CHANNEL, () => dispatcher.wake());
+    try {
+      dispatcher.start();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const enqueuedAt = Date.now();
+      const [job] = await first.db
+        .insert(jobs)
+        .values({ type: 'probe', payload: { behavior: 'succeed' }, maxAttempts: 3 })
+        .returning({ id: jobs.id });
+      let status = 'queued';
+      while (status !== 'succeeded' && Date.now() - enqueuedAt < 5_000) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        const [row] = await first.db
+          .select({ status: jobs.status })
+          .from(jobs)
+          .where(eq(jobs.id, job?.id as string));
+        status = row?.status ?? 'missing';
+      }
+      expect(status, 'started through NOTIFY within 5 s (the poll is 60 s)').toBe('succeeded');
+    } finally {
+      await dispatcher.stop(5_000);
+      await stop?.();
+    }
   });
 });

@@ -164,11 +164,16 @@ describe.skipIf(backend.skip)(`job state machine and dispatcher [${backend.label
     await deps.db.update(jobs).set({ status: 'cancelled' }).where(eq(jobs.id, job.id));
   });
 
-  it('Should record no audit row for dispatcher transitions, only for the enqueue', async () => {
+  it("Should record each transition in the audit trail (the change feed's source), without payload or result", async () => {
     const job = await probeJob({ behavior: 'succeed' });
     await dispatcher().drain();
-    const rows = await deps.db.select().from(auditLogs).where(eq(auditLogs.entityId, job.id));
-    expect(rows.map((r) => r.action)).toEqual(['job.created']);
-    expect(rows[0]?.after).not.toHaveProperty('payload');
+    const rows = await deps.db.select().from(auditLogs).where(eq(auditLogs.entityId, job.id)).orderBy(auditLogs.id);
+    expect(rows.map((r) => r.action)).toEqual(['job.created', 'job.running', 'job.succeeded']);
+    expect(rows.map((r) => (r.after as { status: string }).status)).toEqual(['queued', 'running', 'succeeded']);
+    expect(rows[1]).toMatchObject({ actorType: 'system', actorId: expect.any(String) });
+    for (const row of rows) {
+      expect(row.after).not.toHaveProperty('payload');
+      expect(row.after).not.toHaveProperty('result');
+    }
   });
 });

@@ -8,6 +8,9 @@
 export const ITEM_STATUSES = ['pending', 'in_progress', 'done', 'archived'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 
+/** Statuses in which an item asks nothing more of anyone: its due date no longer matters. */
+export const CLOSED_ITEM_STATUSES: readonly ItemStatus[] = ['done', 'archived'];
+
 /** Least to most pressing: the `priority` sort follows this order (the Postgres enum's). */
 export const ITEM_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 export type ItemPriority = (typeof ITEM_PRIORITIES)[number];

@@ -19,6 +19,8 @@ export const PERMISSIONS = {
   'settings:read': 'viewer',
   'settings:write': 'admin',
   'audit:read': 'admin',
+  /** Names and emails of users by id, to show who owns an item or made a change; never roles or status. */
+  'users:read': 'viewer',
   'users:manage': 'admin',
   'keys:manage': 'admin',
   'webhooks:manage': 'admin',

@@ -10,6 +10,7 @@ import { openDatabase } from '../../db/node/open-database.ts';
 import { openKeyValueStore } from '../../db/node/open-kv.ts';
 import { readSchemaState, SchemaNotMigrated } from '../../db/node/schema-state.ts';
 import { CHANGES_CHANNEL } from '../../db/queries/feed.ts';
+import { JOBS_CHANNEL } from '../../db/queries/jobs.ts';
 import { hasEnabledAdmin, upsertAdmin } from '../../db/queries/users.ts';
 import { DEMO_PASSWORD, isEmpty, seedDemoData } from '../../db/seed.ts';
 import type { DbHandle } from '../../db/types.ts';
@@ -48,17 +49,21 @@ export async function buildServerDeps(
     logger.warn('no dashboard build found: serving the API only (run npm run build:web)', { webDir: config.webDir });
   }
 
-  // Commits wake the change feed at once where the driver can LISTEN (pg, PGlite).
+  // Commits wake the change feed, and queued jobs every dispatcher, at once where the
+  // driver can LISTEN (pg, PGlite); the polls stay as a safety net.
   const changes = createChangeSignal();
-  const listening = handle
-    .listen?.(CHANGES_CHANNEL, () => changes.notify())
-    .catch((error: unknown) => {
-      logger.warn('not listening for changes: the change feed polls', { error });
+  let dispatcher: Dispatcher | undefined;
+  const listen = (channel: string, onNotify: () => void) =>
+    handle.listen?.(channel, onNotify).catch((error: unknown) => {
+      logger.warn('not listening for notifications: polling instead', { channel, error });
       return undefined;
     });
+  const listening = [
+    listen(CHANGES_CHANNEL, () => changes.notify()),
+    config.jobs.delivery === 'dispatcher' ? listen(JOBS_CHANNEL, () => dispatcher?.wake()) : undefined,
+  ];
 
   let lifecycle: Lifecycle = { phase: 'starting', detail: 'connecting to the database' };
-  let dispatcher: Dispatcher | undefined;
   const deps = buildDeps(config, {
     db: handle.db,
     kv,
@@ -82,7 +87,9 @@ export async function buildServerDeps(
     deps,
     handle,
     dispatcher,
-    stopListening: async () => (await listening)?.(),
+    stopListening: async () => {
+      for (const stop of await Promise.all(listening)) await stop?.();
+    },
     setLifecycle: (next) => {
       lifecycle = next;
     },

@@ -6,6 +6,8 @@ interface SettingDefinition<T> {
   schema: z.ZodType<T>;
   /** The value in force while the key is not set; retention falls back to configuration. */
   default: (config: AppConfig) => T;
+  /** What people call it (the key stays the name in the API). */
+  label: string;
   description: string;
 }
 
@@ -19,26 +21,31 @@ export const SETTINGS = {
   'app.name': define({
     schema: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters'),
     default: () => 'Edgeplane',
+    label: 'Workspace name',
     description: 'The name the dashboard shows.',
   }),
   'items.defaultPriority': define({
     schema: z.enum(ITEM_PRIORITIES),
     default: () => 'medium' as const,
+    label: 'Default priority of new items',
     description: 'The priority new items get in the dashboard when none is chosen.',
   }),
   'retention.deletedItemsDays': define({
     schema: days,
     default: (config) => config.retention.deletedItemsDays,
+    label: 'Keep deleted items for (days)',
     description: 'Days a deleted item is kept before the daily cleanup purges it.',
   }),
   'retention.auditDays': define({
     schema: days,
     default: (config) => config.retention.auditDays,
+    label: 'Keep audit entries for (days)',
     description: 'Days audit entries are kept.',
   }),
   'retention.finishedJobsDays': define({
     schema: days,
     default: (config) => config.retention.finishedJobsDays,
+    label: 'Keep finished jobs for (days)',
     description: 'Days finished jobs (succeeded, dead, cancelled) are kept.',
   }),
 } as const;

@@ -38,8 +38,9 @@ interface Statement {
  * very SQL the app does, and follows it when the queries change.
  */
 export async function captureItemsSql(): Promise<ItemsSql> {
-  // What the create handler passes for a body holding only a title: the schema's defaults, no due date.
-  const body = CreateItemSchema.parse({ title: TITLE_MARKER });
+  // What the create handler passes for a body holding only a title: the schema's defaults, no due date,
+  // and the signed-in bench user as the owner (an item made in person is its maker's).
+  const body = { ...CreateItemSchema.parse({ title: TITLE_MARKER }), ownerId: BENCH_USER_ID };
   const [list, get, create] = await Promise.all([
     capture((db) => listItems(db, { limit: FETCH_MARKER - 1, sort: 'created', direction: 'desc' })),
     capture((db) => getItem(db, ID_MARKER)),

@@ -3,7 +3,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as schema from '../schema.ts';
 import type { Database, DbHandle } from '../types.ts';
-import { listenPg } from './pg-listen.ts';
+import { pgListener } from './pg-listen.ts';
 
 export interface PgOptions {
   url: string;
@@ -35,6 +35,7 @@ export function openPg(options: PgOptions): DbHandle {
   // query gets a fresh connection or a clear error.
   pool.on('error', () => {});
   const db = drizzle({ client: pool, schema });
+  const listener = pgListener(options.url);
   return {
     db: db as unknown as Database,
     driver: 'pg',
@@ -58,7 +59,7 @@ export function openPg(options: PgOptions): DbHandle {
       const result = await db.execute(sql.raw(statement));
       return result.rows as T[];
     },
-    listen: (channel, onNotify) => listenPg(options.url, channel, onNotify),
+    listen: (channel, onNotify) => listener.listen(channel, onNotify),
     close: () => pool.end(),
   };
 }

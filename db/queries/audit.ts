@@ -25,7 +25,8 @@ export function snapshot(table: PgTable, alias: string, omit: string[] = []): SQ
 }
 
 export interface AuditCteOptions {
-  action: string;
+  /** The action, or an expression per changed row (`'job.' || changed.status`). */
+  action: string | SQL;
   entityType: string;
   table: PgTable;
   /** The CTE holding the changed rows (after the change). */

@@ -1,7 +1,6 @@
-import { and, asc, desc, eq, inArray, like, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { type AuditLogRow, auditLogs } from '../schema.ts';
 import type { Database } from '../types.ts';
-import { escapeLike } from './escape-like.ts';
 
 /**
  * The change feed's reads over the audit trail. Only rows of finished transactions
@@ -50,34 +49,40 @@ export async function feedPosition(db: Database, id: number): Promise<FeedPositi
 export interface ReadFeedParams {
   after: FeedPosition;
   limit: number;
-  /** Exact actions (`item.created`) or prefixes (`item.*`); empty or absent: every action. */
-  actions?: readonly string[];
-  /** Entity types the reader may see; absent: all. */
-  entityTypes?: readonly string[];
 }
 
-/** The next finished rows after `after`, oldest first. */
+/**
+ * The next finished rows after `after`, oldest first, unfiltered: a reader filters them
+ * with `feedFilter` and moves its position past every row it read, so rows it does not
+ * want are read once, not again on every look.
+ */
 export async function readFeed(db: Database, params: ReadFeedParams): Promise<AuditLogRow[]> {
   const { after } = params;
-  const conditions: SQL[] = [
-    FINISHED,
-    sql`(${auditLogs.xactId}, ${auditLogs.id}) > (${after.xactId}::xid8, ${after.id}::bigint)`,
-  ];
-  if (params.entityTypes) conditions.push(inArray(auditLogs.entityType, [...params.entityTypes]));
-  if (params.actions?.length) {
-    const matches = params.actions.map((action) =>
-      action.endsWith('.*')
-        ? like(auditLogs.action, `${escapeLike(action.slice(0, -1))}%`)
-        : eq(auditLogs.action, action),
-    );
-    conditions.push(or(...matches) as SQL);
-  }
   return db
     .select()
     .from(auditLogs)
-    .where(and(...conditions))
+    .where(and(FINISHED, sql`(${auditLogs.xactId}, ${auditLogs.id}) > (${after.xactId}::xid8, ${after.id}::bigint)`))
     .orderBy(asc(auditLogs.xactId), asc(auditLogs.id))
     .limit(params.limit);
+}
+
+export interface FeedFilter {
+  /** Exact actions (`item.created`) or prefixes (`item.*`); absent: every action. */
+  actions?: readonly string[];
+  /** The entity types the reader may see. */
+  entityTypes: readonly string[];
+}
+
+/** Whether a reader with `filter` gets `row`. */
+export function feedFilter(filter: FeedFilter): (row: Pick<AuditLogRow, 'action' | 'entityType'>) => boolean {
+  const entities = new Set(filter.entityTypes);
+  const exact = new Set(filter.actions?.filter((action) => !action.endsWith('.*')));
+  const prefixes = filter.actions?.filter((action) => action.endsWith('.*')).map((action) => action.slice(0, -1));
+  return (row) =>
+    entities.has(row.entityType) &&
+    (!filter.actions?.length ||
+      exact.has(row.action) ||
+      (prefixes ?? []).some((prefix) => row.action.startsWith(prefix)));
 }
 
 /** Whether `id` is older than anything the trail still holds (retention purged it). */

@@ -62,8 +62,17 @@ export async function applyImportChunk(
     changed: inserted,
     context: chunk.context,
   });
+  // The job's progress, for the change feed: counts only (the rejected rows stay in the result).
+  const { rejected: _rejected, ...counts } = chunk.progress as Record<string, unknown>;
+  const progress = db.$with('progress', { id: sql<number>`id` }).as(sql`
+    insert into audit_logs (actor_type, actor_id, action, entity_type, entity_id, after, request_id)
+    select 'system', ${chunk.workerId}, 'job.progress', 'job', guard.id::text,
+      jsonb_build_object('id', guard.id, 'status', 'running', 'progress', ${JSON.stringify(counts)}::jsonb),
+      ${chunk.context.requestId}
+    from guard
+    returning id`);
   const [row] = await db
-    .with(guard, inserted, audit, notify)
+    .with(guard, inserted, audit, notify, progress)
     .select({ applied: sql<number>`(select count(*) from guard)::int`, inserted: sql<number>`count(*)::int` })
     .from(inserted);
   return { applied: Number(row?.applied ?? 0) > 0, inserted: Number(row?.inserted ?? 0) };

@@ -140,11 +140,9 @@ const unfilteredList = preparedStatement<ItemRow[], ListShape>((db, shape) => {
   return listQuery(db, { sort, direction }, [], after, sql.placeholder('limit')).prepare('');
 });
 
-/**
- * Keyset pagination on (sort value, id): a page boundary is a position, not an
- * offset, so rows inserted meanwhile never shift or repeat later pages.
- */
-export async function listItems(db: Database, params: ListItemsParams) {
+export type ItemFilterParams = Pick<ListItemsParams, 'status' | 'priority' | 'tag' | 'ownerId' | 'q'>;
+
+function filtersOf(params: ItemFilterParams): SQL[] {
   const filters: SQL[] = [];
   if (params.status?.length) filters.push(inArray(items.status, params.status));
   if (params.priority?.length) filters.push(inArray(items.priority, params.priority));
@@ -154,6 +152,24 @@ export async function listItems(db: Database, params: ListItemsParams) {
     const pattern = `%${escapeLike(params.q)}%`;
     filters.push(or(ilike(items.title, pattern), ilike(items.description, pattern)) as SQL);
   }
+  return filters;
+}
+
+/** How many live items the filters match, whatever page a list is on. */
+export async function countItems(db: Database, params: ItemFilterParams): Promise<number> {
+  const [row] = await db
+    .select({ total: sql<number>`count(*)`.mapWith(Number) })
+    .from(items)
+    .where(and(live, ...filtersOf(params)));
+  return row?.total ?? 0;
+}
+
+/**
+ * Keyset pagination on (sort value, id): a page boundary is a position, not an
+ * offset, so rows inserted meanwhile never shift or repeat later pages.
+ */
+export async function listItems(db: Database, params: ListItemsParams) {
+  const filters = filtersOf(params);
   const rows = filters.length
     ? await listQuery(db, params, filters, params.after, params.limit + 1)
     : await unfilteredList(db, `${params.sort}:${params.direction}:${params.after ? 'after' : 'first'}`).execute({

@@ -1,6 +1,9 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { WithSubquery } from 'drizzle-orm/subquery';
 import { type JobRow, jobs } from '../schema.ts';
 import type { Database } from '../types.ts';
+import { auditCte } from './audit.ts';
+import { JOB_AUDIT_OMIT } from './jobs.ts';
 
 /*
  * The worker side of the job state machine: claiming due jobs, keeping a lease,
@@ -9,6 +12,25 @@ import type { Database } from '../types.ts';
  */
 
 const ms = (value: number) => sql`(${value} * interval '1 millisecond')`;
+
+/** The audit action of a transition: `job.` and the status the job moved to. */
+const TO_STATUS = sql`'job.' || ${sql.identifier('changed')}.status::text`;
+
+/**
+ * The audit rows of a transition, one per changed job (`job.running`, `job.succeeded`…),
+ * written by the same statement as the UPDATE it follows (a `changed` CTE), so the
+ * change feed sees every transition and each commits with its row.
+ */
+function transitionAudit(db: Database, changed: WithSubquery, workerId: string | null) {
+  return auditCte(db, {
+    action: TO_STATUS,
+    entityType: 'job',
+    table: jobs,
+    changed,
+    context: { actorType: 'system', actorId: workerId, requestId: null },
+    omit: JOB_AUDIT_OMIT,
+  });
+}
 
 /** A job another worker held but stopped renewing; it may be taken over. */
 const leaseExpired = and(eq(jobs.status, 'running'), lt(jobs.leaseExpiresAt, sql`now()`));
@@ -41,7 +63,13 @@ export async function claimDueJobs(db: Database, workerId: string, limit: number
     .orderBy(jobs.runAt)
     .limit(limit)
     .for('update', { skipLocked: true });
-  return db.update(jobs).set(claimSet(workerId, leaseMs)).where(inArray(jobs.id, due)).returning();
+  const changed = db
+    .$with('changed')
+    .as(db.update(jobs).set(claimSet(workerId, leaseMs)).where(inArray(jobs.id, due)).returning());
+  return db
+    .with(changed, transitionAudit(db, changed, workerId))
+    .select()
+    .from(changed);
 }
 
 /**
@@ -49,17 +77,23 @@ export async function claimDueJobs(db: Database, workerId: string, limit: number
  * `run_at` is not checked; finished, cancelled and running jobs are not claimable.
  */
 export async function claimJob(db: Database, id: string, workerId: string, leaseMs: number) {
+  const changed = db.$with('changed').as(
+    db
+      .update(jobs)
+      .set(claimSet(workerId, leaseMs))
+      .where(and(eq(jobs.id, id), claimable(false)))
+      .returning(),
+  );
   const [row] = await db
-    .update(jobs)
-    .set(claimSet(workerId, leaseMs))
-    .where(and(eq(jobs.id, id), claimable(false)))
-    .returning();
+    .with(changed, transitionAudit(db, changed, workerId))
+    .select()
+    .from(changed);
   return row;
 }
 
 /** Jobs whose last attempt's worker vanished: dead, since no attempt is left. */
 export async function reapExpiredLeases(db: Database): Promise<JobRow[]> {
-  return db
+  const reaped = db
     .update(jobs)
     .set({
       status: 'dead',
@@ -71,6 +105,11 @@ export async function reapExpiredLeases(db: Database): Promise<JobRow[]> {
     })
     .where(and(leaseExpired, sql`${jobs.attempts} >= ${jobs.maxAttempts}`))
     .returning();
+  const changed = db.$with('changed').as(reaped);
+  return db
+    .with(changed, transitionAudit(db, changed, null))
+    .select()
+    .from(changed);
 }
 
 const ownedBy = (id: string, workerId: string) =>
@@ -88,7 +127,7 @@ export async function renewLease(db: Database, id: string, workerId: string, lea
 
 /** Marks an owned job succeeded; false when its lease was lost to another worker. */
 export async function completeJob(db: Database, id: string, workerId: string, result: unknown): Promise<boolean> {
-  const rows = await db
+  const completed = db
     .update(jobs)
     .set({
       status: 'succeeded',
@@ -100,7 +139,12 @@ export async function completeJob(db: Database, id: string, workerId: string, re
       updatedAt: sql`now()`,
     })
     .where(ownedBy(id, workerId))
-    .returning({ id: jobs.id });
+    .returning();
+  const changed = db.$with('changed').as(completed);
+  const rows = await db
+    .with(changed, transitionAudit(db, changed, workerId))
+    .select({ id: changed.id })
+    .from(changed);
   return rows.length > 0;
 }
 
@@ -115,7 +159,7 @@ export async function failJob(
   failure: { error: string; retryAt: Date; permanent: boolean },
 ): Promise<'failed' | 'dead' | null> {
   const dead = failure.permanent ? sql`true` : sql`${jobs.attempts} >= ${jobs.maxAttempts}`;
-  const [row] = await db
+  const failed = db
     .update(jobs)
     .set({
       status: sql`case when ${dead} then 'dead'::job_status else 'failed'::job_status end`,
@@ -127,13 +171,18 @@ export async function failJob(
       updatedAt: sql`now()`,
     })
     .where(ownedBy(id, workerId))
-    .returning({ status: jobs.status });
+    .returning();
+  const changed = db.$with('changed').as(failed);
+  const [row] = await db
+    .with(changed, transitionAudit(db, changed, workerId))
+    .select({ status: changed.status })
+    .from(changed);
   return row ? (row.status as 'failed' | 'dead') : null;
 }
 
 /** Gives an unfinished job back (a stopping worker): queued again, the attempt not counted. */
 export async function releaseJob(db: Database, id: string, workerId: string): Promise<boolean> {
-  const rows = await db
+  const released = db
     .update(jobs)
     .set({
       status: 'queued',
@@ -145,7 +194,12 @@ export async function releaseJob(db: Database, id: string, workerId: string): Pr
       updatedAt: sql`now()`,
     })
     .where(ownedBy(id, workerId))
-    .returning({ id: jobs.id });
+    .returning();
+  const changed = db.$with('changed').as(released);
+  const rows = await db
+    .with(changed, transitionAudit(db, changed, workerId))
+    .select({ id: changed.id })
+    .from(changed);
   return rows.length > 0;
 }
 
@@ -154,9 +208,14 @@ export async function releaseJob(db: Database, id: string, workerId: string): Pr
  * the queue unpublished, so the relay hands it to QStash again.
  */
 export async function requeueExpiredLeases(db: Database): Promise<JobRow[]> {
-  return db
+  const requeued = db
     .update(jobs)
     .set({ status: 'queued', lockedBy: null, leaseExpiresAt: null, publishedAt: null, updatedAt: sql`now()` })
     .where(and(leaseExpired, sql`${jobs.attempts} < ${jobs.maxAttempts}`))
     .returning();
+  const changed = db.$with('changed').as(requeued);
+  return db
+    .with(changed, transitionAudit(db, changed, null))
+    .select()
+    .from(changed);
 }

@@ -6,7 +6,12 @@ import { type AuditContext, auditCte } from './audit.ts';
 export type JobStatus = JobRow['status'];
 
 // Payloads (an import's whole file) and results stay out of audit snapshots.
-const AUDIT_OMIT = ['payload', 'result'];
+/** The channel migration 0007's trigger notifies when a job becomes queued. */
+export const JOBS_CHANNEL = 'edgeplane_jobs';
+
+/** What a job's audit rows leave out: payloads (an upload) and results can be large. */
+export const JOB_AUDIT_OMIT = ['payload', 'result'];
+const AUDIT_OMIT = JOB_AUDIT_OMIT;
 
 export interface EnqueueInput {
   type: string;

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { refreshTokens, type UserRow, users } from '../schema.ts';
 import type { Database } from '../types.ts';
 import { type AuditContext, auditCte, insertAudited } from './audit.ts';
@@ -79,6 +79,16 @@ export async function listUsers(db: Database, params: ListUsersParams) {
   const page = hasMore ? rows.slice(0, params.limit) : rows;
   const last = page.at(-1);
   return { rows: page, next: hasMore && last ? { value: last.createdAt.toISOString(), id: last.id } : null };
+}
+
+/** The name and email of each of `ids` that names a user (disabled ones included: they still own items). */
+export async function userNames(db: Database, ids: readonly string[]) {
+  if (!ids.length) return [];
+  return db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(users)
+    .where(inArray(users.id, [...ids]))
+    .orderBy(users.name, users.id);
 }
 
 /** Inserts a user with its `user.created` audit row in one statement (a duplicate email throws 23505). */

@@ -12,6 +12,22 @@ export type ImportItem = z.output<typeof CreateItemSchema>;
 export interface RowError {
   field: string;
   message: string;
+  /** What the row held in that field, as text (cut short); absent when the field was missing. */
+  value?: string;
+}
+
+const MAX_VALUE_LENGTH = 100;
+
+/** The value at a dotted path (`tags.1`) of a row's input, as the person who wrote the file would read it. */
+function valueAt(input: unknown, field: string): string | undefined {
+  let value: unknown = input;
+  for (const key of field.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  if (value === undefined) return undefined;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH)}…` : text;
 }
 
 /**
@@ -115,5 +131,9 @@ export function validateRow(row: ImportRow): RowCheck {
   if (row.errors) return { ok: false, errors: row.errors };
   const result = CreateItemSchema.safeParse(row.input);
   if (result.success) return { ok: true, item: result.data };
-  return { ok: false, errors: fieldErrors(result.error, 'json').map(({ field, message }) => ({ field, message })) };
+  const errors = fieldErrors(result.error, 'json').map(({ field, message }) => {
+    const value = valueAt(row.input, field);
+    return value === undefined ? { field, message } : { field, message, value };
+  });
+  return { ok: false, errors };
 }

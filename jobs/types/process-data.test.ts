@@ -1,4 +1,4 @@
-import { arrayContains, eq, inArray, sql } from 'drizzle-orm';
+import { and, arrayContains, eq, inArray, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { claimJob } from '../../db/queries/job-leases.ts';
 import { getJob } from '../../db/queries/jobs.ts';
@@ -58,6 +58,19 @@ describe.skipIf(backend.skip)(`process-data: exactly-once effect [${backend.labe
     expect(await imported(tag)).toHaveLength(5);
     expect(await audited(tag)).toHaveLength(5);
     expect((await reload(job)).result).toMatchObject({ total: 5, inserted: 5, checkpoint: 5 });
+    // Each committed chunk told the change feed how far the import got (counts, no rows).
+    const progress = await t.handle.db
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.entityId, job.id), eq(auditLogs.action, 'job.progress')))
+      .orderBy(auditLogs.id);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)?.after).toMatchObject({
+      id: job.id,
+      status: 'running',
+      progress: { checkpoint: 5, total: 5 },
+    });
+    expect(JSON.stringify(progress)).not.toContain('"rejected"');
   });
 
   it('Should resume after a failure mid-way from the last committed chunk, inserting every row once', async () => {

@@ -7,6 +7,7 @@ import { defineJob, type JobContext, PermanentJobError } from '../define.ts';
 import {
   IMPORT_FORMATS,
   ImportFileError,
+  type ImportItem,
   type ImportRow,
   type RowError,
   readImportFile,
@@ -80,8 +81,11 @@ async function importItems(ctx: JobContext, payload: ProcessDataPayload, chunkSi
       const line = (rows[i] as ImportRow).line;
       if (!check?.ok) rejected.push({ line, errors: check?.errors ?? [] });
       else if (check.item.ownerId && !owners.has(check.item.ownerId)) {
-        rejected.push({ line, errors: [{ field: 'ownerId', message: 'no user with this id' }] });
-      } else valid.push(check.item);
+        rejected.push({
+          line,
+          errors: [{ field: 'ownerId', message: 'no user with this id', value: check.item.ownerId }],
+        });
+      } else valid.push(ownedBy(check.item, context));
     }
     const next: ImportResult = {
       total: rows.length,
@@ -123,6 +127,16 @@ function resumeFrom(result: unknown, total: number): ImportResult {
     rejected: Array.isArray(saved.rejected) ? saved.rejected : [],
     checkpoint: checkpointOf(result),
   };
+}
+
+/**
+ * A row without an owner belongs to whoever imported it, as an item created with
+ * POST /api/v1/items does (an explicit null stays null; an API key's import owns nothing).
+ */
+function ownedBy(item: ImportItem, context: AuditContext): ImportItem {
+  return item.ownerId === undefined && context.actorType === 'user' && context.actorId
+    ? { ...item, ownerId: context.actorId }
+    : item;
 }
 
 const ACTOR_TYPES = new Set<AuditContext['actorType']>(['user', 'api_key', 'system', 'anonymous']);

@@ -278,13 +278,13 @@ export async function fuzzContract(doc: OpenApiDoc, options: FuzzOptions) {
     let text: string;
     try {
       res = await fetch(url, { method: op.method, headers, body, signal: AbortSignal.timeout(15_000) });
-      text = await res.text();
+      text = await bodyText(res);
       if (res.status === 503 && text.startsWith(DEV_SERVER_RELOAD)) {
         // wrangler dev's own proxy, not the Worker, answered: it reloaded the Worker while the
         // request was in flight. Sent again once, as its message says; counted in the result.
         reloads++;
         res = await fetch(url, { method: op.method, headers, body, signal: AbortSignal.timeout(15_000) });
-        text = await res.text();
+        text = await bodyText(res);
       }
     } catch (error) {
       findings.push({ request: label, status: 0, problem: `no answer: ${(error as Error).message}` });
@@ -338,4 +338,22 @@ export async function fuzzContract(doc: OpenApiDoc, options: FuzzOptions) {
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
   return { findings, sent, statuses, operations: ops.length, reloads };
+}
+
+/**
+ * A response's body, or for an event stream (which stays open) its first message: the
+ * stream's status, headers and opening are what the document describes.
+ */
+async function bodyText(res: Response): Promise<string> {
+  if (!res.headers.get('content-type')?.startsWith('text/event-stream') || !res.body) return res.text();
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!text.includes('\n\n')) {
+    const chunk = await reader.read();
+    if (chunk.done) break;
+    text += decoder.decode(chunk.value, { stream: true });
+  }
+  await reader.cancel().catch(() => {});
+  return text;
 }

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readSse, type SseMessage } from '../support/sse.ts';
 import { type Credentials, conformanceClient } from './client.ts';
 import { workflowTests } from './suite-workflows.ts';
 
@@ -69,6 +70,33 @@ export function conformanceSuite(name: string, baseUrl: () => string, credential
       const docs = await send('/docs');
       expect(docs.status).toBe(200);
       expect(docs.headers.get('content-type')).toContain('text/html');
+    });
+
+    it('Should stream a change on the change feed, and resume after Last-Event-ID losing nothing', async () => {
+      const open = async (lastEventId?: string) => {
+        const res = await send('/api/v1/events?types=item.*', {
+          headers: lastEventId ? { 'last-event-id': lastEventId } : {},
+        });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+        const stream = readSse(res);
+        expect((await stream.next(10_000))?.event).toBe('ready');
+        return stream;
+      };
+      const mentions = (id: string) => (m: SseMessage) => m.data.includes(id);
+      const live = await open();
+      const { item: first } = await create({ title: `feed ${tag()}` });
+      const seen = await live.collect(mentions(first.id), 15_000);
+      const last = seen.at(-1) as SseMessage;
+      expect(last.event).toBe('item.created');
+      expect(JSON.parse(last.data)).toMatchObject({ entityId: first.id, data: { title: first.title } });
+      await live.close();
+      const { item: missed } = await create({ title: `missed ${tag()}` });
+      const resumed = await open(last.id);
+      const replay = await resumed.collect(mentions(missed.id), 15_000);
+      expect(replay.filter(mentions(first.id))).toEqual([]);
+      expect(replay.at(-1)?.event).toBe('item.created');
+      await resumed.close();
     });
 
     it('Should answer an unknown route with a 404 problem carrying the request id', async () => {

@@ -179,6 +179,49 @@ describe.skipIf(!!skipReason)(`dashboard in Chromium, served by the Node entry${
     await context.close();
   });
 
+  it('Should show a viewer every page it may not use as one "not available to your role" state with no controls', async () => {
+    const context = await newContext(browser, baseUrl);
+    const viewer = await context.newPage();
+    const failed: string[] = [];
+    viewer.on('console', (message) => {
+      if (message.type() === 'error') failed.push(`${viewer.url()}: ${message.text()}`);
+    });
+    await signIn(viewer, 'viewer@edgeplane.local');
+    // The admin section, the audit log and the item editors (vocabulary/permissions.ts); Settings
+    // is readable by viewers, as the values in force, but not changeable.
+    const closed = ['/admin/users', '/admin/api-keys', '/admin/webhooks', '/admin/settings', '/audit'];
+    for (const path of [...closed, '/items/new', '/items/import']) {
+      await viewer.goto(path);
+      await viewer
+        .getByText(/not available to your role/i)
+        .first()
+        .waitFor();
+      await viewer.waitForLoadState('networkidle');
+      // Only the page's content counts: the top bar keeps its navigation, theme and sign-out.
+      const controls = await viewer.locator('main').locator('input, select, textarea, button').count();
+      expect(controls, `${path}: form controls shown to a viewer`).toBe(0);
+      await screenshot(viewer, 'node', `viewer${path.replace(/\//g, '-')}`);
+    }
+    // Nothing was even asked of the API that could only be refused.
+    expect(failed).toEqual([]);
+    await context.close();
+  });
+
+  it('Should load the sign-in page without a failed request in the console', async () => {
+    const context = await newContext(browser, baseUrl);
+    const visitor = await context.newPage();
+    const logged: string[] = [];
+    visitor.on('console', (message) => {
+      if (message.type() === 'error') logged.push(message.text());
+    });
+    await visitor.goto('/');
+    await visitor.waitForURL(/\/login/);
+    await visitor.getByRole('button', { name: 'Sign in' }).waitFor();
+    await visitor.waitForLoadState('networkidle');
+    expect(logged).toEqual([]);
+    await context.close();
+  });
+
   it('Should render the API reference with every other origin unreachable', async () => {
     const context = await newContext(browser, baseUrl);
     const { page, foreign, errors } = await openDocsOffline(context, baseUrl);

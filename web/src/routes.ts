@@ -1,41 +1,51 @@
-import type { RouteDefinition } from '@solidjs/router';
-import { lazy } from 'solid-js';
+import type { RouteSectionProps } from '@solidjs/router';
+import { type Component, lazy } from 'solid-js';
 import type { Permission } from '../../vocabulary/permissions.ts';
 
-export interface NavEntry {
+/** One page of the dashboard: where it lives, what it is called and who may use it. */
+export interface PageDefinition {
   path: string;
-  label: string;
-  /** Shown only to callers holding it (the API enforces the same). */
+  /** Its name: the navigation's label, and the heading when the caller's role may not use it. */
+  title: string;
+  /** Needed to use the page at all (the API enforces the same); without it the page is not loaded. */
   permission: Permission;
+  component: Component<RouteSectionProps>;
+  /** Listed in the main navigation. */
+  nav?: true;
 }
 
-/** The navigation, in order; the admin section is listed last. */
-export const NAV: NavEntry[] = [
-  { path: '/', label: 'Overview', permission: 'stats:read' },
-  { path: '/items', label: 'Items', permission: 'items:read' },
-  { path: '/jobs', label: 'Jobs', permission: 'jobs:read' },
-  { path: '/health', label: 'Health', permission: 'self:read' },
-  { path: '/audit', label: 'Audit log', permission: 'audit:read' },
-  { path: '/admin/users', label: 'Users', permission: 'users:manage' },
-  { path: '/admin/api-keys', label: 'API keys', permission: 'keys:manage' },
-  { path: '/admin/webhooks', label: 'Webhooks', permission: 'webhooks:manage' },
-  { path: '/admin/settings', label: 'Settings', permission: 'settings:read' },
+const page = (path: string, title: string, permission: Permission, load: () => Promise<{ default: Component }>) => ({
+  path,
+  title,
+  permission,
+  // Every page is its own chunk: the first load carries only the shell and the page it opens.
+  component: lazy(load) as Component<RouteSectionProps>,
+});
+
+/** Every page, in navigation order; the admin section comes last. */
+export const PAGES: PageDefinition[] = [
+  { ...page('/', 'Overview', 'stats:read', () => import('./pages/overview/overview-page.tsx')), nav: true },
+  { ...page('/items', 'Items', 'items:read', () => import('./pages/items/items-page.tsx')), nav: true },
+  page('/items/new', 'New item', 'items:write', () => import('./pages/items/item-new-page.tsx')),
+  page('/items/import', 'Import items', 'items:write', () => import('./pages/items/import-page.tsx')),
+  page('/items/:id', 'Item', 'items:read', () => import('./pages/items/item-edit-page.tsx')),
+  { ...page('/jobs', 'Jobs', 'jobs:read', () => import('./pages/jobs/jobs-page.tsx')), nav: true },
+  page('/jobs/:id', 'Job', 'jobs:read', () => import('./pages/jobs/job-page.tsx')),
+  { ...page('/health', 'Health', 'self:read', () => import('./pages/health/health-page.tsx')), nav: true },
+  { ...page('/audit', 'Audit log', 'audit:read', () => import('./pages/audit/audit-page.tsx')), nav: true },
+  { ...page('/admin/users', 'Users', 'users:manage', () => import('./pages/admin/users-page.tsx')), nav: true },
+  { ...page('/admin/api-keys', 'API keys', 'keys:manage', () => import('./pages/admin/api-keys-page.tsx')), nav: true },
+  {
+    ...page('/admin/webhooks', 'Webhooks', 'webhooks:manage', () => import('./pages/admin/webhooks-page.tsx')),
+    nav: true,
+  },
+  // Readers see the values in force; only admins get the form (the page itself decides).
+  {
+    ...page('/admin/settings', 'Settings', 'settings:read', () => import('./pages/admin/settings-page.tsx')),
+    nav: true,
+  },
+  page('*404', 'Not found', 'self:read', () => import('./pages/not-found/not-found-page.tsx')),
 ];
 
-/** Every page is its own chunk: the first load carries only the shell and the page it opens. */
-export const ROUTES: RouteDefinition[] = [
-  { path: '/', component: lazy(() => import('./pages/overview/overview-page.tsx')) },
-  { path: '/items', component: lazy(() => import('./pages/items/items-page.tsx')) },
-  { path: '/items/new', component: lazy(() => import('./pages/items/item-new-page.tsx')) },
-  { path: '/items/import', component: lazy(() => import('./pages/items/import-page.tsx')) },
-  { path: '/items/:id', component: lazy(() => import('./pages/items/item-edit-page.tsx')) },
-  { path: '/jobs', component: lazy(() => import('./pages/jobs/jobs-page.tsx')) },
-  { path: '/jobs/:id', component: lazy(() => import('./pages/jobs/job-page.tsx')) },
-  { path: '/health', component: lazy(() => import('./pages/health/health-page.tsx')) },
-  { path: '/audit', component: lazy(() => import('./pages/audit/audit-page.tsx')) },
-  { path: '/admin/users', component: lazy(() => import('./pages/admin/users-page.tsx')) },
-  { path: '/admin/api-keys', component: lazy(() => import('./pages/admin/api-keys-page.tsx')) },
-  { path: '/admin/webhooks', component: lazy(() => import('./pages/admin/webhooks-page.tsx')) },
-  { path: '/admin/settings', component: lazy(() => import('./pages/admin/settings-page.tsx')) },
-  { path: '*404', component: lazy(() => import('./pages/not-found/not-found-page.tsx')) },
-];
+/** The navigation, in order. */
+export const NAV = PAGES.filter((entry) => entry.nav);

@@ -40,6 +40,12 @@ describe.skipIf(backend.skip)(`auth: sign-in, tokens, refresh [${backend.label}]
     expect(cookies.find((c) => c.startsWith('edgeplane_access='))).toMatch(/HttpOnly/);
     expect(cookies.find((c) => c.startsWith('edgeplane_access='))).toMatch(/SameSite=Strict/);
     expect(cookies.find((c) => c.startsWith('edgeplane_refresh='))).toMatch(/Path=\/api\/v1\/auth/);
+    // The hint the dashboard reads before asking who is signed in: no secret in it, so not httpOnly.
+    const hint = cookies.find((c) => c.startsWith('edgeplane_session=')) as string;
+    expect(hint).toMatch(/^edgeplane_session=1;/);
+    expect(hint).not.toMatch(/HttpOnly/);
+    expect(hint).toMatch(/SameSite=Strict/);
+    expect(hint).toMatch(/Max-Age=2592000/);
     expect((await items(session.accessToken)).status).toBe(200);
     const access = cookies.find((c) => c.startsWith('edgeplane_access='))?.split(';')[0] as string;
     const viaCookie = await t.request('/api/v1/items?limit=1', { headers: { cookie: access }, as: 'anonymous' });
@@ -92,6 +98,7 @@ describe.skipIf(backend.skip)(`auth: sign-in, tokens, refresh [${backend.label}]
     });
     expect(res.status).toBe(204);
     expect(res.headers.getSetCookie().some((c) => /^edgeplane_access=;/.test(c))).toBe(true);
+    expect(res.headers.getSetCookie().some((c) => /^edgeplane_session=;/.test(c))).toBe(true);
     expect((await refresh(session.refreshToken)).status).toBe(401);
   });
 

@@ -1,7 +1,14 @@
 import { streamSSE } from 'hono/streaming';
 import type { AppDeps } from '../../../core/deps.ts';
 import { itemFromSnapshot } from '../../../core/items.ts';
-import { type FeedPosition, feedHead, feedPosition, olderThanRetention, readFeed } from '../../../db/queries/feed.ts';
+import {
+  type FeedPosition,
+  feedFilter,
+  feedHead,
+  feedPosition,
+  olderThanRetention,
+  readFeed,
+} from '../../../db/queries/feed.ts';
 import type { AuditLogRow } from '../../../db/schema.ts';
 import { allows, type Permission, type Role } from '../../../vocabulary/permissions.ts';
 import { ApiError } from '../../lib/errors.ts';
@@ -98,8 +105,7 @@ export const stream: AppRouteHandler<StreamRoute> = async (c) => {
   if (!('role' in actor)) throw new ApiError('unauthorized');
   const { types, after } = c.req.valid('query');
   const resumeAfter = c.req.valid('header')['last-event-id'] ?? after;
-  const entityTypes = entityTypesFor(actor.role, types);
-  const actions = types;
+  const wanted = feedFilter({ actions: types, entityTypes: entityTypesFor(actor.role, types) });
   const { feed } = deps.config;
 
   const caller = `${actor.type}:${actor.id}`;
@@ -153,13 +159,16 @@ export const stream: AppRouteHandler<StreamRoute> = async (c) => {
           await send(sse.writeSSE({ event: 'end', retry: RETRY_MS, data: JSON.stringify({ reason: 'reconnect' }) }));
           return;
         }
-        const rows = await readFeed(deps.db, { after: position, limit: BATCH, actions, entityTypes });
+        const rows = await readFeed(deps.db, { after: position, limit: BATCH });
         for (const row of rows) {
           if (closed.signal.aborted) return;
-          const event = toEvent(row);
-          await send(sse.writeSSE({ event: event.type, id: String(event.id), data: JSON.stringify(event) }));
+          if (wanted(row)) {
+            const event = toEvent(row);
+            await send(sse.writeSSE({ event: event.type, id: String(event.id), data: JSON.stringify(event) }));
+            lastWrite = Date.now();
+          }
+          // Past every row read, wanted or not: the next look starts after them.
           position = { xactId: row.xactId, id: row.id };
-          lastWrite = Date.now();
         }
         if (rows.length === BATCH) continue;
         if (Date.now() - lastWrite >= feed.heartbeatMs) {

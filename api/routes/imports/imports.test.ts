@@ -2,15 +2,20 @@ import { arrayContains, asc, eq, inArray, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLogs, items, jobs, users } from '../../../db/schema.ts';
 import { createDispatcher } from '../../../jobs/dispatcher.ts';
-import { backend, unique, useTestApp } from '../../../test/support/harness.ts';
+import { backend, type Identity, unique, useTestApp } from '../../../test/support/harness.ts';
 
 const HEADER = 'title,description,status,priority,tags,ownerId,dueAt';
 
 describe.skipIf(backend.skip)(`items import [${backend.label}]`, () => {
   const t = useTestApp({}, { isolated: true });
 
-  const upload = (body: string, contentType = 'text/csv', headers: Record<string, string> = {}) =>
-    t.request('/api/v1/items/import', { method: 'POST', body, headers: { 'content-type': contentType, ...headers } });
+  const upload = (body: string, contentType = 'text/csv', headers: Record<string, string> = {}, as?: Identity) =>
+    t.request('/api/v1/items/import', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': contentType, ...headers },
+      as,
+    });
   const drain = () =>
     createDispatcher(t.deps, { concurrency: 2, pollIntervalMs: 50, leaseMs: 30_000, schedule: false }).drain();
   /** Uploads a file, runs the job and returns it as the jobs API shows it. */
@@ -44,8 +49,13 @@ describe.skipIf(backend.skip)(`items import [${backend.label}]`, () => {
     expect(job.status).toBe('succeeded');
     expect(job.result).toMatchObject({ total: 5, inserted: 3, rejectedCount: 2, checkpoint: 5 });
     expect(job.result.rejected).toEqual([
-      { line: 4, errors: [{ field: 'status', message: expect.any(String) }] },
-      { line: 5, errors: [{ field: 'title', message: 'must not be empty' }] },
+      {
+        line: 4,
+        errors: [
+          { field: 'status', message: 'must be one of pending, in_progress, done, archived', value: 'finished' },
+        ],
+      },
+      { line: 5, errors: [{ field: 'title', message: 'must not be empty', value: '' }] },
     ]);
     const rows = await tagged(tag);
     expect(rows.map((r) => [r.title, r.status, r.priority, r.tags, r.description])).toEqual([
@@ -143,13 +153,28 @@ describe.skipIf(backend.skip)(`items import [${backend.label}]`, () => {
     ].join('\n');
     const job = await runImport(csv);
     expect(job.result.rejected).toEqual([
-      { line: 3, errors: [{ field: 'ownerId', message: 'no user with this id' }] },
-      { line: 5, errors: [{ field: 'ownerId', message: expect.any(String) }] },
+      { line: 3, errors: [{ field: 'ownerId', message: 'no user with this id', value: ghost }] },
+      { line: 5, errors: [{ field: 'ownerId', message: 'must be a user id (a UUID)', value: 'not-a-uuid' }] },
     ]);
     const rows = await tagged(tag);
+    // A row naming nobody belongs to the user who imported it, as a created item does.
+    const importer = (await (await t.request('/api/v1/auth/me')).json()) as { id: string };
     expect(rows.map((r) => [r.title, r.ownerId])).toEqual([
-      ['Nobody', null],
+      ['Nobody', importer.id],
       ['Owned', owner?.id],
+    ]);
+  });
+
+  it('Should leave rows of an import sent with an API key, or with an explicit null owner, unowned', async () => {
+    const tag = unique('unowned');
+    const res = await upload(`title,tags\nBy key,${tag}\n`, 'text/csv', {}, 'editor-key');
+    expect(res.status).toBe(202);
+    await drain();
+    const json = JSON.stringify([{ title: 'Null owner', tags: [tag], ownerId: null }]);
+    await runImport(json, 'application/json');
+    expect((await tagged(tag)).map((r) => [r.title, r.ownerId])).toEqual([
+      ['By key', null],
+      ['Null owner', null],
     ]);
   });
 

@@ -38,6 +38,20 @@ describe.skipIf(backend.skip)(`items: list, filter, search, sort [${backend.labe
     expect(pages.flat().map((i) => i.id)).toEqual(created.map((i) => i.id).reverse());
   });
 
+  it('Should count every matching item on each page when asked for the total, and only then', async () => {
+    const tag = unique('total');
+    for (let i = 0; i < 5; i++) await create({ title: `${tag} ${i}`, tags: [tag], status: i < 3 ? 'done' : 'pending' });
+    const first = (await list(`tag=${tag}&limit=2&total=true`)) as { total?: number; nextCursor: string | null };
+    expect(first.total).toBe(5);
+    const second = (await list(
+      `tag=${tag}&limit=2&total=true&cursor=${encodeURIComponent(first.nextCursor as string)}`,
+    )) as { total?: number };
+    expect(second.total).toBe(5);
+    expect(((await list(`tag=${tag}&status=done&total=true`)) as { total?: number }).total).toBe(3);
+    expect(await list(`tag=${tag}`)).not.toHaveProperty('total');
+    expect(await list(`tag=${tag}&total=false`)).not.toHaveProperty('total');
+  });
+
   it('Should keep later pages stable when items are inserted between requests', async () => {
     const tag = unique('stable');
     const created: Item[] = [];

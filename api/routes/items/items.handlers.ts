@@ -1,3 +1,4 @@
+import type { Actor } from '../../../core/deps.ts';
 import { toItem } from '../../../core/items.ts';
 import { classifyDbError, dbErrorConstraint } from '../../../db/errors.ts';
 import * as queries from '../../../db/queries/items.ts';
@@ -17,19 +18,25 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
   const query = c.req.valid('query');
   const descending = query.sort.startsWith('-');
   const sort = query.sort.replace(/^-/, '') as queries.SortKey;
-  const page = await queries.listItems(c.get('deps').db, {
-    limit: query.limit,
-    sort,
-    direction: descending ? 'desc' : 'asc',
-    after: query.cursor ? decodeCursor(query.cursor, query.sort) : undefined,
-    status: query.status,
-    priority: query.priority,
-    tag: query.tag,
-    ownerId: query.owner,
-    q: query.q,
-  });
+  const { db } = c.get('deps');
+  const filters = { status: query.status, priority: query.priority, tag: query.tag, ownerId: query.owner, q: query.q };
+  const [page, total] = await Promise.all([
+    queries.listItems(db, {
+      ...filters,
+      limit: query.limit,
+      sort,
+      direction: descending ? 'desc' : 'asc',
+      after: query.cursor ? decodeCursor(query.cursor, query.sort) : undefined,
+    }),
+    // Counting reads every matching row, which a keyset page does not: only when asked.
+    query.total ? queries.countItems(db, filters) : undefined,
+  ]);
   return c.json(
-    { data: page.rows.map(toItem), nextCursor: page.next ? encodeCursor(query.sort, page.next) : null },
+    {
+      data: page.rows.map(toItem),
+      nextCursor: page.next ? encodeCursor(query.sort, page.next) : null,
+      ...(total === undefined ? {} : { total }),
+    },
     200,
   );
 };
@@ -52,12 +59,18 @@ export const get: AppRouteHandler<GetRoute> = async (c) => {
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
   const body = c.req.valid('json');
   const deps = c.get('deps');
+  const ownerId = body.ownerId === undefined ? defaultOwner(c.get('actor')) : body.ownerId;
   const { item, jobsQueued } = await withFieldErrors(() =>
-    queries.createItem(deps.db, { ...body, dueAt: toDate(body.dueAt) }, auditContext(c)),
+    queries.createItem(deps.db, { ...body, ownerId, dueAt: toDate(body.dueAt) }, auditContext(c)),
   );
   if (jobsQueued) await flushQueue(deps);
   return c.json(toItem(item), 201, { ETag: etag(item.version), Location: `/api/v1/items/${item.id}` });
 };
+
+/** Whoever creates an item in person owns it unless the body names an owner; a machine (API key) owns nothing. */
+function defaultOwner(actor: Actor): string | undefined {
+  return actor.type === 'user' ? actor.id : undefined;
+}
 
 export const update: AppRouteHandler<UpdateRoute> = async (c) => {
   const { id } = c.req.valid('param');

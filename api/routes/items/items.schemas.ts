@@ -32,12 +32,27 @@ export const ListItemsQuerySchema = z.object({
   q: ITEM_FILTERS.q
     .optional()
     .openapi({ param: { name: 'q', in: 'query' }, description: 'Case-insensitive search in title and description.' }),
+  total: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .openapi({
+      param: { name: 'total', in: 'query' },
+      type: 'string',
+      enum: ['true', 'false'],
+      description: '`true` adds `total`, the number of items the filters match (it costs a count of them all).',
+    }),
 });
 
 export const ItemListSchema = z
   .object({
     data: z.array(ItemSchema),
     nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last.' }),
+    total: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: 'Items matching the filters on every page together; sent when `total=true`.' }),
   })
   .openapi('ItemList');
 

@@ -98,6 +98,25 @@ describe.skipIf(backend.skip)(`items: create and read [${backend.label}]`, () =>
     expect((await malformed.json()).errors[0]).toMatchObject({ field: 'id', in: 'path' });
   });
 
+  it('Should make the signed-in user the owner when the body names none, and keep an explicit null', async () => {
+    const me = (await (await t.request('/api/v1/auth/me', { as: 'editor' })).json()) as { id: string };
+    const mine = await t.request('/api/v1/items', { method: 'POST', json: { title: unique('mine') }, as: 'editor' });
+    expect(mine.status).toBe(201);
+    expect(((await mine.json()) as Item).ownerId).toBe(me.id);
+    const nobody = await create({ title: unique('unowned'), ownerId: null });
+    expect(nobody.item.ownerId).toBeNull();
+  });
+
+  it('Should leave an item made with an API key without an owner unless the body names one', async () => {
+    const res = await t.request('/api/v1/items', {
+      method: 'POST',
+      json: { title: unique('by-key') },
+      as: 'editor-key',
+    });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as Item).ownerId).toBeNull();
+  });
+
   it('Should accept an existing owner', async () => {
     const [owner] = await t.handle.db
       .insert(users)

@@ -78,7 +78,8 @@ describe.skipIf(backend.skip)(`reports [${backend.label}]`, () => {
       'done',
       'high',
       `${tag};x`,
-      '',
+      // Made by a signed-in user, who therefore owns it.
+      quoted.ownerId,
       '2031-01-02T03:04:05.000Z',
       '1',
       quoted.createdAt,

@@ -22,6 +22,7 @@ function toSetting(key: SettingKey, row: queries.SettingRow | undefined, config:
     default: SETTINGS[key].default(config),
     set: row !== undefined,
     schema: valueSchema(key),
+    label: SETTINGS[key].label,
     description: SETTINGS[key].description,
     updatedBy: row?.updatedBy ?? null,
     updatedAt: row?.updatedAt.toISOString() ?? null,

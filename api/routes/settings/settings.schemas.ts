@@ -10,6 +10,9 @@ export const SettingSchema = z
       description: 'JSON Schema of the value (`type`, `enum`, `minimum`/`exclusiveMinimum`, `maximum`, `maxLength`).',
       example: { type: 'integer', exclusiveMinimum: 0, maximum: 36500 },
     }),
+    label: z
+      .string()
+      .openapi({ description: 'What people call the setting.', example: 'Keep audit entries for (days)' }),
     description: z.string(),
     updatedBy: z.string().nullable(),
     updatedAt: z.iso.datetime().nullable(),

@@ -26,7 +26,12 @@ describe.skipIf(backend.skip)(`settings API [${backend.label}]`, () => {
       'retention.finishedJobsDays',
     ]);
     expect(settings.every((s) => !s.set)).toBe(true);
-    expect(settings[0]).toMatchObject({ value: 'Edgeplane', default: 'Edgeplane', updatedAt: null });
+    expect(settings[0]).toMatchObject({
+      value: 'Edgeplane',
+      default: 'Edgeplane',
+      label: 'Workspace name',
+      updatedAt: null,
+    });
     const audit = settings.find((s) => s.key === 'retention.auditDays');
     expect(audit).toMatchObject({ value: t.deps.config.retention.auditDays });
   });

@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ApiError } from '../../lib/errors.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
 import { toUser } from '../auth/auth.handlers.ts';
-import type { CreateRoute, GetRoute, ListRoute, UpdateRoute } from './users.routes.ts';
+import type { CreateRoute, GetRoute, ListRoute, LookupRoute, UpdateRoute } from './users.routes.ts';
 
 const SORT = '-created';
 
@@ -21,6 +21,11 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
     disabled: query.disabled,
   });
   return c.json({ data: page.rows.map(toUser), nextCursor: page.next ? encodeCursor(SORT, page.next) : null }, 200);
+};
+
+export const lookup: AppRouteHandler<LookupRoute> = async (c) => {
+  const { ids } = c.req.valid('query');
+  return c.json({ data: await queries.userNames(c.get('deps').db, [...new Set(ids)]) }, 200);
 };
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {

@@ -7,6 +7,8 @@ import {
   UpdateUserSchema,
   UserIdParamsSchema,
   UserListSchema,
+  UserLookupQuerySchema,
+  UserNameListSchema,
   UserSchema,
 } from './users.schemas.ts';
 
@@ -20,6 +22,18 @@ export const list = protectedRoute('users:manage', {
   description: 'Newest first, cursor-paginated; filter by role and by `disabled`.',
   request: { query: ListUsersQuerySchema },
   responses: { 200: jsonResponse(UserListSchema, 'A page of users.'), ...errorResponses(400, 422, 500, 503) },
+});
+
+export const lookup = protectedRoute('users:read', {
+  method: 'get',
+  path: '/api/v1/users/lookup',
+  tags,
+  summary: 'Look up user names',
+  description:
+    'The name and email of each user id given, for anyone who may read items: who owns an item, who made a ' +
+    'change. Roles and status stay with the admin-only operations.',
+  request: { query: UserLookupQuerySchema },
+  responses: { 200: jsonResponse(UserNameListSchema, 'The users found.'), ...errorResponses(422, 500, 503) },
 });
 
 export const get = protectedRoute('users:manage', {
@@ -67,6 +81,7 @@ export const update = protectedRoute('users:manage', {
 });
 
 export type ListRoute = typeof list;
+export type LookupRoute = typeof lookup;
 export type GetRoute = typeof get;
 export type CreateRoute = typeof create;
 export type UpdateRoute = typeof update;

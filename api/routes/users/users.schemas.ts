@@ -68,3 +68,29 @@ export const UserListSchema = z
 export const UserIdParamsSchema = z.object({
   id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, example: '0f8fad5b-d9cb-469f-a165-70867728950e' }),
 });
+
+export const UserLookupQuerySchema = z.object({
+  ids: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.uuid('must be user ids (UUIDs), separated by commas')).min(1).max(100))
+    .openapi({
+      param: { name: 'ids', in: 'query' },
+      type: 'string',
+      description: 'Up to 100 user ids, separated by commas.',
+      example: '0f8fad5b-d9cb-469f-a165-70867728950e',
+    }),
+});
+
+export const UserNameSchema = z.object({ id: z.uuid(), name: z.string(), email: z.string() }).openapi('UserName');
+
+export const UserNameListSchema = z
+  .object({
+    data: z.array(UserNameSchema).openapi({ description: 'The ids that name a user; unknown ids are left out.' }),
+  })
+  .openapi('UserNameList');

@@ -35,6 +35,23 @@ describe.skipIf(backend.skip)(`users API [${backend.label}]`, () => {
     expect((await login(address)).status).toBe(200);
   });
 
+  it('Should give anyone who reads items the names and emails of the ids asked for, and nothing more', async () => {
+    const a = await create({ name: 'Lookup A' });
+    const b = await create({ name: 'Lookup B', role: 'admin' });
+    const res = await t.request(`/api/v1/users/lookup?ids=${b.id},${crypto.randomUUID()},${a.id},${a.id}`, {
+      as: 'viewer',
+    });
+    expect(res.status).toBe(200);
+    expect((await res.json()).data).toEqual([
+      { id: a.id, name: 'Lookup A', email: a.email },
+      { id: b.id, name: 'Lookup B', email: b.email },
+    ]);
+    const bad = await t.request('/api/v1/users/lookup?ids=not-an-id', { as: 'viewer' });
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).errors[0]).toMatchObject({ field: 'ids', in: 'query' });
+    expect((await t.request('/api/v1/users/lookup', { as: 'viewer' })).status).toBe(422);
+  });
+
   it('Should invite without a password: a one-time password shown once that signs in', async () => {
     const address = email();
     const res = await post({ email: address, name: 'Invited' });

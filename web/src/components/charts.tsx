@@ -5,13 +5,16 @@ import './charts.css';
 export interface Datum {
   label: string;
   value: number;
-  /** Which of the theme's six chart colours (1–6); by default they are used in turn. */
-  colour?: number;
+  /**
+   * The theme colour of its bar (`chart-2`, `priority-high`…). Without one, bars take the six
+   * category colours in turn, which say nothing about success or failure.
+   */
+  colour?: string;
 }
 
-/** A theme colour; both themes define --chart-1…6 with enough contrast on their surface. */
+/** A theme colour; both themes define every one with enough contrast on their surface. */
 function colour(datum: Datum, index: number): string {
-  return `var(--chart-${datum.colour ?? (index % 6) + 1})`;
+  return `var(--${datum.colour ?? `category-${(index % 6) + 1}`})`;
 }
 
 /**

@@ -15,7 +15,7 @@ export function Field(props: {
   label: string;
   name: string;
   error?: string;
-  hint?: string;
+  hint?: JSX.Element;
   children: (control: ControlProps) => JSX.Element;
 }) {
   const id = createUniqueId();

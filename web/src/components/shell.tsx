@@ -47,7 +47,7 @@ export function Shell(props: RouteSectionProps) {
               {(entry) => (
                 <li>
                   <A href={entry.path} end={entry.path === '/'} activeClass="active">
-                    {entry.label}
+                    {entry.title}
                   </A>
                 </li>
               )}

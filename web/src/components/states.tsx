@@ -10,14 +10,18 @@ export function Loading(props: { label?: string }) {
   );
 }
 
-/** What went wrong, in words, with the request id to quote and a way to try again. */
+/**
+ * What went wrong, in words, with the request id to quote and a way to try again. A 403
+ * gets no retry: asking again cannot change the caller's role.
+ */
 export function ErrorState(props: { error: unknown; retry?: () => void; title?: string }) {
   const problem = () => (props.error instanceof ApiProblem ? props.error : undefined);
+  const forbidden = () => problem()?.status === 403;
   const message = () =>
     props.error instanceof Error ? props.error.message : 'Something went wrong while loading this page.';
   return (
     <div class="state error" role="alert">
-      <h2>{props.title ?? (problem()?.status === 403 ? 'Not allowed' : 'Could not load this')}</h2>
+      <h2>{props.title ?? (forbidden() ? 'Not available to your role' : 'Could not load this')}</h2>
       <p>{message()}</p>
       <Show when={problem()?.problem?.requestId}>
         {(id) => (
@@ -26,7 +30,7 @@ export function ErrorState(props: { error: unknown; retry?: () => void; title?: 
           </p>
         )}
       </Show>
-      <Show when={props.retry}>
+      <Show when={forbidden() ? undefined : props.retry}>
         {(retry) => (
           <button type="button" class="button" onClick={() => retry()()}>
             Try again

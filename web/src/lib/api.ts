@@ -1,6 +1,7 @@
 import { type ClientResponse, DetailedError, hc, parseResponse } from 'hono/client';
 import type { AppType } from '../../../api/app.ts';
 import type { Problem } from '../../../api/lib/errors.ts';
+import { SESSION_HINT_COOKIE } from '../../../vocabulary/session.ts';
 
 /** A failed API call: the HTTP status and, when the API sent one, its problem document. */
 export class ApiProblem extends Error {
@@ -56,16 +57,29 @@ function refreshSession(): Promise<boolean> {
   return refreshing;
 }
 
+/** The auth calls whose 401 means what it says: asking them again after a refresh would not help. */
+const NO_REFRESH = ['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/auth/logout'];
+
 /**
- * fetch with the session kept alive: a 401 on an API call refreshes the session once
- * and retries; if that fails, the session-expired listeners run (the app sends the user
- * to sign in and back).
+ * Whether a session may exist: a bearer token is configured, or the API left its session
+ * hint cookie (vocabulary/session.ts). Without either, asking who is signed in can only
+ * earn a 401.
+ */
+export function mayHaveSession(): boolean {
+  if (options.headers?.authorization) return true;
+  return (globalThis.document?.cookie ?? '').split(/;\s*/).some((c) => c.startsWith(`${SESSION_HINT_COOKIE}=`));
+}
+
+/**
+ * fetch with the session kept alive: a 401 on an API call (who-am-I included: its access
+ * cookie may just have expired) refreshes the session once and retries; if that fails,
+ * the session-expired listeners run (the app sends the user to sign in and back).
  */
 async function sessionFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const send = () => fetch(input, { ...init, credentials: 'same-origin' });
   const res = await send();
   const url = String(input instanceof Request ? input.url : input);
-  if (res.status !== 401 || url.includes('/api/v1/auth/') || options.headers?.authorization) return res;
+  if (res.status !== 401 || NO_REFRESH.some((path) => url.includes(path)) || options.headers?.authorization) return res;
   if (await refreshSession()) return send();
   for (const listener of listeners) listener();
   return res;

@@ -12,6 +12,19 @@ export function isFinished(job: Pick<Job, 'status'>): boolean {
   return FINISHED_STATES.includes(job.status);
 }
 
+/**
+ * How long the job's last run took, or has taken so far while it runs (`now`); undefined
+ * before it has started.
+ */
+export function durationOf(
+  job: Pick<Job, 'startedAt' | 'finishedAt' | 'status'>,
+  now = Date.now(),
+): number | undefined {
+  if (!job.startedAt) return undefined;
+  const end = job.finishedAt ? Date.parse(job.finishedAt) : job.status === 'running' ? now : undefined;
+  return end === undefined ? undefined : Math.max(0, end - Date.parse(job.startedAt));
+}
+
 export function fetchJob(id: string): Promise<Job> {
   return call(api.api.v1.jobs[':id'].$get({ param: { id } }));
 }
@@ -36,4 +49,11 @@ export function useJobWatcher(initial: Job, intervalMs = 1000) {
     }
   }, intervalMs);
   return { job, error };
+}
+
+/** How many rows a finished import rejected (0 for any other job). */
+export function rejectedCountOf(job: Pick<Job, 'type' | 'result'>): number {
+  if (job.type !== 'process-data' || !job.result || typeof job.result !== 'object') return 0;
+  const count = (job.result as { rejectedCount?: unknown }).rejectedCount;
+  return typeof count === 'number' ? count : 0;
 }

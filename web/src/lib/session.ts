@@ -1,6 +1,6 @@
 import { createSignal } from 'solid-js';
 import { allows, type Permission } from '../../../vocabulary/permissions.ts';
-import { ApiProblem, api, call } from './api.ts';
+import { ApiProblem, api, call, mayHaveSession } from './api.ts';
 
 export type Me = Awaited<ReturnType<typeof loadMe>>;
 
@@ -13,8 +13,15 @@ function loadMe() {
   return call(api.api.v1.auth.me.$get());
 }
 
-/** Asks the API who is signed in (the session cookie decides). */
+/**
+ * Asks the API who is signed in (the session cookie decides). With no sign-in on this
+ * browser (no session hint) the answer is known without asking: nobody.
+ */
 export async function loadSession(): Promise<Me | null> {
+  if (!mayHaveSession()) {
+    setMe(null);
+    return null;
+  }
   try {
     const current = await loadMe();
     setMe(current);

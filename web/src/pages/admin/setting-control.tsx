@@ -3,37 +3,46 @@ import type { ControlProps } from '../../components/field.tsx';
 import { humanize } from '../../lib/format.ts';
 import type { SettingInput } from './setting-inputs.ts';
 
-type Control = HTMLInputElement | HTMLSelectElement;
-
-/** The form control for one setting's type (a setting's type never changes, so this picks once). */
+/**
+ * The form control for one setting's type, showing `value` and reporting each change as
+ * the value the API takes (a setting's type never changes, so this picks once).
+ */
 export function SettingControl(props: {
   field: ControlProps;
   input: SettingInput;
   value: unknown;
-  ref: (el: Control) => void;
+  onChange: (value: unknown) => void;
 }) {
   const input = props.input;
   const text = () => (props.value === null || props.value === undefined ? '' : String(props.value));
   switch (input.kind) {
     case 'boolean':
-      return <input {...props.field} ref={props.ref} type="checkbox" checked={props.value === true} />;
+      return (
+        <input
+          {...props.field}
+          type="checkbox"
+          checked={props.value === true}
+          onChange={(e) => props.onChange(e.currentTarget.checked)}
+        />
+      );
     case 'number':
       return (
         <input
           {...props.field}
-          ref={props.ref}
           type="number"
           inputMode="numeric"
           step="1"
           min={input.min}
           max={input.max}
           value={text()}
+          // An empty or unreadable number goes as null: the API names what it expects.
+          onInput={(e) => props.onChange(e.currentTarget.value.trim() === '' ? null : Number(e.currentTarget.value))}
         />
       );
     case 'select':
       return (
         // `selected` on the options, not `value` on the select: the spread sets props before the options exist.
-        <select {...props.field} ref={props.ref}>
+        <select {...props.field} onChange={(e) => props.onChange(e.currentTarget.value)}>
           <For each={input.options}>
             {(option) => (
               <option value={option} selected={option === text()}>
@@ -44,6 +53,14 @@ export function SettingControl(props: {
         </select>
       );
     default:
-      return <input {...props.field} ref={props.ref} type="text" maxLength={input.maxLength} value={text()} />;
+      return (
+        <input
+          {...props.field}
+          type="text"
+          maxLength={input.maxLength}
+          value={text()}
+          onInput={(e) => props.onChange(e.currentTarget.value)}
+        />
+      );
   }
 }

@@ -43,14 +43,11 @@ export function displayValue(value: unknown, input: SettingInput): string {
   return JSON.stringify(value);
 }
 
-/** The value to send, read from the form control the way `input` renders it. */
-export function readValue(control: HTMLInputElement | HTMLSelectElement, input: SettingInput): unknown {
-  if (input.kind === 'boolean') return (control as HTMLInputElement).checked;
-  // An empty or unreadable number goes as null: the API names what it expects.
-  if (input.kind === 'number') return control.value.trim() === '' ? null : Number(control.value);
-  return control.value;
+/** Whether two setting values are the same (values are JSON). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 export function isDefault(setting: Setting): boolean {
-  return JSON.stringify(setting.value) === JSON.stringify(setting.default);
+  return sameValue(setting.value, setting.default);
 }

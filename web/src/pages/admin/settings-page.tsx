@@ -1,21 +1,21 @@
-import { createResource, For, Show } from 'solid-js';
+import { createResource, Show } from 'solid-js';
 import { type Column, DataTable } from '../../components/data-table.tsx';
 import { Async, Empty } from '../../components/states.tsx';
 import { api, call } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { usePageTitle } from '../../lib/page-title.ts';
 import { can } from '../../lib/session.ts';
-import { SettingEditor } from './setting-editor.tsx';
 import { displayValue, inputFor, type Setting } from './setting-inputs.ts';
+import { SettingsForm } from './settings-form.tsx';
 import './admin.css';
 
-/** What callers who may not change settings see: the values, read-only. */
+/** What callers who may not change settings see: the values in force, read-only. */
 const COLUMNS: Column<Setting>[] = [
   {
     label: 'Setting',
     cell: (setting) => (
       <div>
-        <code>{setting.key}</code>
+        {setting.label} <code class="setting-key">{setting.key}</code>
         <div class="muted">{setting.description}</div>
       </div>
     ),
@@ -36,17 +36,19 @@ export default function SettingsPage() {
       </header>
       <Show
         when={can('settings:write')}
-        fallback={<p class="alert info">Only admins can change settings; here is what is in force.</p>}
+        fallback={
+          <p class="alert info">
+            Changing settings is not available to your role; these are the values in force. Admins can change them.
+          </p>
+        }
       >
-        <p class="muted">Changes apply at once. Every change is recorded in the audit log.</p>
+        <p class="muted">Saved changes apply at once. Every change is recorded in the audit log.</p>
       </Show>
       <Async of={settings} retry={refetch} loading="Loading settings…">
         {(list) => (
           <Show when={list().data.length} fallback={<Empty title="There are no settings" />}>
             <Show when={can('settings:write')} fallback={<DataTable columns={COLUMNS} rows={list().data} />}>
-              <ul class="settings-list">
-                <For each={list().data}>{(setting) => <SettingEditor setting={setting} />}</For>
-              </ul>
+              <SettingsForm settings={list().data} />
             </Show>
           </Show>
         )}

@@ -84,22 +84,37 @@ export function UserRow(props: { user: User; isMe: boolean }) {
       <td data-label="Created">{formatDate(user().createdAt)}</td>
       <td data-label="Actions" ref={actionCell}>
         <Show
-          when={user().disabled}
+          when={!props.isMe}
           fallback={
-            <ConfirmButton
-              label="Disable"
-              class="button danger small"
-              question={props.isMe ? 'Disable your own account and sign out?' : `Disable ${user().email}?`}
-              disabled={busy()}
-              onConfirm={() => setDisabled(true)}
-            >
-              Disable <span class="visually-hidden">{user().email}</span>
-            </ConfirmButton>
+            // Disabling yourself would sign you out with no way back in: that is another admin's call.
+            <div class="own-row">
+              <button type="button" class="button danger small" disabled aria-describedby={`${errorId}-me`}>
+                Disable <span class="visually-hidden">{user().email}</span>
+              </button>
+              <p class="row-hint muted" id={`${errorId}-me`}>
+                You cannot disable yourself; another admin can.
+              </p>
+            </div>
           }
         >
-          <button type="button" class="button small" disabled={busy()} onClick={() => setDisabled(false)}>
-            Enable <span class="visually-hidden">{user().email}</span>
-          </button>
+          <Show
+            when={user().disabled}
+            fallback={
+              <ConfirmButton
+                label="Disable"
+                class="button danger small"
+                question={`Disable ${user().email}?`}
+                disabled={busy()}
+                onConfirm={() => setDisabled(true)}
+              >
+                Disable <span class="visually-hidden">{user().email}</span>
+              </ConfirmButton>
+            }
+          >
+            <button type="button" class="button small" disabled={busy()} onClick={() => setDisabled(false)}>
+              Enable <span class="visually-hidden">{user().email}</span>
+            </button>
+          </Show>
         </Show>
       </td>
     </tr>

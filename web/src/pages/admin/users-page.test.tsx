@@ -92,6 +92,10 @@ describe('users page', () => {
     const select = await screen.findByLabelText('Role for admin@edgeplane.local');
     const row = select.closest('tr') as HTMLElement;
     expect(within(row).getByText('You')).toBeInTheDocument();
+    // No disabling yourself: the button is off, and says why.
+    const disable = within(row).getByRole('button', { name: /^Disable/ });
+    expect(disable).toBeDisabled();
+    expect(disable).toHaveAccessibleDescription('You cannot disable yourself; another admin can.');
     try {
       fireEvent.change(select, { target: { value: 'editor' } });
       await waitFor(() => expect(select).toHaveAccessibleDescription(/no enabled admin/));
@@ -100,5 +104,13 @@ describe('users page', () => {
       // Never leave the shared database without its admin, whatever happened above.
       if (admin) await api.api.v1.users[':id'].$patch({ param: { id: admin.id }, json: { role: 'admin' } });
     }
+  });
+
+  it('Should show one user alone when the address names them (the audit log links here)', async () => {
+    const user = await createUser();
+    render(`/admin/users?id=${user.id}`);
+    expect(await screen.findByLabelText(`Role for ${user.email}`)).toBeInTheDocument();
+    expect(screen.getAllByRole('row')).toHaveLength(2);
+    expect(screen.getByRole('link', { name: 'Show all users' })).toHaveAttribute('href', '/admin/users');
   });
 });

@@ -4,6 +4,7 @@ import { api, call } from '../../lib/api.ts';
 import { renderPage } from '../../test/render.tsx';
 import { signInAs } from '../../test/setup.ts';
 import AuditPage from './audit-page.tsx';
+import { entityPath } from './audit-table.tsx';
 
 describe('audit log page', () => {
   it('Should show the entry for an item just created, with its after state', async () => {
@@ -14,10 +15,13 @@ describe('audit log page', () => {
 
     const action = await screen.findByText('item.created');
     const row = action.closest('tr') as HTMLElement;
-    expect(within(row).getByRole('link', { name: item.id })).toHaveAttribute('href', `/items/${item.id}`);
-    expect(within(row).getByText('User')).toBeInTheDocument();
+    // Named by its title, linked to its page; the id stays beside it.
+    expect(within(row).getByRole('link', { name: title })).toHaveAttribute('href', `/items/${item.id}`);
+    expect(within(row).getByText(item.id)).toBeInTheDocument();
+    // The actor by name, not by id.
+    expect(await within(row).findByText('Ada Admin')).toBeInTheDocument();
     fireEvent.click(within(row).getByText('Before and after'));
-    expect(within(row).getByText(new RegExp(title))).toBeInTheDocument();
+    expect(within(row).getByText(new RegExp(`"title": "${title}"`))).toBeInTheDocument();
     expect(screen.getByLabelText('Entity id')).toHaveValue(item.id);
   });
 
@@ -33,5 +37,17 @@ describe('audit log page', () => {
     expect(from).toHaveAccessibleDescription(/must not be after/);
     expect(screen.getByRole('alert')).toHaveTextContent('Some filters are not valid');
     expect(history.get()).toContain('from=2025-03-10');
+  });
+
+  it('Should link jobs and users to their pages, by type and by name', async () => {
+    await signInAs('admin');
+    const runAt = new Date(Date.now() + 86_400_000).toISOString();
+    const job = await call(api.api.v1.jobs.$post({ json: { type: 'cleanup', payload: {}, runAt }, header: {} }));
+    renderPage(AuditPage, { url: `/audit?entityType=job&entityId=${job.id}` });
+    const row = (await screen.findByText('job.created')).closest('tr') as HTMLElement;
+    expect(within(row).getByRole('link', { name: 'cleanup' })).toHaveAttribute('href', `/jobs/${job.id}`);
+    expect(entityPath({ entityType: 'user', entityId: 'u-1' })).toBe('/admin/users?id=u-1');
+    expect(entityPath({ entityType: 'setting', entityId: 'app.name' })).toBe('/admin/settings');
+    expect(entityPath({ entityType: 'something', entityId: 'x' })).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { useSearchParams } from '@solidjs/router';
 import { createResource, Show } from 'solid-js';
-import { CursorPager } from '../../components/cursor-pager.tsx';
+import { CursorPager, createCursorTrail } from '../../components/cursor-pager.tsx';
 import { FormError } from '../../components/field.tsx';
 import { Async, Empty } from '../../components/states.tsx';
 import { ApiProblem, api, call } from '../../lib/api.ts';
@@ -25,6 +25,11 @@ export default function AuditPage() {
   };
   const fieldErrors = () => invalid()?.fieldErrors() ?? {};
   const filtered = () => FILTER_NAMES.some((name) => params[name]);
+
+  const trail = createCursorTrail(
+    () => params.cursor,
+    (cursor) => setParams({ cursor }),
+  );
 
   const apply = (values: AuditParams) => {
     const next: Record<string, string | undefined> = { cursor: undefined };
@@ -60,10 +65,11 @@ export default function AuditPage() {
                 <AuditTable entries={page().data} busy={entries.loading} />
               </Show>
               <CursorPager
-                cursor={params.cursor}
+                trail={trail}
                 nextCursor={page().nextCursor}
                 shown={page().data.length}
-                onNavigate={(cursor) => setParams({ cursor })}
+                pageSize={50}
+                noun="entries"
               />
             </>
           )}

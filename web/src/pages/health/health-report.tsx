@@ -39,11 +39,11 @@ export function HealthReport(props: { health: Health }) {
   const h = () => props.health;
   const checks = () => Object.entries(h().checks);
   return (
-    <div class="grid">
+    <div class="grid health-grid">
       <section class="card" aria-labelledby="health-overall">
         <h2 id="health-overall">Overall</h2>
         <p>
-          <span class={`badge ${h().ready ? 'badge-up' : 'badge-down'}`}>{h().ready ? 'Ready' : 'Not ready'}</span>
+          <span class={`badge ${h().ready ? 'status-up' : 'status-down'}`}>{h().ready ? 'Ready' : 'Not ready'}</span>
           <Show when={h().detail}>{(detail) => <span> {detail()}</span>}</Show>
         </p>
         <dl class="health-facts">

@@ -1,5 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { fieldLabel } from '../../components/rejected-rows.tsx';
 import { api, call } from '../../lib/api.ts';
 import { signIn, unique } from '../../test/items.ts';
 import { renderPage } from '../../test/render.tsx';
@@ -20,9 +21,16 @@ describe('import page', () => {
     const rejected = await screen.findByRole('table', { name: 'Rejected rows' }, { timeout: 15_000 });
     const rows = within(rejected).getAllByRole('row');
     expect(rows).toHaveLength(2);
-    expect(rows[1]).toHaveTextContent('3');
-    expect(rows[1]).toHaveTextContent('status');
+    expect(
+      within(rows[1] as HTMLElement)
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent),
+    ).toEqual(['3', 'Status status', 'nonsense', 'must be one of pending, in_progress, done, archived']);
     expect(screen.getByText(/inserted,/)).toHaveTextContent('1 inserted, 1 rejected of 2 rows');
+    // Finished, but not a plain success: the warning colour, and what to do about it.
+    expect(screen.getByText('Completed with 1 rejected row')).toHaveClass('status-warning');
+    expect(screen.queryByText('Succeeded')).toBeNull();
+    expect(screen.getByText(/inserted,/).closest('.alert')).toHaveClass('warning');
     expect(screen.getByRole('link', { name: 'View job' }).getAttribute('href')).toMatch(/^\/jobs\/[0-9a-f-]{36}$/);
     const { data } = await call(api.api.v1.items.$get({ query: { q: word } }));
     expect(data.map((item) => [item.title, item.tags])).toEqual([[`First ${word}`, ['a', 'b']]]);
@@ -52,8 +60,17 @@ describe('import page', () => {
     fireEvent.change(screen.getByLabelText('File'), { target: { files: [file] } });
     fireEvent.click(screen.getByRole('button', { name: 'Start import' }));
     expect(await screen.findByText(/inserted,/, {}, { timeout: 15_000 })).toHaveTextContent(
-      '1 inserted, 0 rejected of 1 rows',
+      '1 inserted, 0 rejected of 1 row.',
     );
+    expect(screen.getByText('Succeeded')).toBeInTheDocument();
+    expect(screen.getByText(/inserted,/).closest('.alert')).toBeNull();
     expect(screen.queryByRole('table', { name: 'Rejected rows' })).toBeNull();
+  });
+
+  it('Should name fields in words: a tag by its position, a whole row as such', () => {
+    expect(fieldLabel('tags.1')).toBe('Tags, tag 2');
+    expect(fieldLabel('dueAt')).toBe('Due date');
+    expect(fieldLabel('(row)')).toBe('Whole row');
+    expect(fieldLabel('colour')).toBe('colour');
   });
 });

@@ -1,11 +1,11 @@
 import { A } from '@solidjs/router';
 import { createEffect, on, Show } from 'solid-js';
 import type { ImportResult } from '../../../../jobs/types/process-data.ts';
-import { Badge } from '../../components/badge.tsx';
+import { JobStatus } from '../../components/job-status.tsx';
 import { notify } from '../../components/notices.tsx';
 import { RejectedRows } from '../../components/rejected-rows.tsx';
 import { Loading } from '../../components/states.tsx';
-import { formatDateTime, formatNumber } from '../../lib/format.ts';
+import { countOf, formatDateTime, formatNumber } from '../../lib/format.ts';
 import { isFinished, type Job, useJobWatcher } from '../../lib/jobs.ts';
 
 /** The job's result once it has one (it holds progress while running, the outcome once done). */
@@ -24,7 +24,10 @@ export function ImportProgress(props: { job: Job; onAgain: () => void }) {
       (status) => {
         const done = result();
         if (status === 'succeeded' && done) {
-          notify(`Import finished: ${done.inserted} inserted, ${done.rejectedCount} rejected`);
+          notify(
+            `Import finished: ${countOf(done.inserted, 'row')} imported, ${formatNumber(done.rejectedCount)} rejected`,
+            done.rejectedCount ? 'info' : 'success',
+          );
         } else if (status === 'dead') notify('The import failed', 'error');
       },
       { defer: true },
@@ -40,7 +43,7 @@ export function ImportProgress(props: { job: Job; onAgain: () => void }) {
       <dl class="item-details">
         <dt>Status</dt>
         <dd>
-          <Badge value={job().status} />
+          <JobStatus job={job()} />
         </dd>
         <dt>Attempts</dt>
         <dd>
@@ -93,15 +96,24 @@ export function ImportProgress(props: { job: Job; onAgain: () => void }) {
 }
 
 function ImportSummary(props: { result: ImportResult }) {
-  return (
+  const counts = () => (
     <>
-      <p>
-        <strong>{formatNumber(props.result.inserted)}</strong> inserted,{' '}
-        <strong>{formatNumber(props.result.rejectedCount)}</strong> rejected of {formatNumber(props.result.total)} rows.
-      </p>
+      <strong>{formatNumber(props.result.inserted)}</strong> inserted,{' '}
+      <strong>{formatNumber(props.result.rejectedCount)}</strong> rejected of {countOf(props.result.total, 'row')}.
+    </>
+  );
+  return (
+    <Show when={props.result.rejectedCount} fallback={<p class="import-counts">{counts()}</p>}>
+      <div class="alert warning import-counts">
+        <p>{counts()}</p>
+        <p>
+          The rejected rows were not imported. Fix them in the file (each problem is listed below) and import just those
+          rows again.
+        </p>
+      </div>
       <Show when={props.result.rejected.length}>
         <RejectedRows rows={props.result.rejected} count={props.result.rejectedCount} />
       </Show>
-    </>
+    </Show>
   );
 }

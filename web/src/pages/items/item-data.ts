@@ -1,5 +1,5 @@
 import type { InferRequestType, InferResponseType } from 'hono/client';
-import { ITEM_PRIORITIES, ITEM_STATUSES } from '../../../../vocabulary/enums.ts';
+import { CLOSED_ITEM_STATUSES, ITEM_PRIORITIES, ITEM_STATUSES } from '../../../../vocabulary/enums.ts';
 import { ApiProblem, api, call } from '../../lib/api.ts';
 
 export { ITEM_PRIORITIES, ITEM_STATUSES };
@@ -24,4 +24,18 @@ export function isNotFound(error: unknown): boolean {
 export function currentVersionOf(error: ApiProblem): number | undefined {
   const version = (error.problem as { currentVersion?: unknown } | undefined)?.currentVersion;
   return typeof version === 'number' ? version : undefined;
+}
+
+/**
+ * When an item's time is up. A due date chosen as a day is stored at 00:00 UTC and lasts
+ * that whole day; any other instant is the deadline itself.
+ */
+export function deadlineOf(dueAt: string): number {
+  const due = Date.parse(dueAt);
+  return due % 86_400_000 === 0 ? due + 86_400_000 : due;
+}
+
+/** Past its due date and still open (not done, not archived). */
+export function isOverdue(item: Pick<Item, 'dueAt' | 'status'>, now = Date.now()): boolean {
+  return !!item.dueAt && !CLOSED_ITEM_STATUSES.includes(item.status) && deadlineOf(item.dueAt) < now;
 }

@@ -1,12 +1,16 @@
 import { Show } from 'solid-js';
 import { Badge } from '../../components/badge.tsx';
-import { formatDate, formatDateTime, formatRelative } from '../../lib/format.ts';
+import { UserRef } from '../../components/user-ref.tsx';
+import { formatDateTime, formatRelative } from '../../lib/format.ts';
 import type { Item } from './item-data.ts';
+import { DueDate } from './items-table.tsx';
 
-/** When the item was created and last changed, and its version (what a save is checked against). */
+/** Who owns the item, when it was created and last changed, and its version (what a save is checked against). */
 export function ItemMeta(props: { item: Item }) {
   return (
     <p class="muted item-meta">
+      Owner <UserRef id={props.item.ownerId} none="nobody" />
+      {' · '}
       Created <time datetime={props.item.createdAt}>{formatDateTime(props.item.createdAt)}</time>
       {' · '}
       Updated{' '}
@@ -30,12 +34,14 @@ export function ItemDetails(props: { item: Item }) {
         </dd>
         <dt>Priority</dt>
         <dd>
-          <Badge value={props.item.priority} />
+          <Badge kind="priority" value={props.item.priority} />
         </dd>
         <dt>Tags</dt>
         <dd>{props.item.tags.length ? props.item.tags.join(', ') : '—'}</dd>
         <dt>Due date</dt>
-        <dd>{formatDate(props.item.dueAt)}</dd>
+        <dd>
+          <DueDate item={props.item} />
+        </dd>
         <dt>Description</dt>
         <dd class="item-description">
           <Show when={props.item.description} fallback="—">

@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor } from '@solidjs/testing-library';
+import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { api, call } from '../../lib/api.ts';
 import { createItem, signIn, unique } from '../../test/items.ts';
@@ -107,5 +107,45 @@ describe('item edit page', () => {
     openItem(crypto.randomUUID());
     expect(await screen.findByRole('heading', { level: 1, name: 'Item not found' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Go to the item list' })).toHaveAttribute('href', '/items');
+  });
+
+  it('Should show the owner, and admins the history of every change with who made it', async () => {
+    const item = await createItem({ title: unique('history'), status: 'pending' });
+    await call(
+      api.api.v1.items[':id'].$patch({
+        param: { id: item.id },
+        json: { status: 'in_progress', priority: 'urgent', version: 1 },
+        header: {},
+      }),
+    );
+    await signIn('admin');
+    openItem(item.id);
+    // Created by the editor, who therefore owns it.
+    const meta = await screen.findByText('Owner', { exact: false });
+    await waitFor(() => expect(meta).toHaveTextContent('Owner Eddie Editor (editor@edgeplane.local)'));
+    const history = await screen.findByRole('region', { name: 'History' });
+    const entries = await within(history).findAllByRole('listitem', {}, { timeout: 5_000 });
+    const changed = entries.find((li) => li.textContent?.startsWith('Changed'));
+    expect(changed).toHaveTextContent(/Changed by Eddie Editor/);
+    expect(changed).toHaveTextContent('Status: Pending → In progress');
+    expect(changed).toHaveTextContent('Priority: Medium → Urgent');
+    expect(within(history).getByText('Created').closest('li')).toHaveTextContent(/by Eddie Editor/);
+
+    fillIn('Title', `${item.title} renamed`);
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() =>
+      expect(within(history).getAllByRole('listitem')[0]).toHaveTextContent(
+        `Title: “${item.title}” → “${item.title} renamed”`,
+      ),
+    );
+    await waitFor(() => expect(within(history).getAllByRole('listitem')[0]).toHaveTextContent(/Changed by Ada Admin/));
+  });
+
+  it('Should show no history to those who may not read the audit trail', async () => {
+    const item = await createItem({ title: unique('no-history') });
+    openItem(item.id);
+    await screen.findByLabelText('Title');
+    expect(screen.queryByRole('region', { name: 'History' })).toBeNull();
+    expect(screen.queryByRole('heading', { name: 'History' })).toBeNull();
   });
 });

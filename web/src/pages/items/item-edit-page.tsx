@@ -6,6 +6,7 @@ import { can } from '../../lib/session.ts';
 import { fetchItem, isNotFound } from './item-data.ts';
 import { ItemDetails, ItemMeta } from './item-details.tsx';
 import { ItemEditor } from './item-editor.tsx';
+import { ItemHistory } from './item-history.tsx';
 import './items.css';
 
 export default function ItemEditPage() {
@@ -42,9 +43,15 @@ export default function ItemEditPage() {
           {(loaded) => (
             <>
               <ItemMeta item={loaded()} />
-              <Show when={can('items:write')} fallback={<ItemDetails item={loaded()} />}>
-                <ItemEditor item={loaded()} onChange={(next) => mutate(next)} />
-              </Show>
+              <div class="item-layout">
+                <Show when={can('items:write')} fallback={<ItemDetails item={loaded()} />}>
+                  <ItemEditor item={loaded()} onChange={(next) => mutate(next)} />
+                </Show>
+                {/* The audit trail is the admins' (the API refuses it to others): no section at all for them. */}
+                <Show when={can('audit:read')}>
+                  <ItemHistory id={loaded().id} version={loaded().version} />
+                </Show>
+              </div>
             </>
           )}
         </Async>

@@ -2,6 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createItem, signIn, unique } from '../../test/items.ts';
 import { renderPage } from '../../test/render.tsx';
+import { deadlineOf, isOverdue } from './item-data.ts';
 import ItemsPage from './items-page.tsx';
 
 describe('items page', () => {
@@ -55,5 +56,63 @@ describe('items page', () => {
     await screen.findByRole('table', { name: 'Items' });
     expect(screen.queryByRole('link', { name: 'New item' })).toBeNull();
     expect(screen.queryByRole('link', { name: 'Import' })).toBeNull();
+  });
+
+  it('Should go back a page along the cursors it came by, counting the items of every page', async () => {
+    const tag = unique('paged');
+    for (let i = 0; i < 23; i++) await createItem({ title: `Paged ${i} ${tag}`, tags: [tag] });
+    const { history } = renderPage(ItemsPage, { url: `/items?tag=${tag}`, path: '/items' });
+    const pager = await screen.findByRole('navigation', { name: 'Pagination' });
+    await waitFor(() => expect(pager).toHaveTextContent('Items 1–20 of 23'));
+    expect(within(pager).queryByRole('button', { name: 'Previous page' })).toBeNull();
+
+    fireEvent.click(within(pager).getByRole('button', { name: 'Next page' }));
+    await waitFor(() =>
+      expect(screen.getByRole('navigation', { name: 'Pagination' })).toHaveTextContent('Items 21–23 of 23'),
+    );
+    expect(history.get()).toContain('cursor=');
+    expect(screen.getByRole('link', { name: `Paged 0 ${tag}` })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Next page' })).toBeDisabled();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Previous page' }));
+    await waitFor(() =>
+      expect(screen.getByRole('navigation', { name: 'Pagination' })).toHaveTextContent('Items 1–20 of 23'),
+    );
+    expect(history.get()).toBe(`/items?tag=${tag}`);
+    expect(screen.getByRole('link', { name: `Paged 22 ${tag}` })).toBeInTheDocument();
+  });
+
+  it('Should flag an open item past its due date as overdue, and a done one not', async () => {
+    const tag = unique('due');
+    await createItem({ title: `Late ${tag}`, tags: [tag], status: 'in_progress', dueAt: '2020-01-01T00:00:00.000Z' });
+    await createItem({ title: `Finished ${tag}`, tags: [tag], status: 'done', dueAt: '2020-01-01T00:00:00.000Z' });
+    await createItem({ title: `Later ${tag}`, tags: [tag], status: 'pending', dueAt: '2099-01-01T00:00:00.000Z' });
+    renderPage(ItemsPage, { url: `/items?tag=${tag}`, path: '/items' });
+    const row = async (title: string) =>
+      (await screen.findByRole('link', { name: title })).closest('tr') as HTMLElement;
+    expect(within(await row(`Late ${tag}`)).getByText('Overdue')).toBeInTheDocument();
+    expect(within(await row(`Finished ${tag}`)).queryByText('Overdue')).toBeNull();
+    expect(within(await row(`Later ${tag}`)).queryByText('Overdue')).toBeNull();
+  });
+
+  it("Should show each item's owner by name", async () => {
+    const item = await createItem({ title: unique('owned') });
+    renderPage(ItemsPage, { url: `/items?q=${item.title}`, path: '/items' });
+    const row = (await screen.findByRole('link', { name: item.title })).closest('tr') as HTMLElement;
+    // Items made by a signed-in user are theirs.
+    const owner = await within(row).findByText('Eddie Editor');
+    expect(owner.closest('[title]')).toHaveAttribute('title', 'editor@edgeplane.local');
+  });
+
+  it('Should count a due day as due until that day ends', () => {
+    const day = '2030-03-04T00:00:00.000Z';
+    expect(deadlineOf(day)).toBe(Date.parse('2030-03-05T00:00:00.000Z'));
+    expect(isOverdue({ dueAt: day, status: 'pending' }, Date.parse('2030-03-04T23:00:00Z'))).toBe(false);
+    expect(isOverdue({ dueAt: day, status: 'pending' }, Date.parse('2030-03-05T00:00:01Z'))).toBe(true);
+    expect(
+      isOverdue({ dueAt: '2030-03-04T12:00:00.000Z', status: 'pending' }, Date.parse('2030-03-04T13:00:00Z')),
+    ).toBe(true);
+    expect(isOverdue({ dueAt: day, status: 'archived' }, Date.parse('2031-01-01T00:00:00Z'))).toBe(false);
+    expect(isOverdue({ dueAt: null, status: 'pending' })).toBe(false);
   });
 });

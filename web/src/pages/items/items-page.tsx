@@ -1,6 +1,6 @@
 import { A, useSearchParams } from '@solidjs/router';
 import { createMemo, createResource, Show } from 'solid-js';
-import { CursorPager } from '../../components/cursor-pager.tsx';
+import { CursorPager, createCursorTrail } from '../../components/cursor-pager.tsx';
 import { Async, Empty } from '../../components/states.tsx';
 import { api, call } from '../../lib/api.ts';
 import { usePageTitle } from '../../lib/page-title.ts';
@@ -11,6 +11,8 @@ import { ItemsTable } from './items-table.tsx';
 import './items.css';
 
 type Params = Filters & { cursor?: string };
+
+const PAGE_SIZE = 20;
 
 const oneOf = <T extends string>(allowed: readonly T[], value: string | undefined) => allowed.find((v) => v === value);
 
@@ -26,6 +28,8 @@ function queryOf(params: Partial<Params>): ItemQuery {
       params.sort,
     ),
     cursor: params.cursor || undefined,
+    limit: String(PAGE_SIZE),
+    total: 'true',
   };
 }
 
@@ -45,6 +49,10 @@ export default function ItemsPage() {
   const change = (patch: Filters, options?: { replace?: boolean }) =>
     setParams({ ...patch, cursor: undefined }, options);
   const clearFilters = () => change({ q: undefined, status: undefined, priority: undefined, tag: undefined });
+  const trail = createCursorTrail(
+    () => query().cursor,
+    (cursor) => setParams({ cursor }),
+  );
 
   return (
     <>
@@ -65,9 +73,11 @@ export default function ItemsPage() {
       <Async of={page} retry={refetch} loading="Loading items…">
         {(current) => (
           <>
-            <p class="visually-hidden" aria-live="polite">
-              {page.loading ? 'Loading items…' : `${current().data.length} items shown`}
-            </p>
+            <Show when={page.loading}>
+              <p class="visually-hidden" aria-live="polite">
+                Loading items…
+              </p>
+            </Show>
             <Show
               when={current().data.length}
               fallback={
@@ -93,10 +103,12 @@ export default function ItemsPage() {
             </Show>
             <Show when={current().data.length || query().cursor}>
               <CursorPager
-                cursor={query().cursor}
+                trail={trail}
                 nextCursor={current().nextCursor}
                 shown={current().data.length}
-                onNavigate={(cursor) => setParams({ cursor })}
+                pageSize={PAGE_SIZE}
+                noun="items"
+                total={current().total}
               />
             </Show>
           </>

@@ -16,7 +16,15 @@ describe('job page', () => {
     expect(screen.getByText(job.id)).toBeInTheDocument();
     expect(screen.getByText('Queued')).toBeInTheDocument();
     expect(screen.getByText('0 / 5', { exact: false })).toBeInTheDocument();
-    expect(screen.getByText('Created by').nextElementSibling).toHaveTextContent(/^user:/);
+    // Queued by the editor: named, not an id.
+    await waitFor(() =>
+      expect(screen.getByText('Created by').nextElementSibling).toHaveTextContent(
+        'Eddie Editor (editor@edgeplane.local)',
+      ),
+    );
+    // Times to the second, and how long it ran (not yet: it is queued).
+    expect(screen.getByText('Created').nextElementSibling?.textContent).toMatch(/\d:\d\d:\d\d/);
+    expect(screen.getByText('Duration').nextElementSibling).toHaveTextContent('—');
 
     fireEvent.click(screen.getByRole('button', { name: /^Cancel cleanup job/ }));
     await waitFor(() => expect(screen.getByText('Cancelled')).toBeInTheDocument());

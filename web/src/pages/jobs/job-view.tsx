@@ -1,9 +1,10 @@
 import { type JSX, Show } from 'solid-js';
 import type { ImportResult } from '../../../../jobs/types/process-data.ts';
-import { Badge } from '../../components/badge.tsx';
+import { Actor } from '../../components/actor.tsx';
+import { JobStatus } from '../../components/job-status.tsx';
 import { RejectedRows } from '../../components/rejected-rows.tsx';
-import { formatDateTime } from '../../lib/format.ts';
-import { isFinished, type Job, useJobWatcher } from '../../lib/jobs.ts';
+import { formatDateTimeSeconds, formatDuration } from '../../lib/format.ts';
+import { durationOf, isFinished, type Job, useJobWatcher } from '../../lib/jobs.ts';
 import { JobActions } from './job-actions.tsx';
 import { ReportLink } from './jobs-table.tsx';
 
@@ -21,6 +22,19 @@ function Json(props: { value: unknown }) {
     <pre class="job-json">
       <code>{JSON.stringify(props.value, null, 2)}</code>
     </pre>
+  );
+}
+
+/** Who queued the job (`user:<id>`, `api_key:<id>`, `system:scheduler`), by name where there is one. */
+function CreatedBy(props: { value: string | null }) {
+  const parts = () => {
+    const [type = '', ...id] = (props.value ?? '').split(':');
+    return { type, id: id.join(':') || null };
+  };
+  return (
+    <Show when={props.value} fallback="—">
+      <Actor type={parts().type} id={parts().id} />
+    </Show>
   );
 }
 
@@ -43,7 +57,7 @@ export function JobView(props: { initial: Job; onChange: (job: Job) => void }) {
         <dl class="job-facts">
           <Fact term="Status">
             <span aria-live="polite">
-              <Badge value={job().status} />
+              <JobStatus job={job()} />
             </span>
             <Show when={!isFinished(job())}>
               <span class="muted"> (following)</span>
@@ -56,11 +70,16 @@ export function JobView(props: { initial: Job; onChange: (job: Job) => void }) {
           <Fact term="Attempts">
             {job().attempts} / {job().maxAttempts}
           </Fact>
-          <Fact term="Run at">{formatDateTime(job().runAt)}</Fact>
-          <Fact term="Created">{formatDateTime(job().createdAt)}</Fact>
-          <Fact term="Started">{formatDateTime(job().startedAt)}</Fact>
-          <Fact term="Finished">{formatDateTime(job().finishedAt)}</Fact>
-          <Fact term="Created by">{job().createdBy ?? '—'}</Fact>
+          <Fact term="Run at">{formatDateTimeSeconds(job().runAt)}</Fact>
+          <Fact term="Created">{formatDateTimeSeconds(job().createdAt)}</Fact>
+          <Fact term="Started">{formatDateTimeSeconds(job().startedAt)}</Fact>
+          <Fact term="Finished">{formatDateTimeSeconds(job().finishedAt)}</Fact>
+          <Fact term={job().status === 'running' ? 'Running for' : 'Duration'}>
+            {formatDuration(durationOf(job()))}
+          </Fact>
+          <Fact term="Created by">
+            <CreatedBy value={job().createdBy} />
+          </Fact>
           <Fact term="Request id">{job().requestId ? <code>{job().requestId}</code> : '—'}</Fact>
         </dl>
         <Show when={error()}>

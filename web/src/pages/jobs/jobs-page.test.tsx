@@ -85,4 +85,18 @@ describe('jobs page', () => {
       link.getAttribute('href'),
     );
   });
+
+  it("Should show each job's duration and a labelled Actions column, empty where there is nothing to do", async () => {
+    await signInAs('editor');
+    const job = await queueLaterJob();
+    await signInAs('viewer');
+    renderPage(JobsPage, { url: '/jobs?type=cleanup&status=queued' });
+    const row = await findRow(job);
+    expect(screen.getByRole('columnheader', { name: 'Duration' })).toBeInTheDocument();
+    expect(screen.getByRole('columnheader', { name: 'Actions' })).toBeVisible();
+    const cells = within(row).getAllByRole('cell');
+    expect(cells.find((cell) => cell.dataset.label === 'Duration')).toHaveTextContent('—');
+    // A viewer may not cancel: the cell is empty (and on phones its line is left out).
+    expect(cells.find((cell) => cell.dataset.label === 'Actions')?.childNodes).toHaveLength(0);
+  });
 });

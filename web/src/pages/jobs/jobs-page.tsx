@@ -2,7 +2,7 @@ import { useSearchParams } from '@solidjs/router';
 import { For, Match, Show, Switch } from 'solid-js';
 import { JOB_STATUSES } from '../../../../vocabulary/enums.ts';
 import { ChoiceOptions } from '../../components/choice-options.tsx';
-import { CursorPager } from '../../components/cursor-pager.tsx';
+import { CursorPager, createCursorTrail } from '../../components/cursor-pager.tsx';
 import { Field } from '../../components/field.tsx';
 import { Empty, ErrorState, Loading } from '../../components/states.tsx';
 import { usePageTitle } from '../../lib/page-title.ts';
@@ -32,6 +32,10 @@ export default function JobsPage() {
   const filter = (name: 'type' | 'status', value: string) =>
     setParams({ [name]: value || undefined, cursor: undefined });
   const filtered = () => !!(params.type || params.status);
+  const trail = createCursorTrail(
+    () => params.cursor || undefined,
+    (cursor) => setParams({ cursor }),
+  );
 
   return (
     <>
@@ -88,10 +92,11 @@ export default function JobsPage() {
             <JobsTable jobs={list.page.data} now={list.updatedAt()} busy={list.loading()} onChange={list.replace} />
           </Show>
           <CursorPager
-            cursor={params.cursor}
+            trail={trail}
             nextCursor={list.page.nextCursor}
             shown={list.page.data.length}
-            onNavigate={(cursor) => setParams({ cursor })}
+            pageSize={20}
+            noun="jobs"
           />
         </Match>
       </Switch>

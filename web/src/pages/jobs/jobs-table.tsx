@@ -1,11 +1,12 @@
 import { A } from '@solidjs/router';
 import { Show } from 'solid-js';
-import { Badge } from '../../components/badge.tsx';
 import { type Column, DataTable } from '../../components/data-table.tsx';
-import { formatDateTime, formatRelative } from '../../lib/format.ts';
-import type { Job } from '../../lib/jobs.ts';
+import { JobStatus } from '../../components/job-status.tsx';
+import { formatDateTimeSeconds, formatDuration, formatRelative } from '../../lib/format.ts';
+import { durationOf, type Job } from '../../lib/jobs.ts';
+import { can } from '../../lib/session.ts';
 import { JobActions } from './job-actions.tsx';
-import { reportUrl, shortId } from './job-types.ts';
+import { hasActions, reportUrl, shortId } from './job-types.ts';
 
 /** The report file of a succeeded generate-report job; in a table row the name says which report. */
 export function ReportLink(props: { job: Job; label?: string }) {
@@ -40,7 +41,7 @@ export function JobsTable(props: { jobs: Job[]; now: number; onChange: (job: Job
         </span>
       ),
     },
-    { label: 'Status', cell: (job) => <Badge value={job.status} /> },
+    { label: 'Status', cell: (job) => <JobStatus job={job} /> },
     {
       label: 'Attempts',
       cell: (job) => (
@@ -52,9 +53,18 @@ export function JobsTable(props: { jobs: Job[]; now: number; onChange: (job: Job
     {
       label: 'Created',
       cell: (job) => (
-        <time datetime={job.createdAt} title={formatDateTime(job.createdAt)}>
+        <time datetime={job.createdAt} title={formatDateTimeSeconds(job.createdAt)}>
           {formatRelative(job.createdAt, props.now)}
         </time>
+      ),
+    },
+    {
+      label: 'Duration',
+      cell: (job) => (
+        <span class="duration" classList={{ muted: job.status === 'running' }}>
+          {formatDuration(durationOf(job, props.now))}
+          {job.status === 'running' ? ' so far' : ''}
+        </span>
       ),
     },
     {
@@ -69,7 +79,12 @@ export function JobsTable(props: { jobs: Job[]; now: number; onChange: (job: Job
         </Show>
       ),
     },
-    { label: 'Actions', hidden: true, cell: (job) => <RowActions job={job} onChange={props.onChange} /> },
+    // An empty cell for a job with nothing to do: on phones the line is left out (styles.css).
+    {
+      label: 'Actions',
+      cell: (job) =>
+        hasActions(job, can('jobs:write')) ? <RowActions job={job} onChange={props.onChange} /> : undefined,
+    },
   ];
   return (
     <DataTable class="jobs-table" caption="Jobs, newest first" columns={columns} rows={props.jobs} busy={props.busy} />

@@ -1,31 +1,32 @@
 import { Show } from 'solid-js';
 import { ITEM_PRIORITIES, ITEM_STATUSES, JOB_STATUSES } from '../../../../vocabulary/enums.ts';
 import { BarList, ColumnChart, type Datum } from '../../components/charts.tsx';
-import { formatDuration, formatNumber, humanize } from '../../lib/format.ts';
+import { countOf, formatDuration, humanize } from '../../lib/format.ts';
 import type { Stats } from './overview-page.tsx';
 
 // The API's days are UTC dates: label them as such, whatever the viewer's zone.
 const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 /*
- * Chart colours (--chart-N) by meaning, so a colour says the same thing on every chart: 1 blue (active), 2 green (done),
- * 3 amber (waiting), 4 red (trouble), 5 purple, 6 grey (inactive).
+ * Colours by meaning, as the badges use them, so a colour says the same thing everywhere: blue under way,
+ * green done, amber needs a look (a failed job waiting for its retry), red trouble, greys waiting or put away.
+ * Priorities take their own scale. Job types are plain categories (charts.tsx's default colours).
  */
-const COLOURS: Record<string, number> = {
-  pending: 3,
-  in_progress: 1,
-  done: 2,
-  archived: 6,
-  low: 6,
-  medium: 1,
-  high: 3,
-  urgent: 4,
-  queued: 3,
-  running: 1,
-  succeeded: 2,
-  failed: 4,
-  dead: 5,
-  cancelled: 6,
+const COLOURS: Record<string, string> = {
+  pending: 'chart-6',
+  in_progress: 'chart-1',
+  done: 'chart-2',
+  archived: 'chart-7',
+  low: 'chart-7',
+  medium: 'chart-6',
+  high: 'priority-high',
+  urgent: 'priority-urgent',
+  queued: 'chart-6',
+  running: 'chart-1',
+  succeeded: 'chart-2',
+  failed: 'chart-3',
+  dead: 'chart-4',
+  cancelled: 'chart-7',
 };
 
 /** Bars in the vocabulary's order; job types keep their own names (the jobs page uses them too). */
@@ -62,11 +63,11 @@ export function OverviewCharts(props: { stats: Stats }) {
         <h2 id="chart-jobs-type">Jobs by type</h2>
         <BarList label="Jobs by type" data={toData(jobs().byType)} />
       </section>
-      <section class="card chart-card" aria-labelledby="chart-durations">
+      <section class="card chart-card durations-card" aria-labelledby="chart-durations">
         <h2 id="chart-durations">Job durations</h2>
         <Show
           when={durations().count > 0}
-          fallback={<p class="muted">No job succeeded in the last {durations().windowDays} days.</p>}
+          fallback={<p class="muted">No job succeeded in the last {countOf(durations().windowDays, 'day')}.</p>}
         >
           <dl class="durations">
             <div>
@@ -83,7 +84,7 @@ export function OverviewCharts(props: { stats: Stats }) {
             </div>
           </dl>
           <p class="muted">
-            Over {formatNumber(durations().count)} succeeded jobs in the last {durations().windowDays} days.
+            Over {countOf(durations().count, 'succeeded job')} in the last {countOf(durations().windowDays, 'day')}.
           </p>
         </Show>
       </section>

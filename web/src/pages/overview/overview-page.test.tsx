@@ -36,6 +36,17 @@ describe('overview page', () => {
     expect(screen.getByRole('list', { name: 'Jobs by type' })).toHaveTextContent('generate-report');
     expect(screen.getByRole('figure', { name: 'Items created per day' })).toBeInTheDocument();
     expect(screen.getByRole('heading', { level: 2, name: 'Job durations' })).toBeInTheDocument();
+    // The durations have one place: their panel, not a stat card besides.
+    expect(screen.queryByText(/p50/, { selector: '.stat-cards dt' })).toBeNull();
+    const count = stats.jobs.durationMs.count;
+    if (count) {
+      expect(screen.getByText(/^Over \d+ succeeded job/)).toHaveTextContent(
+        `Over ${formatNumber(count)} succeeded ${count === 1 ? 'job' : 'jobs'} in the last`,
+      );
+    }
+    // Job types are categories: their bars use none of the state colours.
+    const typeBars = screen.getByRole('list', { name: 'Jobs by type' }).querySelectorAll<HTMLElement>('.bar-fill');
+    for (const bar of typeBars) expect(bar.style.background).toMatch(/^var\(--category-\d\)$/);
     expect(screen.getByText(/^Updated/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Refresh' })).toBeEnabled();
   });

@@ -1,5 +1,5 @@
 import type { JSX } from 'solid-js';
-import { formatDuration, formatNumber } from '../../lib/format.ts';
+import { formatNumber } from '../../lib/format.ts';
 import type { Stats } from './overview-page.tsx';
 
 function sum(counts: Record<string, number>): number {
@@ -20,7 +20,6 @@ function Stat(props: { label: string; children: JSX.Element; detail?: string }) 
 export function StatCards(props: { stats: Stats }) {
   const items = () => props.stats.items;
   const jobs = () => props.stats.jobs;
-  const durations = () => jobs().durationMs;
   return (
     <dl class="grid stat-cards">
       <Stat label="Live items" detail="Not deleted, archived included">
@@ -32,12 +31,6 @@ export function StatCards(props: { stats: Stats }) {
       </Stat>
       <Stat label="Jobs failed or dead" detail="Failed jobs are retried; dead ones are not">
         {formatNumber((jobs().byState.failed ?? 0) + (jobs().byState.dead ?? 0))}
-      </Stat>
-      <Stat
-        label="Job duration p50"
-        detail={`p90 ${formatDuration(durations().p90)} · p99 ${formatDuration(durations().p99)}`}
-      >
-        {formatDuration(durations().p50)}
       </Stat>
     </dl>
   );
