@@ -136,9 +136,25 @@ export default defineConfig({
           name: 'chart',
           setupFiles: logGuard,
           include: ['k8s/test/*.test.ts'],
+          exclude: ['k8s/test/pitr.test.ts'],
           globalSetup: ['k8s/test/renderer-global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // Point-in-time recovery on Postgres clusters of its own: WAL archiving with the chart's
+        // archive_timeout, the app writing, clusters restored from the archive (skipped, saying
+        // why, without the server binaries). After the faults: its load would slow the other
+        // projects and blur the faults' times.
+        test: {
+          name: 'recovery',
+          sequence: { groupOrder: 2 },
+          setupFiles: logGuard,
+          include: ['k8s/test/pitr.test.ts'],
+          globalSetup: ['k8s/test/renderer-global-setup.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 180_000,
         },
       },
     ],

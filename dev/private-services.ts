@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { chown } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -34,11 +34,15 @@ export function redisBinary(): { path: string } | { missing: string } {
 
 export interface PrivatePostgres {
   port: number;
+  /** The cluster's data directory (owned by the cluster owner). */
+  dataDir: string;
   /** `postgres://postgres@127.0.0.1:PORT/postgres` */
   url: string;
   /** Fast shutdown (`pg_ctl stop -m fast`): connections are closed, as in a failover or restart. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Immediate shutdown (`pg_ctl stop -m immediate`): no checkpoint and no last WAL archiving, as when the server is lost. */
+  crash(): Promise<void>;
   /** SIGSTOP every process of the cluster: connections stay open and nothing answers. */
   freeze(): Promise<void>;
   thaw(): Promise<void>;
@@ -46,9 +50,56 @@ export interface PrivatePostgres {
   destroy(): Promise<void>;
 }
 
+export interface PrivatePostgresOptions {
+  /** postgresql.conf settings, after (and over) the defaults: fsync off, 127.0.0.1 only… */
+  settings?: Record<string, string>;
+  /**
+   * Fills the new data directory instead of initdb (a base backup, say). It runs before
+   * the settings are written; `dataDir` does not exist yet and its parent belongs to the
+   * cluster owner: run commands through `runAsClusterOwner`.
+   */
+  populate?: (dataDir: string) => Promise<void>;
+}
+
+const DEFAULT_SETTINGS: Record<string, string> = {
+  listen_addresses: '127.0.0.1',
+  fsync: 'off',
+  synchronous_commit: 'off',
+  full_page_writes: 'off',
+  max_connections: '50',
+};
+
 /** initdb refuses to run as root: as root, the cluster belongs to the `postgres` account. */
 function asClusterOwner(command: string, args: string[]): [string, string[]] {
   return userInfo().uid === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+}
+
+/** A new temporary directory the cluster owner may write (archives, base backups). */
+export async function clusterOwnedDir(prefix: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (userInfo().uid === 0) {
+    const { stdout } = await run('id', ['-u', 'postgres']);
+    const { stdout: gid } = await run('id', ['-g', 'postgres']);
+    await chown(dir, Number(stdout.trim()), Number(gid.trim()));
+  }
+  return dir;
+}
+
+/** One of the server's programs (`pg_basebackup`, say), by name. */
+export function postgresBinary(name: string): string {
+  const binaries = postgresBinaries();
+  if ('missing' in binaries) throw new Error(binaries.missing);
+  return join(binaries.dir, name);
+}
+
+/** Runs a command as the owner of the private clusters (the `postgres` account when this process is root). */
+export function runAsClusterOwner(command: string, args: string[]): Promise<string> {
+  return exec(command, args);
+}
+
+/** A postgresql.conf line; later lines win, so appended settings override earlier ones. */
+function confLine(name: string, value: string): string {
+  return `${name} = '${value.replaceAll("'", "''")}'\n`;
 }
 
 async function exec(command: string, args: string[]): Promise<string> {
@@ -62,43 +113,47 @@ async function exec(command: string, args: string[]): Promise<string> {
   }
 }
 
-/** A new Postgres cluster (trust auth, fsync off) listening on 127.0.0.1 only. */
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
-  const binaries = postgresBinaries();
-  if ('missing' in binaries) throw new Error(binaries.missing);
-  const bin = (name: string) => join(binaries.dir, name);
-  const root = mkdtempSync(join(tmpdir(), 'edgeplane-pg-'));
+/**
+ * A new Postgres cluster (trust auth, fsync off) listening on 127.0.0.1 only: initdb'd, or
+ * made from what `populate` puts in its data directory.
+ */
+export async function startPrivatePostgres(options: PrivatePostgresOptions = {}): Promise<PrivatePostgres> {
+  const bin = postgresBinary;
+  const root = await clusterOwnedDir('edgeplane-pg-');
   const data = join(root, 'data');
-  if (userInfo().uid === 0) {
-    const { stdout } = await run('id', ['-u', 'postgres']);
-    const { stdout: gid } = await run('id', ['-g', 'postgres']);
-    await chown(root, Number(stdout.trim()), Number(gid.trim()));
+  if (options.populate) await options.populate(data);
+  else {
+    await exec(bin('initdb'), [
+      '-D',
+      data,
+      '-A',
+      'trust',
+      '-U',
+      'postgres',
+      '-E',
+      'UTF8',
+      '--no-sync',
+      '--no-instructions',
+    ]);
   }
-  await exec(bin('initdb'), [
-    '-D',
-    data,
-    '-A',
-    'trust',
-    '-U',
-    'postgres',
-    '-E',
-    'UTF8',
-    '--no-sync',
-    '--no-instructions',
-  ]);
+  const settings = { ...DEFAULT_SETTINGS, ...options.settings };
+  appendFileSync(
+    join(data, 'postgresql.conf'),
+    Object.entries(settings)
+      .map(([name, value]) => confLine(name, value))
+      .join(''),
+  );
   const port = await freePort();
-  const options = [
-    `-p ${port}`,
-    `-k ${root}`,
-    "-c listen_addresses='127.0.0.1'",
-    '-c fsync=off',
-    '-c synchronous_commit=off',
-    '-c full_page_writes=off',
-    '-c max_connections=50',
-  ].join(' ');
+  const serverOptions = [`-p ${port}`, `-k ${root}`].join(' ');
+  const log = join(root, 'server.log');
   const start = () =>
-    exec(bin('pg_ctl'), ['-D', data, '-o', options, '-l', join(root, 'server.log'), '-w', '-t', '60', 'start']).then(
+    exec(bin('pg_ctl'), ['-D', data, '-o', serverOptions, '-l', log, '-w', '-t', '60', 'start']).then(
       () => {},
+      (error: Error) => {
+        // pg_ctl says only that the server did not start: its log says why.
+        const tail = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').slice(-15).join('\n') : '';
+        throw new Error(`${error.message}\n${tail}`);
+      },
     );
   const postmasterPid = () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   /** The postmaster and its backends: a freeze must stop them all, or open connections still answer. */
@@ -122,9 +177,16 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   await start();
   return {
     port,
+    dataDir: data,
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop,
     start,
+    async crash() {
+      await thaw();
+      if (existsSync(join(data, 'postmaster.pid'))) {
+        await exec(bin('pg_ctl'), ['-D', data, '-m', 'immediate', '-w', '-t', '60', 'stop']);
+      }
+    },
     async freeze() {
       // Backends first: one left running would answer while its postmaster sleeps.
       for (const pid of (await clusterPids()).reverse()) process.kill(pid, 'SIGSTOP');

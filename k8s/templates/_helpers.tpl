@@ -106,17 +106,61 @@ Pass (dict "ctx" $ "secret" <Secret name> "key" <key> "given" <value> "prefix" <
 {{- end }}
 {{- end }}
 
-{{/* True (non-empty) when the chart runs migrations as a Helm hook. */}}
+{{/*
+True (non-empty) when the chart runs migrations as a Helm hook. Not while a CloudNativePG
+Cluster is recovered: the Cluster of the new name exists only after the upgrade's hooks, so
+its app migrates at start instead.
+*/}}
 {{- define "edgeplane.migrations.hook" -}}
-{{- if .Values.migrations.enabled }}true{{ end }}
+{{- $recovering := and (eq .Values.postgresql.mode "cloudnative-pg") .Values.postgresql.cloudnativePg.recovery.enabled }}
+{{- if and .Values.migrations.enabled (not $recovering) }}true{{ end }}
+{{- end }}
+
+{{/* The database mode (postgresql.mode): statefulset, cloudnative-pg or external. */}}
+{{- define "edgeplane.postgresql.mode" -}}
+{{- .Values.postgresql.mode }}
+{{- end }}
+
+{{/* True (non-empty) when the chart runs the database in the cluster (statefulset or cloudnative-pg). */}}
+{{- define "edgeplane.postgresql.inCluster" -}}
+{{- if ne .Values.postgresql.mode "external" }}true{{ end }}
+{{- end }}
+
+{{/* The CloudNativePG Cluster's name: its -rw Service and -app Secret carry it. */}}
+{{- define "edgeplane.cnpg.clusterName" -}}
+{{- .Values.postgresql.cloudnativePg.clusterName | default (include "edgeplane.postgresql.fullname" .) }}
+{{- end }}
+
+{{- define "edgeplane.cnpg.objectStoreName" -}}
+{{- printf "%s-backups" (include "edgeplane.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The Barman Cloud plugin, as the operator knows it. */}}
+{{- define "edgeplane.cnpg.barmanPlugin" -}}
+barman-cloud.cloudnative-pg.io
 {{- end }}
 
 {{/*
-Env entries that point the app (and its Jobs) at the in-cluster Postgres/Redis: the
-password comes from their Secret, and Kubernetes expands $(VAR) in later entries.
+How long the app and the migration Job wait for the database (DATABASE_WAIT_SECONDS): the
+value of config, else, with CloudNativePG, long enough for a new Cluster to bootstrap
+(image pulls, initdb, the first primary); empty leaves the app's default.
+*/}}
+{{- define "edgeplane.databaseWaitSeconds" -}}
+{{- $given := index .Values.config "DATABASE_WAIT_SECONDS" }}
+{{- if not (eq (toString ($given | default "")) "") }}
+{{- include "edgeplane.envValue" $given }}
+{{- else if eq .Values.postgresql.mode "cloudnative-pg" }}600
+{{- end }}
+{{- end }}
+
+{{/*
+Env entries that point the app (and its Jobs) at the in-cluster Postgres/Redis. The
+StatefulSet's password comes from its Secret, and Kubernetes expands $(VAR) in later
+entries; CloudNativePG's Secret (<cluster>-app) holds the whole URL of the read-write
+Service, with the password it generated.
 */}}
 {{- define "edgeplane.postgresEnv" -}}
-{{- if .Values.postgresql.enabled }}
+{{- if eq .Values.postgresql.mode "statefulset" }}
 - name: POSTGRES_PASSWORD
   valueFrom:
     secretKeyRef:
@@ -124,6 +168,12 @@ password comes from their Secret, and Kubernetes expands $(VAR) in later entries
       key: password
 - name: DATABASE_URL
   value: {{ printf "postgres://%s:$(POSTGRES_PASSWORD)@%s:5432/%s" .Values.postgresql.auth.username (include "edgeplane.postgresql.fullname" .) .Values.postgresql.auth.database | quote }}
+{{- else if eq .Values.postgresql.mode "cloudnative-pg" }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ printf "%s-app" (include "edgeplane.cnpg.clusterName" .) }}
+      key: uri
 {{- end }}
 {{- end }}
 
@@ -141,7 +191,7 @@ password comes from their Secret, and Kubernetes expands $(VAR) in later entries
 
 {{/* DATABASE_URL for a Job: in-cluster Postgres, else the key of the app's Secret. */}}
 {{- define "edgeplane.jobDatabaseEnv" -}}
-{{- if .ctx.Values.postgresql.enabled }}
+{{- if include "edgeplane.postgresql.inCluster" .ctx }}
 {{- include "edgeplane.postgresEnv" .ctx }}
 {{- else }}
 - name: DATABASE_URL
@@ -178,11 +228,24 @@ seccompProfile:
 
 {{/* Fails early on combinations the schema cannot express. */}}
 {{- define "edgeplane.validate" -}}
-{{- if and .Values.postgresql.enabled .Values.secrets.DATABASE_URL }}
-{{- fail "postgresql.enabled and secrets.DATABASE_URL both choose a database: set one of them" }}
+{{- $mode := .Values.postgresql.mode }}
+{{- if and (ne $mode "external") .Values.secrets.DATABASE_URL }}
+{{- fail (printf "postgresql.mode=%s and secrets.DATABASE_URL both choose a database: set postgresql.mode=external to use the URL, or leave it empty" $mode) }}
 {{- end }}
-{{- if and (not .Values.postgresql.enabled) (not .Values.secrets.DATABASE_URL) (not .Values.existingSecret) }}
-{{- fail "no database: set postgresql.enabled=true, secrets.DATABASE_URL, or existingSecret (a Secret with a DATABASE_URL key)" }}
+{{- if and (eq $mode "external") (not .Values.secrets.DATABASE_URL) (not .Values.existingSecret) }}
+{{- fail "postgresql.mode=external needs a database: set secrets.DATABASE_URL, or existingSecret (a Secret with a DATABASE_URL key)" }}
+{{- end }}
+{{- if eq $mode "cloudnative-pg" }}
+{{- $cnpg := .Values.postgresql.cloudnativePg }}
+{{- if and $cnpg.recovery.enabled (not $cnpg.backup.enabled) }}
+{{- fail "postgresql.cloudnativePg.recovery reads the object store of postgresql.cloudnativePg.backup: set backup.enabled=true with the source's destinationPath and credentials" }}
+{{- end }}
+{{- if and $cnpg.recovery.enabled (eq $cnpg.recovery.sourceClusterName (include "edgeplane.cnpg.clusterName" .)) }}
+{{- fail "postgresql.cloudnativePg.recovery: give the recovered Cluster a new clusterName (it archives under its own name; the source's archive must stay as it is)" }}
+{{- end }}
+{{- if and $cnpg.synchronous.enabled (ge ($cnpg.synchronous.number | int) ($cnpg.instances | int)) }}
+{{- fail "postgresql.cloudnativePg.synchronous.number must be below instances (the primary does not count)" }}
+{{- end }}
 {{- end }}
 {{- if and .Values.redis.enabled (or .Values.secrets.REDIS_URL (index .Values.config "UPSTASH_REDIS_REST_URL")) }}
 {{- fail "redis.enabled and secrets.REDIS_URL / config.UPSTASH_REDIS_REST_URL both choose a key-value store: set one of them" }}
@@ -195,13 +258,21 @@ seccompProfile:
 {{- end }}
 {{- end }}
 
-{{/* Egress to the database: the in-cluster Postgres pods, else the configured CIDRs on 5432. */}}
+{{/* Egress to the database: the in-cluster Postgres pods (StatefulSet or CloudNativePG instances), else the configured CIDRs on 5432. */}}
 {{- define "edgeplane.databaseEgress" -}}
-{{- if .Values.postgresql.enabled }}
+{{- if eq .Values.postgresql.mode "statefulset" }}
 - to:
     - podSelector:
         matchLabels:
           {{- include "edgeplane.selectorLabels" (dict "ctx" . "component" "postgresql") | nindent 10 }}
+  ports:
+    - port: 5432
+      protocol: TCP
+{{- else if eq .Values.postgresql.mode "cloudnative-pg" }}
+- to:
+    - podSelector:
+        matchLabels:
+          cnpg.io/cluster: {{ include "edgeplane.cnpg.clusterName" . }}
   ports:
     - port: 5432
       protocol: TCP

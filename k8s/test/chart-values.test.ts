@@ -55,6 +55,60 @@ describe.skipIf('skip' in found)(`chart: values that break the schema are refuse
       'maximum: got 300, want 120',
     ],
     ['resources without limits', { resources: { limits: null } }, '/resources', "missing property 'limits'"],
+    ['an unknown database mode', { postgresql: { mode: 'operator' } }, '/postgresql/mode', 'value must be one of'],
+    [
+      'the removed postgresql.enabled',
+      { postgresql: { enabled: false } },
+      '/postgresql',
+      "additional properties 'enabled' not allowed",
+    ],
+    [
+      'a backup without its bucket',
+      { postgresql: { mode: 'cloudnative-pg', cloudnativePg: { backup: { enabled: true } } } },
+      '/postgresql/cloudnativePg/backup/destinationPath',
+      "'' does not match pattern",
+    ],
+    [
+      'a backup without credentials',
+      {
+        postgresql: {
+          mode: 'cloudnative-pg',
+          cloudnativePg: { backup: { enabled: true, destinationPath: 's3://edgeplane-backups/db' } },
+        },
+      },
+      '/postgresql/cloudnativePg/backup/s3Credentials/existingSecret',
+      'minLength: got 0, want 1',
+    ],
+    [
+      'a base backup schedule in CronJob form (five fields)',
+      { postgresql: { cloudnativePg: { backup: { schedule: '0 3 * * *' } } } },
+      '/postgresql/cloudnativePg/backup/schedule',
+      "'0 3 * * *' does not match pattern",
+    ],
+    [
+      'a retention the plugin refuses',
+      { postgresql: { cloudnativePg: { backup: { retentionPolicy: '30 days' } } } },
+      '/postgresql/cloudnativePg/backup/retentionPolicy',
+      "'30 days' does not match pattern",
+    ],
+    [
+      'a recovery without its source',
+      { postgresql: { mode: 'cloudnative-pg', cloudnativePg: { recovery: { enabled: true } } } },
+      '/postgresql/cloudnativePg/recovery/sourceClusterName',
+      'minLength: got 0, want 1',
+    ],
+    [
+      'a recovery time without its offset',
+      { postgresql: { cloudnativePg: { recovery: { targetTime: '2026-03-01 09:30' } } } },
+      '/postgresql/cloudnativePg/recovery/targetTime',
+      "'2026-03-01 09:30' does not match pattern",
+    ],
+    [
+      'an archive_timeout Postgres cannot read',
+      { postgresql: { cloudnativePg: { parameters: { archive_timeout: 'five minutes' } } } },
+      '/postgresql/cloudnativePg/parameters/archive_timeout',
+      "'five minutes' does not match pattern",
+    ],
   ])('%s', async (_label, values, at, message) => {
     const rejected = render(helm, { values: [values] });
     await expect(rejected).rejects.toThrow(/values don't meet the specifications of the schema/);
@@ -65,9 +119,50 @@ describe.skipIf('skip' in found)(`chart: values that break the schema are refuse
     [
       'two databases',
       { secrets: { DATABASE_URL: 'postgres://x@db:5432/x' } },
-      'postgresql.enabled and secrets.DATABASE_URL both choose a database',
+      'postgresql.mode=statefulset and secrets.DATABASE_URL both choose a database',
     ],
-    ['no database', { postgresql: { enabled: false } }, 'no database: set postgresql.enabled=true'],
+    [
+      'an operator Cluster and a URL',
+      { postgresql: { mode: 'cloudnative-pg' }, secrets: { DATABASE_URL: 'postgres://x@db:5432/x' } },
+      'postgresql.mode=cloudnative-pg and secrets.DATABASE_URL both choose a database',
+    ],
+    ['no database', { postgresql: { mode: 'external' } }, 'postgresql.mode=external needs a database'],
+    [
+      'a recovery without the object store',
+      {
+        postgresql: {
+          mode: 'cloudnative-pg',
+          cloudnativePg: {
+            clusterName: 'edgeplane-pg2',
+            recovery: { enabled: true, sourceClusterName: 'edgeplane-postgresql' },
+          },
+        },
+      },
+      'recovery reads the object store of postgresql.cloudnativePg.backup',
+    ],
+    [
+      'a recovery into the Cluster it restores',
+      {
+        postgresql: {
+          mode: 'cloudnative-pg',
+          cloudnativePg: {
+            backup: { enabled: true, destinationPath: 's3://b/db', s3Credentials: { existingSecret: 's3' } },
+            recovery: { enabled: true, sourceClusterName: 'edgeplane-postgresql' },
+          },
+        },
+      },
+      'give the recovered Cluster a new clusterName',
+    ],
+    [
+      'more synchronous replicas than replicas',
+      {
+        postgresql: {
+          mode: 'cloudnative-pg',
+          cloudnativePg: { instances: 2, synchronous: { enabled: true, number: 2 } },
+        },
+      },
+      'synchronous.number must be below instances',
+    ],
     [
       'an HPA minimum above its maximum',
       { autoscaling: { enabled: true, minReplicas: 9, maxReplicas: 3 } },

@@ -23,7 +23,7 @@ describe.skipIf('skip' in found).each(VALUE_SETS)(
       expect(report).not.toMatch(/\[(WARNING|ERROR)\]/);
     });
 
-    it('validates every object against the Kubernetes schema of its kind (CRDs: Prometheus Operator schemas)', () => {
+    it('validates every object against the Kubernetes schema of its kind (CRDs: Prometheus Operator schemas, CloudNativePG API checks)', () => {
       expect(manifests.length).toBeGreaterThan(5);
       expect(schemaErrors(manifests)).toEqual([]);
     });

@@ -8,7 +8,9 @@ import * as networkingV1 from 'kubernetes-models/networking.k8s.io/v1';
 import * as policyV1 from 'kubernetes-models/policy/v1';
 import * as coreV1 from 'kubernetes-models/v1';
 import ts from 'typescript';
+import { CNPG_KINDS } from './cnpg-schemas.ts';
 import type { Manifest } from './render.ts';
+import { problems } from './strict-schema.ts';
 
 interface Validatable {
   validate(): void;
@@ -34,6 +36,11 @@ function label(m: Manifest): string {
   return `${m.object.kind} ${m.object.metadata?.name} (${m.source})`;
 }
 
+/** The CloudNativePG kinds have no npm model: they are checked by cnpg-schemas.ts, unknown fields included. */
+function cnpgCheck(m: Manifest) {
+  return CNPG_KINDS[m.object.apiVersion]?.[m.object.kind];
+}
+
 /**
  * Validates each object against the JSON schema of its apiVersion/kind (types, required
  * fields, formats, enums); returns one message per invalid or unknown object.
@@ -41,6 +48,11 @@ function label(m: Manifest): string {
 export function schemaErrors(manifests: Manifest[]): string[] {
   const errors: string[] = [];
   for (const m of manifests) {
+    const check = cnpgCheck(m);
+    if (check) {
+      errors.push(...problems(check, m.object, label(m)));
+      continue;
+    }
     const Model = MODELS[m.object.apiVersion]?.module[m.object.kind] as ModelClass | undefined;
     if (!Model) {
       errors.push(`${label(m)}: no schema for ${m.object.apiVersion} ${m.object.kind}`);
@@ -63,7 +75,13 @@ const ROOT = dirname(fileURLToPath(import.meta.url));
  * object is also type-checked as an object literal of the package's interface for its
  * kind: TypeScript's excess-property check names every unknown field.
  */
-export function unknownFieldErrors(manifests: Manifest[]): string[] {
+export function unknownFieldErrors(all: Manifest[]): string[] {
+  // The CloudNativePG checks refuse unknown fields themselves.
+  const cnpgErrors = all
+    .filter(cnpgCheck)
+    .flatMap((m) => problems(cnpgCheck(m) as NonNullable<ReturnType<typeof cnpgCheck>>, m.object, label(m)))
+    .filter((e) => e.endsWith(': unknown field'));
+  const manifests = all.filter((m) => !cnpgCheck(m));
   const imports = new Map<string, string>();
   const lines = manifests.map((m, i) => {
     const model = MODELS[m.object.apiVersion];
@@ -92,11 +110,14 @@ export function unknownFieldErrors(manifests: Manifest[]): string[] {
   host.getSourceFile = (name, version) =>
     name === file ? ts.createSourceFile(name, text, version) : getSourceFile(name, version);
   const program = ts.createProgram([file], options, host);
-  return ts.getPreEmitDiagnostics(program).map((d) => {
-    const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-    if (d.file?.fileName !== file || d.start === undefined) return message;
-    const line = d.file.getLineAndCharacterOfPosition(d.start).line - header.length;
-    const m = manifests[line];
-    return m ? `${label(m)}: ${message}` : message;
-  });
+  return [
+    ...cnpgErrors,
+    ...ts.getPreEmitDiagnostics(program).map((d) => {
+      const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+      if (d.file?.fileName !== file || d.start === undefined) return message;
+      const line = d.file.getLineAndCharacterOfPosition(d.start).line - header.length;
+      const m = manifests[line];
+      return m ? `${label(m)}: ${message}` : message;
+    }),
+  ];
 }

@@ -46,7 +46,7 @@ export const SELF_HOSTED = {
     DATABASE_POOL_SIZE: 5,
   },
   postgresql: {
-    enabled: true,
+    mode: 'statefulset',
     auth: { password: 'pg-Password.1' },
     persistence: { size: '20Gi', storageClass: 'fast-ssd' },
   },
@@ -68,7 +68,7 @@ export const SELF_HOSTED = {
 
 /** An external Postgres and Redis given by URL in values: the chart makes the Secrets. */
 export const EXTERNAL_SERVICES = {
-  postgresql: { enabled: false },
+  postgresql: { mode: 'external' },
   redis: { enabled: false },
   backup: { enabled: false },
   secrets: {
@@ -76,6 +76,34 @@ export const EXTERNAL_SERVICES = {
     REDIS_URL: 'redis://:pw@cache.internal.example.com:6379/0',
   },
   networkPolicy: { databaseCIDRs: ['10.20.0.0/16'], redisCIDRs: ['10.30.0.0/16'] },
+};
+
+/** An HA CloudNativePG Cluster with synchronous replication, continuous backup to S3 and metrics. */
+export const CLOUDNATIVE_PG = {
+  postgresql: {
+    mode: 'cloudnative-pg',
+    cloudnativePg: {
+      synchronous: { enabled: true },
+      storage: { size: '20Gi', storageClass: 'fast-ssd' },
+      backup: {
+        enabled: true,
+        destinationPath: 's3://edgeplane-backups/production',
+        s3Credentials: { existingSecret: 'edgeplane-s3', regionKey: 'REGION' },
+        retentionPolicy: '14d',
+      },
+    },
+  },
+  metrics: { serviceMonitor: { enabled: true } },
+};
+
+/** The Secret the operator creates for the app's owner role (<cluster>-app), as it fills it. */
+export const CNPG_APP_SECRET = {
+  username: 'edgeplane',
+  password: 'operator-generated-password',
+  host: 'edgeplane-postgresql-rw',
+  port: '5432',
+  dbname: 'edgeplane',
+  uri: 'postgresql://edgeplane:operator-generated-password@edgeplane-postgresql-rw.edgeplane:5432/edgeplane',
 };
 
 export const VALUE_SETS: ValueSet[] = [
@@ -102,5 +130,11 @@ export const VALUE_SETS: ValueSet[] = [
     options: { values: [EXTERNAL_SERVICES] },
     external: {},
     expect: { driver: 'pg', kv: 'redis', delivery: 'dispatcher', migrationHooks: 'pre-install,pre-upgrade' },
+  },
+  {
+    name: 'CloudNativePG Cluster with continuous backup',
+    options: { values: [CLOUDNATIVE_PG] },
+    external: { 'edgeplane-postgresql-app': CNPG_APP_SECRET },
+    expect: { driver: 'pg', kv: 'redis', delivery: 'dispatcher', migrationHooks: 'pre-upgrade' },
   },
 ];

@@ -225,4 +225,58 @@ describe('GitHub workflows', () => {
     expect(kind[build]?.with).toMatchObject({ load: true, tags: 'edgeplane:ci' });
     expect(build).toBeLessThan(kind.findIndex((s) => s.run?.startsWith('kind load')));
   });
+
+  it('Should install CloudNativePG and its Barman Cloud plugin from their official charts (pinned) into kind, run Edgeplane on a Cluster and survive losing its primary within 60 s', () => {
+    const workflow = workflows['chart.yml'] as Workflow;
+    const job = workflow.jobs['kind-cloudnative-pg'] as Job;
+    expect(job.needs).toBe('lint');
+    const list = job.steps ?? [];
+    const at = (pattern: RegExp) => list.findIndex((s) => pattern.test(s.run ?? ''));
+    const env = workflow.env ?? {};
+    for (const pin of ['CNPG_CHART_VERSION', 'BARMAN_CLOUD_CHART_VERSION']) expect(env[pin]).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(env.CERT_MANAGER_VERSION).toMatch(/^v\d+\.\d+\.\d+$/);
+    const script = list.map((s) => s.run ?? '').join('\n');
+    expect(script).toContain('helm repo add cnpg https://cloudnative-pg.github.io/charts');
+    expect(script).toContain('helm repo add jetstack https://charts.jetstack.io');
+
+    const operator = at(
+      /helm upgrade --install cnpg cnpg\/cloudnative-pg --version "\$CNPG_CHART_VERSION"[\s\S]*--wait/,
+    );
+    const certManager = at(/jetstack\/cert-manager --version "\$CERT_MANAGER_VERSION"[\s\S]*crds\.enabled=true/);
+    // The plugin lives next to the operator and needs cert-manager's CRDs for its certificates.
+    const plugin = at(
+      /cnpg\/plugin-barman-cloud --version "\$BARMAN_CLOUD_CHART_VERSION" \\\s*--namespace cnpg-system --wait/,
+    );
+    const dryRun = at(/backup\.enabled=true[\s\S]*\| kubectl apply [^\n]*--dry-run=server --validate=strict/);
+    const install = at(
+      /helm upgrade --install edgeplane \.\/k8s[\s\S]*--set postgresql\.mode=cloudnative-pg[\s\S]*--wait/,
+    );
+    const ready = at(/kubectl -n "\$NS" wait --for=condition=Ready "cluster\/\$CLUSTER"[\s\S]*\/health\/ready/);
+    const failover = at(/kubectl -n "\$NS" delete pod "\$primary"/);
+    for (const [name, index] of Object.entries({ operator, certManager, plugin, dryRun, install, ready, failover })) {
+      expect(index, name).toBeGreaterThan(-1);
+    }
+    expect(operator).toBeLessThan(install);
+    expect(certManager).toBeLessThan(plugin);
+    expect(plugin).toBeLessThan(dryRun);
+    expect(dryRun).toBeLessThan(install);
+    expect(install).toBeLessThan(ready);
+    expect(ready).toBeLessThan(failover);
+    expect(job.env?.CLUSTER).toBe('edgeplane-postgresql');
+    // The dry run renders the three backup objects the chart has.
+    for (const template of ['cluster', 'objectstore', 'scheduledbackup'])
+      expect(list[dryRun]?.run).toContain(`--show-only templates/cloudnative-pg/${template}.yaml`);
+
+    // The deleted pod is the Cluster's current primary, and the app must come back in 60 s.
+    const drill = list[failover]?.run ?? '';
+    expect(drill).toMatch(
+      /primary=\$\(kubectl -n "\$NS" get cluster "\$CLUSTER" -o jsonpath='\{\.status\.currentPrimary\}'\)/,
+    );
+    expect(drill).toContain('deadline=$((start + 60))');
+    expect(drill).toMatch(/ready=\$\(curl [^\n]*\/health\/ready[\s\S]*"\$ready" = 200/);
+    expect(drill).toMatch(/\/api\/v1\/items[\s\S]*"\$write" = 201/);
+    const build = list.findIndex((s) => s.uses?.startsWith('docker/build-push-action@'));
+    expect(list[build]?.with).toMatchObject({ load: true, tags: 'edgeplane:ci' });
+    expect(script).toContain('kind load docker-image edgeplane:ci --name edgeplane-cnpg');
+  });
 });
