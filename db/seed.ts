@@ -440,30 +440,19 @@ export async function seedDemoData(
   const jobsBefore = await countHistory();
   await db.execute(insertJobs(history));
   const context: AuditContext = { actorType: 'user', actorId: admin, requestId: null };
-  const queued = await Promise.all([
-    enqueueJob(
-      db,
-      {
-        type: 'generate-report',
-        payload: { format: 'csv', filter: { status: ['in_progress'] } },
-        idempotencyKey: 'demo-data:report',
-        maxAttempts: 5,
-        createdBy: `user:${admin}`,
-      },
-      context,
+  // Queued for the dispatcher to run at start: a real report and a real import.
+  const queued = await Promise.all(
+    [
+      { type: 'generate-report', key: 'report', payload: { format: 'csv', filter: { status: ['in_progress'] } } },
+      { type: 'process-data', key: 'import', payload: { format: 'csv', content: DEMO_IMPORT } },
+    ].map(({ type, key, payload }) =>
+      enqueueJob(
+        db,
+        { type, payload, idempotencyKey: `demo-data:${key}`, maxAttempts: 5, createdBy: `user:${admin}` },
+        context,
+      ),
     ),
-    enqueueJob(
-      db,
-      {
-        type: 'process-data',
-        payload: { format: 'csv', content: DEMO_IMPORT },
-        idempotencyKey: 'demo-data:import',
-        maxAttempts: 5,
-        createdBy: `user:${admin}`,
-      },
-      context,
-    ),
-  ]);
+  );
   return {
     users: created.length,
     items: (await countDemoItems()) - itemsBefore,

@@ -10,26 +10,11 @@
 import { join } from 'node:path';
 import { localSigningSecret } from '../api/server/local-signing-key.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../db/seed.ts';
+import { waitForHttp } from './child-process.ts';
 import { startEdgeStack } from './edge-stack.ts';
 import { ensureWebBuild } from './ensure-web-build.ts';
 
 const log = (message: string) => console.log(`[dev:edge] ${message}`);
-
-/** Polls readiness for up to two minutes (the first start builds and boots workerd). */
-async function untilReady(url: string): Promise<boolean> {
-  for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
-    const ok = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
-      async (res) => {
-        await res.arrayBuffer();
-        return res.ok;
-      },
-      () => false,
-    );
-    if (ok) return true;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return false;
-}
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT || '8787');
@@ -50,14 +35,19 @@ async function main(): Promise<void> {
     readyTimeoutMs: 0,
   });
   log(`starting wrangler dev on ${stack.baseUrl} (dashboard at /, API under /api/v1, health at /health/ready)`);
-  void untilReady(`${stack.baseUrl}/health/ready`).then((ready) => {
-    if (!ready) return;
-    // As `npm start` does: the sandbox's demo sign-ins.
-    console.log(
-      `\n  Edgeplane (Worker) is running at ${stack.baseUrl}  (API reference: ${stack.baseUrl}/docs)\n` +
-        `  Sign in as ${DEMO_LOGINS.join(', ')} with the password "${DEMO_PASSWORD}".\n`,
-    );
-  });
+  // The first start builds and boots workerd: up to two minutes.
+  void waitForHttp({ name: 'wrangler dev', ...stack.wrangler }, `${stack.baseUrl}/health/ready`, 120_000).then(
+    () => {
+      // As `npm start` does: the sandbox's demo sign-ins.
+      console.log(
+        `\n  Edgeplane (Worker) is running at ${stack.baseUrl}  (API reference: ${stack.baseUrl}/docs)\n` +
+          `  Sign in as ${DEMO_LOGINS.join(', ')} with the password "${DEMO_PASSWORD}".\n`,
+      );
+    },
+    () => {
+      // wrangler prints why it is not ready; nothing to add.
+    },
+  );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

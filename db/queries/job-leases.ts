@@ -1,5 +1,6 @@
+import type { ColumnsSelection } from 'drizzle-orm';
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { WithSubquery } from 'drizzle-orm/subquery';
+import type { TypedQueryBuilder } from 'drizzle-orm/query-builders/query-builder';
 import { type JobRow, jobs } from '../schema.ts';
 import type { Database } from '../types.ts';
 import { auditCte } from './audit.ts';
@@ -17,12 +18,17 @@ const ms = (value: number) => sql`(${value} * interval '1 millisecond')`;
 const TO_STATUS = sql`'job.' || ${sql.identifier('changed')}.status::text`;
 
 /**
- * The audit rows of a transition, one per changed job (`job.running`, `job.succeeded`…),
- * written by the same statement as the UPDATE it follows (a `changed` CTE), so the
- * change feed sees every transition and each commits with its row.
+ * Runs a jobs UPDATE (ending in `.returning()`, every column) with one audit row per
+ * changed job (`job.running`, `job.succeeded`…) in the same statement, so the change
+ * feed sees every transition and each commits with its row. Returns the changed jobs.
  */
-function transitionAudit(db: Database, changed: WithSubquery, workerId: string | null) {
-  return auditCte(db, {
+async function withTransitionAudit(
+  db: Database,
+  update: TypedQueryBuilder<ColumnsSelection>,
+  workerId: string | null,
+): Promise<JobRow[]> {
+  const changed = db.$with('changed').as(update);
+  const audit = auditCte(db, {
     action: TO_STATUS,
     entityType: 'job',
     table: jobs,
@@ -30,6 +36,8 @@ function transitionAudit(db: Database, changed: WithSubquery, workerId: string |
     context: { actorType: 'system', actorId: workerId, requestId: null },
     omit: JOB_AUDIT_OMIT,
   });
+  const rows = await db.with(changed, audit).select().from(changed);
+  return rows as unknown as JobRow[];
 }
 
 /** A job another worker held but stopped renewing; it may be taken over. */
@@ -63,13 +71,11 @@ export async function claimDueJobs(db: Database, workerId: string, limit: number
     .orderBy(jobs.runAt)
     .limit(limit)
     .for('update', { skipLocked: true });
-  const changed = db
-    .$with('changed')
-    .as(db.update(jobs).set(claimSet(workerId, leaseMs)).where(inArray(jobs.id, due)).returning());
-  return db
-    .with(changed, transitionAudit(db, changed, workerId))
-    .select()
-    .from(changed);
+  return withTransitionAudit(
+    db,
+    db.update(jobs).set(claimSet(workerId, leaseMs)).where(inArray(jobs.id, due)).returning(),
+    workerId,
+  );
 }
 
 /**
@@ -77,17 +83,12 @@ export async function claimDueJobs(db: Database, workerId: string, limit: number
  * `run_at` is not checked; finished, cancelled and running jobs are not claimable.
  */
 export async function claimJob(db: Database, id: string, workerId: string, leaseMs: number) {
-  const changed = db.$with('changed').as(
-    db
-      .update(jobs)
-      .set(claimSet(workerId, leaseMs))
-      .where(and(eq(jobs.id, id), claimable(false)))
-      .returning(),
-  );
-  const [row] = await db
-    .with(changed, transitionAudit(db, changed, workerId))
-    .select()
-    .from(changed);
+  const update = db
+    .update(jobs)
+    .set(claimSet(workerId, leaseMs))
+    .where(and(eq(jobs.id, id), claimable(false)))
+    .returning();
+  const [row] = await withTransitionAudit(db, update, workerId);
   return row;
 }
 
@@ -105,11 +106,7 @@ export async function reapExpiredLeases(db: Database): Promise<JobRow[]> {
     })
     .where(and(leaseExpired, sql`${jobs.attempts} >= ${jobs.maxAttempts}`))
     .returning();
-  const changed = db.$with('changed').as(reaped);
-  return db
-    .with(changed, transitionAudit(db, changed, null))
-    .select()
-    .from(changed);
+  return withTransitionAudit(db, reaped, null);
 }
 
 const ownedBy = (id: string, workerId: string) =>
@@ -140,11 +137,7 @@ export async function completeJob(db: Database, id: string, workerId: string, re
     })
     .where(ownedBy(id, workerId))
     .returning();
-  const changed = db.$with('changed').as(completed);
-  const rows = await db
-    .with(changed, transitionAudit(db, changed, workerId))
-    .select({ id: changed.id })
-    .from(changed);
+  const rows = await withTransitionAudit(db, completed, workerId);
   return rows.length > 0;
 }
 
@@ -172,11 +165,7 @@ export async function failJob(
     })
     .where(ownedBy(id, workerId))
     .returning();
-  const changed = db.$with('changed').as(failed);
-  const [row] = await db
-    .with(changed, transitionAudit(db, changed, workerId))
-    .select({ status: changed.status })
-    .from(changed);
+  const [row] = await withTransitionAudit(db, failed, workerId);
   return row ? (row.status as 'failed' | 'dead') : null;
 }
 
@@ -195,11 +184,7 @@ export async function releaseJob(db: Database, id: string, workerId: string): Pr
     })
     .where(ownedBy(id, workerId))
     .returning();
-  const changed = db.$with('changed').as(released);
-  const rows = await db
-    .with(changed, transitionAudit(db, changed, workerId))
-    .select({ id: changed.id })
-    .from(changed);
+  const rows = await withTransitionAudit(db, released, workerId);
   return rows.length > 0;
 }
 
@@ -213,9 +198,5 @@ export async function requeueExpiredLeases(db: Database): Promise<JobRow[]> {
     .set({ status: 'queued', lockedBy: null, leaseExpiresAt: null, publishedAt: null, updatedAt: sql`now()` })
     .where(and(leaseExpired, sql`${jobs.attempts} < ${jobs.maxAttempts}`))
     .returning();
-  const changed = db.$with('changed').as(requeued);
-  return db
-    .with(changed, transitionAudit(db, changed, null))
-    .select()
-    .from(changed);
+  return withTransitionAudit(db, requeued, null);
 }

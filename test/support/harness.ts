@@ -85,17 +85,23 @@ export function useIsolatedDatabase(): { handle: DbHandle; url?: string } {
 export const TEST_JWT_KEYS = 'test:0123456789abcdef0123456789abcdef0123456789abcdef';
 guardSecrets(TEST_JWT_KEYS.slice('test:'.length));
 
+/** The configuration of every app under test, with `settings` (environment variables) on top. */
+export function testConfig(settings: Record<string, string> = {}) {
+  return parseConfig({
+    APP_ENV: 'test',
+    ACCESS_LOG: 'false',
+    LOG_LEVEL: 'silent',
+    JWT_SIGNING_KEYS: TEST_JWT_KEYS,
+    RATE_LIMIT_ENABLED: 'false',
+    ...settings,
+  });
+}
+
 /** Builds dependencies for an app under test; override any of them. */
 export function testDeps(db: DbHandle, overrides: Partial<AppDeps> = {}): AppDeps {
   return {
     // Rate limits off: their own tests turn them on; here they would couple tests that share an app.
-    config: parseConfig({
-      APP_ENV: 'test',
-      ACCESS_LOG: 'false',
-      LOG_LEVEL: 'silent',
-      JWT_SIGNING_KEYS: TEST_JWT_KEYS,
-      RATE_LIMIT_ENABLED: 'false',
-    }),
+    config: testConfig(),
     db: db.db,
     // Every line is formatted and checked for secrets, then dropped (see log-guard.ts).
     logger: createLogger({ level: 'debug', write: guardedWrite }),

@@ -1,10 +1,9 @@
-import { parseConfig } from '../../core/config.ts';
 import type { AppDeps } from '../../core/deps.ts';
 import { recordQueueMetrics } from '../../core/observability/queue-metrics.ts';
 import { instrumentDeps } from '../../core/observability/scope.ts';
 import { createTelemetry } from '../../core/observability/telemetry.ts';
 import type { SpanExporter } from '../../core/observability/tracer.ts';
-import { TEST_JWT_KEYS } from './harness.ts';
+import { testConfig } from './harness.ts';
 
 /**
  * Finishes test deps as the Node server does: metrics served at /metrics (queue
@@ -13,14 +12,7 @@ import { TEST_JWT_KEYS } from './harness.ts';
  */
 export function withTelemetry(options: { settings?: Record<string, string>; spanExporter?: SpanExporter } = {}) {
   return (deps: AppDeps): AppDeps => {
-    const config = parseConfig({
-      APP_ENV: 'test',
-      ACCESS_LOG: 'false',
-      LOG_LEVEL: 'silent',
-      JWT_SIGNING_KEYS: TEST_JWT_KEYS,
-      RATE_LIMIT_ENABLED: 'false',
-      ...options.settings,
-    });
+    const config = testConfig(options.settings);
     const telemetry = createTelemetry(config, {
       metricsMode: 'scrape',
       logger: deps.logger,

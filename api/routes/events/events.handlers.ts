@@ -1,4 +1,5 @@
 import { streamSSE } from 'hono/streaming';
+import { createChangeSignal } from '../../../core/change-signal.ts';
 import type { AppDeps } from '../../../core/deps.ts';
 import { itemFromSnapshot } from '../../../core/items.ts';
 import {
@@ -46,18 +47,8 @@ function toEvent(row: AuditLogRow): ChangeEvent {
   };
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
+/** Where the database cannot notify (neon-http), streams just wait out the poll interval. */
+const NO_NOTIFICATIONS = createChangeSignal();
 
 /** The entity types the role may follow, narrowed to those `types` asks for (403 naming one it may not). */
 function entityTypesFor(role: Role, types: string[] | undefined): string[] {
@@ -175,7 +166,7 @@ export const stream: AppRouteHandler<StreamRoute> = async (c) => {
           await send(sse.write(': keep-alive\n\n').then(() => undefined));
           lastWrite = Date.now();
         }
-        await (deps.changes?.wait(feed.pollIntervalMs, closed.signal) ?? pause(feed.pollIntervalMs, closed.signal));
+        await (deps.changes ?? NO_NOTIFICATIONS).wait(feed.pollIntervalMs, closed.signal);
       }
     } catch (error) {
       // The database went away mid-stream: say so without its message (it may quote a

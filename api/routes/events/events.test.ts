@@ -1,17 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createChangeSignal } from '../../../core/change-signal.ts';
-import { parseConfig } from '../../../core/config.ts';
 import { CHANGES_CHANNEL } from '../../../db/queries/feed.ts';
-import { backend, TEST_JWT_KEYS, unique, useTestApp } from '../../../test/support/harness.ts';
+import { backend, testConfig, unique, useTestApp } from '../../../test/support/harness.ts';
 import { readSse } from '../../../test/support/sse.ts';
 import type { ChangeEvent } from './events.schemas.ts';
 
-const config = parseConfig({
-  APP_ENV: 'test',
-  ACCESS_LOG: 'false',
-  LOG_LEVEL: 'silent',
-  JWT_SIGNING_KEYS: TEST_JWT_KEYS,
-  RATE_LIMIT_ENABLED: 'false',
+const config = testConfig({
   FEED_POLL_INTERVAL_MS: '50',
   FEED_HEARTBEAT_SECONDS: '1',
   FEED_MAX_STREAMS_PER_CALLER: '2',
@@ -160,14 +154,7 @@ describe.skipIf(backend.skip)(`GET /api/v1/events after retention purged the tra
 
 describe.skipIf(backend.skip)(`GET /api/v1/events woken by LISTEN/NOTIFY [${backend.label}]`, () => {
   // A poll so slow that only the notification can deliver within the test's wait.
-  const slow = parseConfig({
-    APP_ENV: 'test',
-    ACCESS_LOG: 'false',
-    LOG_LEVEL: 'silent',
-    JWT_SIGNING_KEYS: TEST_JWT_KEYS,
-    RATE_LIMIT_ENABLED: 'false',
-    FEED_POLL_INTERVAL_MS: '60000',
-  });
+  const slow = testConfig({ FEED_POLL_INTERVAL_MS: '60000' });
   const changes = createChangeSignal();
   const t = useTestApp({ config: slow, changes });
   let unlisten: (() => Promise<void>) | undefined;
