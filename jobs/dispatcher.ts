@@ -1,5 +1,6 @@
 import type { AppDeps } from '../core/deps.ts';
-import { claimDueJobs, reapExpiredLeases, releaseJob } from '../db/queries/job-leases.ts';
+import { claimDueJobs, releaseJob } from '../db/queries/job-leases.ts';
+import { recoverStoppedWorkers } from './maintenance.ts';
 import { type DefinitionLookup, type RunOutcome, runClaimedJob } from './runner.ts';
 import { ensureDailyJobs } from './schedule.ts';
 
@@ -44,12 +45,18 @@ export function createDispatcher(deps: AppDeps, options: DispatcherOptions): Dis
   let loop: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
   let lastScheduled = Number.NEGATIVE_INFINITY;
+  let lastRecovered = Number.NEGATIVE_INFINITY;
   let wakeScheduled = false;
 
   async function fill(): Promise<number> {
     const free = options.concurrency - active.size;
     if (free <= 0) return 0;
-    await reapExpiredLeases(deps.db);
+    // Leases expire on a timescale of seconds: recovering them once per poll interval is
+    // enough, and a refill after each finished job stays one statement.
+    if (Date.now() - lastRecovered >= options.pollIntervalMs) {
+      await recoverStoppedWorkers(deps);
+      lastRecovered = Date.now();
+    }
     const claimed = await claimDueJobs(deps.db, workerId, free, options.leaseMs);
     for (const job of claimed) {
       // This promise's owner: whatever happens in a run, it ends here, logged, never unhandled.
@@ -104,6 +111,8 @@ export function createDispatcher(deps: AppDeps, options: DispatcherOptions): Dis
         };
       });
       wakeUp = undefined;
+      // Jobs finishing in the same turn of the event loop share one claim.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

@@ -1,5 +1,5 @@
 import type { AppDeps } from '../core/deps.ts';
-import { reapExpiredLeases, requeueExpiredLeases } from '../db/queries/job-leases.ts';
+import { recoverExpiredLeases } from '../db/queries/job-leases.ts';
 import { flushQueue } from './enqueue.ts';
 import { ensureDailyJobs } from './schedule.ts';
 
@@ -10,12 +10,20 @@ import { ensureDailyJobs } from './schedule.ts';
  * not yet handed to QStash.
  */
 export async function runMaintenance(deps: AppDeps): Promise<{ requeued: number; dead: number; scheduled: boolean }> {
-  const requeued = await requeueExpiredLeases(deps.db);
-  const dead = await reapExpiredLeases(deps.db);
+  const { requeued, dead } = await recoverStoppedWorkers(deps);
   const scheduled = await ensureDailyJobs(deps);
   await flushQueue(deps);
-  if (requeued.length || dead.length) {
-    deps.logger.warn('recovered jobs of workers that stopped', { requeued: requeued.length, dead: dead.length });
-  }
-  return { requeued: requeued.length, dead: dead.length, scheduled };
+  return { requeued, dead, scheduled };
+}
+
+/**
+ * Jobs whose worker died mid-run (its lease expired) go back to the queue, or die on
+ * their last attempt; logged when there were any.
+ */
+export async function recoverStoppedWorkers(deps: AppDeps): Promise<{ requeued: number; dead: number }> {
+  const recovered = await recoverExpiredLeases(deps.db);
+  const dead = recovered.filter((job) => job.status === 'dead').length;
+  const requeued = recovered.length - dead;
+  if (recovered.length) deps.logger.warn('recovered jobs of workers that stopped', { requeued, dead });
+  return { requeued, dead };
 }

@@ -1,6 +1,7 @@
 import type { ColumnsSelection } from 'drizzle-orm';
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { TypedQueryBuilder } from 'drizzle-orm/query-builders/query-builder';
+import { preparedStatement } from '../prepared.ts';
 import { type JobRow, jobs } from '../schema.ts';
 import type { Database } from '../types.ts';
 import { auditCte } from './audit.ts';
@@ -10,136 +11,167 @@ import { JOB_AUDIT_OMIT } from './jobs.ts';
  * The worker side of the job state machine: claiming due jobs, keeping a lease,
  * and recording the outcome. Every write after the claim is fenced by
  * `locked_by`, so a worker that lost its lease changes nothing.
+ *
+ * Each statement is built once per database and shape and run with new values (see
+ * `preparedStatement`): a queue running a thousand jobs a second would otherwise spend
+ * most of its CPU assembling the same SQL.
  */
 
-const ms = (value: number) => sql`(${value} * interval '1 millisecond')`;
+const value = <T = unknown>(name: string) => sql.placeholder(name) as unknown as T;
+const ms = (name: string) => sql`(${sql.placeholder(name)} * interval '1 millisecond')`;
 
 /** The audit action of a transition: `job.` and the status the job moved to. */
 const TO_STATUS = sql`'job.' || ${sql.identifier('changed')}.status::text`;
 
 /**
- * Runs a jobs UPDATE (ending in `.returning()`, every column) with one audit row per
- * changed job (`job.running`, `job.succeeded`…) in the same statement, so the change
- * feed sees every transition and each commits with its row. Returns the changed jobs.
+ * A jobs UPDATE (ending in `.returning()`, every column) with one audit row per changed
+ * job (`job.running`, `job.succeeded`…) in the same statement, so the change feed sees
+ * every transition and each commits with its row; prepared. The worker is the
+ * placeholder `workerId` (null for the reaper). Runs to the changed jobs.
  */
-async function withTransitionAudit(
-  db: Database,
-  update: TypedQueryBuilder<ColumnsSelection>,
-  workerId: string | null,
-): Promise<JobRow[]> {
+function withTransitionAudit(db: Database, update: TypedQueryBuilder<ColumnsSelection>, worker: 'worker' | 'none') {
   const changed = db.$with('changed').as(update);
   const audit = auditCte(db, {
     action: TO_STATUS,
     entityType: 'job',
     table: jobs,
     changed,
-    context: { actorType: 'system', actorId: workerId, requestId: null },
+    context: { actorType: 'system', actorId: worker === 'worker' ? value('workerId') : null, requestId: null },
     omit: JOB_AUDIT_OMIT,
   });
-  const rows = await db.with(changed, audit).select().from(changed);
-  return rows as unknown as JobRow[];
+  const prepared = db.with(changed, audit).select().from(changed).prepare('');
+  return prepared as unknown as { execute(values?: Record<string, unknown>): Promise<JobRow[]> };
 }
 
 /** A job another worker held but stopped renewing; it may be taken over. */
 const leaseExpired = and(eq(jobs.status, 'running'), lt(jobs.leaseExpiresAt, sql`now()`));
-const claimable = (respectRunAt: boolean) =>
-  and(
-    sql`${jobs.attempts} < ${jobs.maxAttempts}`,
-    sql`((${jobs.status} in ('queued', 'failed') ${respectRunAt ? sql`and ${jobs.runAt} <= now()` : sql``}) or (${leaseExpired}))`,
-  );
+const attemptsLeft = sql`${jobs.attempts} < ${jobs.maxAttempts}`;
 
-function claimSet(workerId: string, leaseMs: number) {
-  return {
-    status: 'running' as const,
-    attempts: sql`${jobs.attempts} + 1`,
-    lockedBy: workerId,
-    leaseExpiresAt: sql`now() + ${ms(leaseMs)}`,
-    startedAt: sql`now()`,
-    updatedAt: sql`now()`,
-  };
-}
+const CLAIM_SET = {
+  status: 'running' as const,
+  attempts: sql`${jobs.attempts} + 1`,
+  lockedBy: value<string>('workerId'),
+  leaseExpiresAt: sql`now() + ${ms('leaseMs')}`,
+  startedAt: sql`now()`,
+  updatedAt: sql`now()`,
+};
 
-/**
- * Claims up to `limit` due jobs for one worker. `FOR UPDATE SKIP LOCKED` lets any
- * number of dispatchers poll one table without ever claiming the same job twice.
- */
-export async function claimDueJobs(db: Database, workerId: string, limit: number, leaseMs: number): Promise<JobRow[]> {
+const claimDue = preparedStatement((db) => {
   const due = db
     .select({ id: jobs.id })
     .from(jobs)
-    .where(claimable(true))
+    // Due jobs only, so the claim walks `jobs_due_idx` and costs the same with a backlog
+    // of a million as with ten; expired leases come back through `recoverExpiredLeases`.
+    .where(and(sql`${jobs.status} in ('queued', 'failed')`, lte(jobs.runAt, sql`now()`), attemptsLeft))
     .orderBy(jobs.runAt)
-    .limit(limit)
+    .limit(value<number>('limit'))
     .for('update', { skipLocked: true });
-  return withTransitionAudit(
-    db,
-    db.update(jobs).set(claimSet(workerId, leaseMs)).where(inArray(jobs.id, due)).returning(),
-    workerId,
-  );
+  return withTransitionAudit(db, db.update(jobs).set(CLAIM_SET).where(inArray(jobs.id, due)).returning(), 'worker');
+});
+
+/**
+ * Claims up to `limit` due jobs for one worker in one statement. `FOR UPDATE SKIP
+ * LOCKED` lets any number of dispatchers poll one table without ever claiming the
+ * same job twice.
+ */
+export function claimDueJobs(db: Database, workerId: string, limit: number, leaseMs: number): Promise<JobRow[]> {
+  return claimDue(db).execute({ workerId, limit, leaseMs });
 }
+
+const claimById = preparedStatement((db) =>
+  withTransitionAudit(
+    db,
+    db
+      .update(jobs)
+      .set(CLAIM_SET)
+      .where(
+        and(
+          eq(jobs.id, value('id')),
+          attemptsLeft,
+          sql`(${jobs.status} in ('queued', 'failed') or (${leaseExpired}))`,
+        ),
+      )
+      .returning(),
+    'worker',
+  ),
+);
 
 /**
  * Claims one job by id (a QStash delivery). QStash is the scheduler there, so
- * `run_at` is not checked; finished, cancelled and running jobs are not claimable.
+ * `run_at` is not checked; finished and cancelled jobs are not claimable, nor running
+ * ones whose lease still holds.
  */
 export async function claimJob(db: Database, id: string, workerId: string, leaseMs: number) {
-  const update = db
-    .update(jobs)
-    .set(claimSet(workerId, leaseMs))
-    .where(and(eq(jobs.id, id), claimable(false)))
-    .returning();
-  const [row] = await withTransitionAudit(db, update, workerId);
+  const [row] = await claimById(db).execute({ id, workerId, leaseMs });
   return row;
 }
 
-/** Jobs whose last attempt's worker vanished: dead, since no attempt is left. */
-export async function reapExpiredLeases(db: Database): Promise<JobRow[]> {
-  const reaped = db
-    .update(jobs)
-    .set({
-      status: 'dead',
-      lastError: sql`coalesce(${jobs.lastError} || '; ', '') || 'worker stopped renewing its lease on the last attempt'`,
-      lockedBy: null,
-      leaseExpiresAt: null,
-      finishedAt: sql`now()`,
-      updatedAt: sql`now()`,
-    })
-    .where(and(leaseExpired, sql`${jobs.attempts} >= ${jobs.maxAttempts}`))
-    .returning();
-  return withTransitionAudit(db, reaped, null);
-}
+const ownedBy = and(eq(jobs.id, value('id')), eq(jobs.lockedBy, value('workerId')), eq(jobs.status, 'running'));
 
-const ownedBy = (id: string, workerId: string) =>
-  and(eq(jobs.id, id), eq(jobs.lockedBy, workerId), eq(jobs.status, 'running'));
+const renew = preparedStatement((db) =>
+  db
+    .update(jobs)
+    .set({ leaseExpiresAt: sql`now() + ${ms('leaseMs')}` })
+    .where(ownedBy)
+    .returning({ id: jobs.id })
+    .prepare(''),
+);
 
 /** Extends a running job's lease; false when the worker no longer owns it. */
 export async function renewLease(db: Database, id: string, workerId: string, leaseMs: number): Promise<boolean> {
-  const rows = await db
-    .update(jobs)
-    .set({ leaseExpiresAt: sql`now() + ${ms(leaseMs)}` })
-    .where(ownedBy(id, workerId))
-    .returning({ id: jobs.id });
+  const rows = await renew(db).execute({ id, workerId, leaseMs });
   return rows.length > 0;
 }
 
+// Two shapes: a result to store, or none (SQL null; the jsonb encoder would store JSON `null`).
+const complete = preparedStatement<JobRow[], 'result' | 'none'>((db, shape) =>
+  withTransitionAudit(
+    db,
+    db
+      .update(jobs)
+      .set({
+        status: 'succeeded',
+        result: shape === 'result' ? value('result') : null,
+        lastError: null,
+        lockedBy: null,
+        leaseExpiresAt: null,
+        finishedAt: sql`now()`,
+        updatedAt: sql`now()`,
+      })
+      .where(ownedBy)
+      .returning(),
+    'worker',
+  ),
+);
+
 /** Marks an owned job succeeded; false when its lease was lost to another worker. */
 export async function completeJob(db: Database, id: string, workerId: string, result: unknown): Promise<boolean> {
-  const completed = db
-    .update(jobs)
-    .set({
-      status: 'succeeded',
-      result: result ?? null,
-      lastError: null,
-      lockedBy: null,
-      leaseExpiresAt: null,
-      finishedAt: sql`now()`,
-      updatedAt: sql`now()`,
-    })
-    .where(ownedBy(id, workerId))
-    .returning();
-  const rows = await withTransitionAudit(db, completed, workerId);
+  const given = result !== undefined && result !== null;
+  const rows = await complete(db, given ? 'result' : 'none').execute({ id, workerId, result });
   return rows.length > 0;
 }
+
+// Two shapes: a permanent failure is dead at once, any other when no attempt is left.
+const fail = preparedStatement<JobRow[], 'permanent' | 'counted'>((db, shape) => {
+  const dead: SQL = shape === 'permanent' ? sql`true` : sql`${jobs.attempts} >= ${jobs.maxAttempts}`;
+  return withTransitionAudit(
+    db,
+    db
+      .update(jobs)
+      .set({
+        status: sql`case when ${dead} then 'dead'::job_status else 'failed'::job_status end`,
+        lastError: value('error'),
+        runAt: sql`case when ${dead} then ${jobs.runAt} else ${sql.placeholder('retryAt')}::timestamptz end`,
+        lockedBy: null,
+        leaseExpiresAt: null,
+        finishedAt: sql`case when ${dead} then now() else null end`,
+        updatedAt: sql`now()`,
+      })
+      .where(ownedBy)
+      .returning(),
+    'worker',
+  );
+});
 
 /**
  * Records a failed attempt: `failed` with the next `run_at`, or `dead` when no
@@ -151,52 +183,72 @@ export async function failJob(
   workerId: string,
   failure: { error: string; retryAt: Date; permanent: boolean },
 ): Promise<'failed' | 'dead' | null> {
-  const dead = failure.permanent ? sql`true` : sql`${jobs.attempts} >= ${jobs.maxAttempts}`;
-  const failed = db
-    .update(jobs)
-    .set({
-      status: sql`case when ${dead} then 'dead'::job_status else 'failed'::job_status end`,
-      lastError: failure.error.slice(0, 2000),
-      runAt: sql`case when ${dead} then ${jobs.runAt} else ${failure.retryAt.toISOString()}::timestamptz end`,
-      lockedBy: null,
-      leaseExpiresAt: null,
-      finishedAt: sql`case when ${dead} then now() else null end`,
-      updatedAt: sql`now()`,
-    })
-    .where(ownedBy(id, workerId))
-    .returning();
-  const [row] = await withTransitionAudit(db, failed, workerId);
+  const [row] = await fail(db, failure.permanent ? 'permanent' : 'counted').execute({
+    id,
+    workerId,
+    error: failure.error.slice(0, 2000),
+    retryAt: failure.retryAt.toISOString(),
+  });
   return row ? (row.status as 'failed' | 'dead') : null;
 }
 
+const release = preparedStatement((db) =>
+  withTransitionAudit(
+    db,
+    db
+      .update(jobs)
+      .set({
+        status: 'queued',
+        attempts: sql`greatest(${jobs.attempts} - 1, 0)`,
+        lockedBy: null,
+        leaseExpiresAt: null,
+        runAt: sql`now()`,
+        publishedAt: null,
+        updatedAt: sql`now()`,
+      })
+      .where(ownedBy)
+      .returning(),
+    'worker',
+  ),
+);
+
 /** Gives an unfinished job back (a stopping worker): queued again, the attempt not counted. */
 export async function releaseJob(db: Database, id: string, workerId: string): Promise<boolean> {
-  const released = db
-    .update(jobs)
-    .set({
-      status: 'queued',
-      attempts: sql`greatest(${jobs.attempts} - 1, 0)`,
-      lockedBy: null,
-      leaseExpiresAt: null,
-      runAt: sql`now()`,
-      publishedAt: null,
-      updatedAt: sql`now()`,
-    })
-    .where(ownedBy(id, workerId))
-    .returning();
-  const rows = await withTransitionAudit(db, released, workerId);
+  const rows = await release(db).execute({ id, workerId });
   return rows.length > 0;
 }
 
+const noAttemptLeft = sql`${jobs.attempts} >= ${jobs.maxAttempts}`;
+
+const recover = preparedStatement((db) =>
+  withTransitionAudit(
+    db,
+    db
+      .update(jobs)
+      .set({
+        status: sql`case when ${noAttemptLeft} then 'dead'::job_status else 'queued'::job_status end`,
+        lastError: sql`case when ${noAttemptLeft}
+          then coalesce(${jobs.lastError} || '; ', '') || 'worker stopped renewing its lease on the last attempt'
+          else ${jobs.lastError} end`,
+        lockedBy: null,
+        leaseExpiresAt: null,
+        // Due at once, and unpublished, so QStash's relay hands it over again.
+        runAt: sql`case when ${noAttemptLeft} then ${jobs.runAt} else now() end`,
+        publishedAt: null,
+        finishedAt: sql`case when ${noAttemptLeft} then now() else null end`,
+        updatedAt: sql`now()`,
+      })
+      .where(leaseExpired)
+      .returning(),
+    'none',
+  ),
+);
+
 /**
- * For QStash delivery: a job whose worker died mid-run (lease expired) goes back to
- * the queue unpublished, so the relay hands it to QStash again.
+ * Jobs whose worker stopped renewing its lease (it crashed or lost the database): back
+ * to the queue, due at once, or dead when that was their last attempt. One statement,
+ * run by every dispatcher once per poll interval and by the Worker's cron.
  */
-export async function requeueExpiredLeases(db: Database): Promise<JobRow[]> {
-  const requeued = db
-    .update(jobs)
-    .set({ status: 'queued', lockedBy: null, leaseExpiresAt: null, publishedAt: null, updatedAt: sql`now()` })
-    .where(and(leaseExpired, sql`${jobs.attempts} < ${jobs.maxAttempts}`))
-    .returning();
-  return withTransitionAudit(db, requeued, null);
+export function recoverExpiredLeases(db: Database): Promise<JobRow[]> {
+  return recover(db).execute({});
 }
