@@ -1,5 +1,6 @@
 import type { AppDeps } from '../core/deps.ts';
-import { claimDueJobs, releaseJob } from '../db/queries/job-leases.ts';
+import { claimDueJobs, completeJobs, releaseJob } from '../db/queries/job-leases.ts';
+import type { Database } from '../db/types.ts';
 import { recoverStoppedWorkers } from './maintenance.ts';
 import { type DefinitionLookup, type RunOutcome, runClaimedJob } from './runner.ts';
 import { ensureDailyJobs } from './schedule.ts';
@@ -47,6 +48,7 @@ export function createDispatcher(deps: AppDeps, options: DispatcherOptions): Dis
   let lastScheduled = Number.NEGATIVE_INFINITY;
   let lastRecovered = Number.NEGATIVE_INFINITY;
   let wakeScheduled = false;
+  const complete = completionBatch(deps.db, workerId);
 
   async function fill(): Promise<number> {
     const free = options.concurrency - active.size;
@@ -63,6 +65,7 @@ export function createDispatcher(deps: AppDeps, options: DispatcherOptions): Dis
       const run = runClaimedJob(deps, job, workerId, {
         stop: stopping.signal,
         definitions: options.definitions,
+        complete,
       })
         .catch((error: unknown): RunOutcome => {
           deps.logger.error('job run failed unexpectedly; the job runs again when its lease expires', {
@@ -170,4 +173,42 @@ export function createDispatcher(deps: AppDeps, options: DispatcherOptions): Dis
     },
     running: () => active.size,
   };
+}
+
+interface Finished {
+  id: string;
+  result: unknown;
+  resolve(recorded: boolean): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Successes recorded together: the jobs that finish in one turn of the event loop are
+ * one statement and one commit (with the concurrency of a webhook queue, a commit per
+ * job was a third of the database's time). Each caller learns whether its own job was
+ * recorded; a failed statement fails every caller, and each retries as it would alone.
+ */
+function completionBatch(db: Database, workerId: string) {
+  let pending: Finished[] = [];
+
+  async function flush() {
+    const batch = pending;
+    pending = [];
+    try {
+      const recorded = await completeJobs(
+        db,
+        workerId,
+        batch.map(({ id, result }) => ({ id, result })),
+      );
+      for (const job of batch) job.resolve(recorded.has(job.id));
+    } catch (error) {
+      for (const job of batch) job.reject(error);
+    }
+  }
+
+  return (id: string, result: unknown) =>
+    new Promise<boolean>((resolve, reject) => {
+      if (!pending.length) setImmediate(() => void flush());
+      pending.push({ id, result, resolve, reject });
+    });
 }

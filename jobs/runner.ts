@@ -23,6 +23,11 @@ export interface RunOptions {
   /** Aborts the handler (the worker is stopping). */
   stop?: AbortSignal;
   definitions?: DefinitionLookup;
+  /**
+   * Records a success; false when the lease was lost. The dispatcher batches these;
+   * by default one statement per job.
+   */
+  complete?: (id: string, result: unknown) => Promise<boolean>;
 }
 
 // Recording an outcome rides over a blip of this long before the job is left to its lease.
@@ -77,7 +82,11 @@ export async function runClaimedJob(
   const context = span?.context ?? outer.trace ?? parseTraceparent(job.traceparent);
   const deps = context ? scopedDeps(outer, context) : outer;
   const { db, logger, config } = deps;
-  const { stop, definitions = jobDefinition } = options;
+  const {
+    stop,
+    definitions = jobDefinition,
+    complete = (id, result) => completeJob(db, id, workerId, result),
+  } = options;
   const started = Date.now();
   const controller = new AbortController();
   const abort = () => controller.abort(stop?.reason ?? new Error('worker stopping'));
@@ -111,9 +120,7 @@ export async function runClaimedJob(
     }
     if (attempt.ok) {
       const { result } = attempt;
-      outcome = await record(deps, job, async () =>
-        (await completeJob(db, job.id, workerId, result)) ? 'succeeded' : 'lost',
-      );
+      outcome = await record(deps, job, async () => ((await complete(job.id, result)) ? 'succeeded' : 'lost'));
     } else {
       const { error } = attempt;
       failure = errorMessage(error);

@@ -85,11 +85,7 @@ const claimById = preparedStatement((db) =>
       .update(jobs)
       .set(CLAIM_SET)
       .where(
-        and(
-          eq(jobs.id, value('id')),
-          attemptsLeft,
-          sql`(${jobs.status} in ('queued', 'failed') or (${leaseExpired}))`,
-        ),
+        and(eq(jobs.id, value('id')), attemptsLeft, sql`(${jobs.status} in ('queued', 'failed') or (${leaseExpired}))`),
       )
       .returning(),
     'worker',
@@ -123,32 +119,48 @@ export async function renewLease(db: Database, id: string, workerId: string, lea
   return rows.length > 0;
 }
 
-// Two shapes: a result to store, or none (SQL null; the jsonb encoder would store JSON `null`).
-const complete = preparedStatement<JobRow[], 'result' | 'none'>((db, shape) =>
+// The finished jobs arrive as one JSON array of `{ id, result }`, so any number of them is
+// one statement (and one commit) on every driver; a missing or null result is SQL null.
+const FINISHED = sql`jsonb_to_recordset(${sql.placeholder('finished')}::jsonb) as finished(id uuid, result jsonb)`;
+
+const complete = preparedStatement((db) =>
   withTransitionAudit(
     db,
     db
       .update(jobs)
       .set({
         status: 'succeeded',
-        result: shape === 'result' ? value('result') : null,
+        result: sql`finished.result`,
         lastError: null,
         lockedBy: null,
         leaseExpiresAt: null,
         finishedAt: sql`now()`,
         updatedAt: sql`now()`,
       })
-      .where(ownedBy)
+      .from(FINISHED)
+      .where(and(sql`${jobs.id} = finished.id`, eq(jobs.lockedBy, value('workerId')), eq(jobs.status, 'running')))
       .returning(),
     'worker',
   ),
 );
 
+/**
+ * Marks owned jobs succeeded, with their results, in one statement. Returns the ids
+ * recorded; a job missing from them had lost its lease to another worker.
+ */
+export async function completeJobs(
+  db: Database,
+  workerId: string,
+  finished: readonly { id: string; result: unknown }[],
+): Promise<Set<string>> {
+  if (!finished.length) return new Set();
+  const rows = await complete(db).execute({ workerId, finished: JSON.stringify(finished) });
+  return new Set(rows.map((row) => row.id));
+}
+
 /** Marks an owned job succeeded; false when its lease was lost to another worker. */
 export async function completeJob(db: Database, id: string, workerId: string, result: unknown): Promise<boolean> {
-  const given = result !== undefined && result !== null;
-  const rows = await complete(db, given ? 'result' : 'none').execute({ id, workerId, result });
-  return rows.length > 0;
+  return (await completeJobs(db, workerId, [{ id, result }])).has(id);
 }
 
 // Two shapes: a permanent failure is dead at once, any other when no attempt is left.
