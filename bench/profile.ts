@@ -15,7 +15,7 @@ import { num } from './lib/table.ts';
 /*
  * `npm run bench:profile -- <route> [entries]`: the Node entry under the bench's load,
  * with `node --cpu-prof`, and the profile's heaviest functions (self time) and packages.
- * Routes: list, get, create, live. Same settings as the node-vs-baseline section
+ * Routes: list, get, create, live, enqueue. Same settings as the node-vs-baseline section
  * (BENCH_DURATION, BENCH_CONNECTIONS, ...); BENCH_ACCESS_LOG=true profiles the access log too.
  * PROFILE_SERVER=baseline|floor profiles one of the floors instead of the app, for comparison.
  * PROFILE_KEEP=dir keeps the .cpuprofile there (open it in Chrome DevTools).
@@ -111,6 +111,12 @@ async function main() {
     const routes: Record<string, Omit<BenchRoute, 'label'>> = {
       ...itemRoutes(database.ids),
       live: { method: 'GET', paths: ['/health/live'] },
+      // A job held back far enough that the dispatcher never runs it: the enqueue alone.
+      enqueue: {
+        method: 'POST',
+        paths: ['/api/v1/jobs'],
+        body: JSON.stringify({ type: 'cleanup', runAt: '2999-01-01T00:00:00Z' }),
+      },
     };
     const spec = routes[route];
     if (!spec) throw new Error(`unknown route ${route} (known: ${Object.keys(routes).join(', ')})`);

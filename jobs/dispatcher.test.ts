@@ -1,8 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../core/deps.ts';
 import { executeRows } from '../db/execute.ts';
-import { claimDueJobs, completeJob } from '../db/queries/job-leases.ts';
+import { claimDueJobs, completeJob, completeJobs } from '../db/queries/job-leases.ts';
 import { enqueueJob, getJob } from '../db/queries/jobs.ts';
 import { auditLogs, type JobRow, jobs } from '../db/schema.ts';
 import { backend, testDeps, useIsolatedDatabase } from '../test/support/harness.ts';
@@ -150,6 +150,32 @@ describe.skipIf(backend.skip)(`job state machine and dispatcher [${backend.label
     expect(await runs(job.id)).toBe(1);
   });
 
+  it('Should run 32 jobs at once without a listener per job on its stop signal (no leak warning)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    try {
+      const waiting = await Promise.all(Array.from({ length: 32 }, () => probeJob({ behavior: 'wait', ms: 200 })));
+      const ids = waiting.map((job) => job.id);
+      await deps.db.update(jobs).set({ runAt: sql`now() - interval '3 hours'` }).where(inArray(jobs.id, ids));
+      const d = createDispatcher(deps, {
+        concurrency: 32,
+        pollIntervalMs: 50,
+        leaseMs: 30_000,
+        schedule: false,
+        definitions: withProbe,
+      });
+      await d.drain();
+      const states = await deps.db.select({ status: jobs.status }).from(jobs).where(inArray(jobs.id, ids));
+      expect(states.map((row) => row.status)).toEqual(ids.map(() => 'succeeded'));
+      // Emitted on the next tick after the listener that passes the limit.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.includes('MaxListeners'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('Should give running jobs back to the queue when stopped before they finish', async () => {
     const job = await probeJob({ behavior: 'wait', ms: 10_000 });
     await deps.db.update(jobs).set({ runAt: sql`now() - interval '2 hours'` }).where(eq(jobs.id, job.id));
@@ -175,5 +201,39 @@ describe.skipIf(backend.skip)(`job state machine and dispatcher [${backend.label
       expect(row.after).not.toHaveProperty('payload');
       expect(row.after).not.toHaveProperty('result');
     }
+  });
+
+  it('Should record many successes in one statement, only for the jobs the worker still holds', async () => {
+    const [mine, none, lost] = [
+      await probeJob({ behavior: 'succeed' }),
+      await probeJob({ behavior: 'succeed' }),
+      await probeJob({ behavior: 'succeed' }),
+    ] as [JobRow, JobRow, JobRow];
+    const ids = [mine.id, none.id, lost.id];
+    await deps.db.update(jobs).set({ runAt: sql`now() - interval '1 day'` }).where(inArray(jobs.id, ids));
+    const claimed = await claimDueJobs(deps.db, 'batcher', 10, 30_000);
+    expect(claimed.map((j) => j.id)).toEqual(expect.arrayContaining(ids));
+    // Another worker took this one over after the lease expired.
+    await deps.db.update(jobs).set({ lockedBy: 'other' }).where(eq(jobs.id, lost.id));
+    const recorded = await completeJobs(deps.db, 'batcher', [
+      { id: mine.id, result: { rows: 2, note: 'it\'s "quoted"' } },
+      { id: none.id, result: undefined },
+      { id: lost.id, result: { stale: true } },
+    ]);
+    expect([...recorded].sort()).toEqual([mine.id, none.id].sort());
+    expect(await reload(mine)).toMatchObject({ status: 'succeeded', result: { rows: 2, note: 'it\'s "quoted"' } });
+    const [stored] = await executeRows<{ isNull: boolean }>(
+      deps.db,
+      sql`select result is null as "isNull" from jobs where id = ${none.id}`,
+    );
+    expect(stored?.isNull).toBe(true); // SQL null, not the JSON value null
+    expect(await reload(lost)).toMatchObject({ status: 'running', lockedBy: 'other', result: null });
+    const audit = await deps.db.select().from(auditLogs).where(inArray(auditLogs.entityId, ids));
+    expect(
+      audit
+        .filter((row) => row.action === 'job.succeeded')
+        .map((row) => row.entityId)
+        .sort(),
+    ).toEqual([mine.id, none.id].sort());
   });
 });

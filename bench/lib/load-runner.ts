@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { cpuMicros } from './cpu.ts';
 import type { LoadMessage, LoadResult, LoadSpec } from './load-spec.ts';
 
 // Runs in its own process (see load.ts) so generating load never competes with
@@ -47,22 +46,6 @@ async function measure(spec: LoadSpec): Promise<LoadResult> {
         ? null
         : Math.round(((cpuAfter - cpuBefore) / result.requests.total) * 10) / 10,
   };
-}
-
-let ticksPerSecond: number | undefined;
-
-/** A process's CPU time so far (user + system, its threads included), in µs, from /proc; null off Linux. */
-function cpuMicros(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-    return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1e6;
-  } catch {
-    return null;
-  }
 }
 
 function run(spec: LoadSpec, seconds: number, latencies: number[]): Promise<autocannon.Result> {

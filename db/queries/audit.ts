@@ -13,6 +13,22 @@ export interface AuditContext {
   traceparent?: string | null;
 }
 
+/** The context of a change as placeholders, for statements prepared once. */
+export const AUDIT_CONTEXT_PLACEHOLDERS = {
+  actorType: sql.placeholder('actorType'),
+  actorId: sql.placeholder('actorId'),
+  requestId: sql.placeholder('requestId'),
+  traceparent: sql.placeholder('traceparent'),
+} as unknown as AuditContext;
+
+/** The values of `AUDIT_CONTEXT_PLACEHOLDERS` for one change. */
+export const auditContextValues = (context: AuditContext) => ({
+  actorType: context.actorType,
+  actorId: context.actorId,
+  requestId: context.requestId,
+  traceparent: context.traceparent ?? null,
+});
+
 /**
  * A JSON snapshot of a CTE row, keyed by the table's property names (the names
  * the API uses), so audit before/after read like API resources.

@@ -17,7 +17,7 @@ import type { WebhookEvent } from '../../vocabulary/enums.ts';
 import { preparedStatement } from '../prepared.ts';
 import { type ItemRow, items } from '../schema.ts';
 import type { Database } from '../types.ts';
-import { type AuditContext, auditCte } from './audit.ts';
+import { AUDIT_CONTEXT_PLACEHOLDERS, type AuditContext, auditContextValues, auditCte } from './audit.ts';
 import { escapeLike } from './escape-like.ts';
 import { NOTIFICATIONS_CTE, notificationCte } from './outbox.ts';
 
@@ -201,14 +201,6 @@ export async function getItem(db: Database, id: string): Promise<ItemRow | undef
   return row;
 }
 
-/** The context of a change as placeholders, for statements prepared once. */
-const CONTEXT_PLACEHOLDERS = {
-  actorType: sql.placeholder('actorType'),
-  actorId: sql.placeholder('actorId'),
-  requestId: sql.placeholder('requestId'),
-  traceparent: sql.placeholder('traceparent'),
-} as unknown as AuditContext;
-
 // One statement per set of fields given (the rest take the column defaults), nulls written
 // in the statement (column encoders are not meant for null): a few shapes in practice.
 const insertItem = preparedStatement<Array<ItemRow & { jobsQueued: number }>>((db, shape) => {
@@ -219,7 +211,7 @@ const insertItem = preparedStatement<Array<ItemRow & { jobsQueued: number }>>((d
     }),
   ) as unknown as ItemInput;
   const inserted = db.$with('inserted').as(db.insert(items).values(values).returning());
-  const context = CONTEXT_PLACEHOLDERS;
+  const context = AUDIT_CONTEXT_PLACEHOLDERS;
   const audit = auditCte(db, { action: 'item.created', entityType: 'item', table: items, changed: inserted, context });
   const notify = notificationCte(db, { event: 'item.created', table: items, changed: inserted, context });
   return db.with(inserted, audit, notify).select(withJobsQueued(inserted)).from(inserted).prepare('');
@@ -251,10 +243,7 @@ export async function createItem(db: Database, input: ItemInput, context: AuditC
   const shape = given.map(([key, value]) => (value === null ? `${key}=null` : key)).join(',');
   const [row] = await insertItem(db, shape).execute({
     ...Object.fromEntries(given),
-    actorType: context.actorType,
-    actorId: context.actorId,
-    requestId: context.requestId,
-    traceparent: context.traceparent ?? null,
+    ...auditContextValues(context),
   });
   if (!row) throw new Error('insert returned no row');
   return written(row);

@@ -1,7 +1,8 @@
 import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import { preparedStatement } from '../prepared.ts';
 import { type JobRow, jobs } from '../schema.ts';
 import type { Database } from '../types.ts';
-import { type AuditContext, auditCte } from './audit.ts';
+import { AUDIT_CONTEXT_PLACEHOLDERS, type AuditContext, auditContextValues, auditCte } from './audit.ts';
 
 export type JobStatus = JobRow['status'];
 
@@ -33,42 +34,70 @@ export async function enqueueJob(
   input: EnqueueInput,
   context: AuditContext,
 ): Promise<{ job: JobRow; created: boolean }> {
-  const inserted = db.$with('inserted').as(
-    db
-      .insert(jobs)
-      .values({
-        type: input.type,
-        payload: input.payload,
-        runAt: input.runAt,
-        maxAttempts: input.maxAttempts,
-        idempotencyKey: input.idempotencyKey,
-        createdBy: input.createdBy,
-        requestId: input.requestId,
-        traceparent: input.traceparent,
-      })
-      .onConflictDoNothing({ target: jobs.idempotencyKey })
-      .returning(),
-  );
+  const values: Record<string, unknown> = {
+    type: input.type,
+    payload: input.payload,
+    runAt: input.runAt,
+    maxAttempts: input.maxAttempts,
+    idempotencyKey: input.idempotencyKey,
+    createdBy: input.createdBy,
+    requestId: input.requestId,
+    traceparent: input.traceparent,
+  };
+  const given = Object.entries(values).filter(([, value]) => value !== undefined);
+  const shape = given.map(([key, value]) => (value === null ? `${key}=null` : key)).join(',');
+  const [row] = await insertJob(db, shape).execute({
+    ...Object.fromEntries(given.map(([key, value]) => [`job.${key}`, value])),
+    ...auditContextValues(context),
+  });
+  if (row) return { job: row, created: true };
+  const [existing] = await jobByIdempotencyKey(db).execute({ key: input.idempotencyKey ?? '' });
+  if (!existing) throw new Error('job insert returned no row');
+  return { job: existing, created: false };
+}
+
+// One statement per set of fields given (the rest take the column defaults), nulls written
+// in the statement (column encoders are not meant for null): a few shapes in practice.
+const insertJob = preparedStatement<JobRow[]>((db, shape) => {
+  const values = Object.fromEntries(
+    shape.split(',').map((field) => {
+      const [key, isNull] = field.split('=');
+      // Prefixed: the audit context has placeholders of its own (`requestId`).
+      return [key, isNull ? sql`null` : sql.placeholder(`job.${key}`)];
+    }),
+  ) as unknown as typeof jobs.$inferInsert;
+  const inserted = db
+    .$with('inserted')
+    .as(db.insert(jobs).values(values).onConflictDoNothing({ target: jobs.idempotencyKey }).returning());
   const audit = auditCte(db, {
     action: 'job.created',
     entityType: 'job',
     table: jobs,
     changed: inserted,
-    context,
+    context: AUDIT_CONTEXT_PLACEHOLDERS,
     omit: AUDIT_OMIT,
   });
-  const [row] = await db.with(inserted, audit).select().from(inserted);
-  if (row) return { job: row, created: true };
-  const [existing] = await db
+  return db.with(inserted, audit).select().from(inserted).prepare('');
+});
+
+const jobByIdempotencyKey = preparedStatement<JobRow[]>((db) =>
+  db
     .select()
     .from(jobs)
-    .where(eq(jobs.idempotencyKey, input.idempotencyKey ?? ''));
-  if (!existing) throw new Error('job insert returned no row');
-  return { job: existing, created: false };
-}
+    .where(eq(jobs.idempotencyKey, sql.placeholder('key')))
+    .prepare(''),
+);
+
+const jobById = preparedStatement<JobRow[]>((db) =>
+  db
+    .select()
+    .from(jobs)
+    .where(eq(jobs.id, sql.placeholder('id')))
+    .prepare(''),
+);
 
 export async function getJob(db: Database, id: string): Promise<JobRow | undefined> {
-  const [row] = await db.select().from(jobs).where(eq(jobs.id, id));
+  const [row] = await jobById(db).execute({ id });
   return row;
 }
 
