@@ -71,6 +71,8 @@ export function parseConfig(raw: Record<string, unknown>) {
       poolSize: env.DATABASE_POOL_SIZE,
       /** 0: no limit. */
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      /** pg: named prepared statements (off behind a pooler that cannot hold them). */
+      preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
       /** How long start-up waits for the database, in ms. */
       waitMs: env.DATABASE_WAIT_SECONDS * 1000,
       dataDir: env.DATA_DIR,

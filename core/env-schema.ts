@@ -53,6 +53,12 @@ export const EnvSchema = z.object({
    * 503 with Retry-After. Migrations are not limited.
    */
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /**
+   * pg only: keep each hot statement parsed and planned on its connection (named prepared
+   * statements). Turn off behind a transaction-mode pooler that cannot hold them
+   * (PgBouncer before 1.21, or without `max_prepared_statements`).
+   */
+  DATABASE_PREPARED_STATEMENTS: z.stringbool().default(true),
   /** How long start-up and `npm run db:migrate` wait for the database to accept connections (0: one try). */
   DATABASE_WAIT_SECONDS: z.coerce.number().int().min(0).max(3_600).default(120),
   /** Where the embedded database keeps its files. */

@@ -9,6 +9,8 @@ export interface DatabaseSettings {
   poolSize: number;
   /** 0: no limit. */
   statementTimeoutMs: number;
+  /** pg: named prepared statements. */
+  preparedStatements?: boolean;
   /** Where the embedded database keeps its files. */
   dataDir: string;
 }
@@ -31,6 +33,7 @@ export async function openDatabase(config: DatabaseSettings): Promise<DbHandle> 
         url: required(config.url),
         poolSize: config.poolSize,
         statementTimeoutMs: config.statementTimeoutMs,
+        preparedStatements: config.preparedStatements,
       });
     }
     case 'neon-http': {

@@ -10,6 +10,22 @@ export interface PgOptions {
   poolSize?: number;
   /** Longest a statement may run (0 or unset: no limit). */
   statementTimeoutMs?: number;
+  /**
+   * Named prepared statements (default true): each connection parses and plans a hot
+   * statement once. Off, every statement is sent unnamed, as a transaction-mode pooler
+   * without prepared-statement support needs.
+   */
+  preparedStatements?: boolean;
+}
+
+/** A pool that sends every statement unnamed, whatever name the caller gave it. */
+class UnnamedStatementsPool extends pg.Pool {
+  // biome-ignore lint/suspicious/noExplicitAny: pg.Pool's query is overloaded many ways.
+  override query(config: any, ...rest: any[]): any {
+    const unnamed = config && typeof config === 'object' && config.name ? { ...config, name: undefined } : config;
+    // biome-ignore lint/suspicious/noExplicitAny: as above.
+    return (super.query as any)(unnamed, ...rest);
+  }
 }
 
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -19,7 +35,8 @@ export const CLIENT_TIMEOUT_MARGIN_MS = 1_000;
 /** Postgres over TCP with a connection pool (Node only). */
 export function openPg(options: PgOptions): DbHandle {
   const timeout = options.statementTimeoutMs || undefined;
-  const pool = new pg.Pool({
+  const Pool = options.preparedStatements === false ? UnnamedStatementsPool : pg.Pool;
+  const pool = new Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,

@@ -137,7 +137,7 @@ type ListShape = `${SortKey}:${'asc' | 'desc'}:${'first' | 'after'}`;
 const unfilteredList = preparedStatement<ItemRow[], ListShape>((db, shape) => {
   const [sort, direction, from] = shape.split(':') as [SortKey, 'asc' | 'desc', string];
   const after = from === 'after' ? { value: sql.placeholder('afterValue'), id: sql.placeholder('afterId') } : undefined;
-  return listQuery(db, { sort, direction }, [], after, sql.placeholder('limit')).prepare('');
+  return listQuery(db, { sort, direction }, [], after, sql.placeholder('limit'));
 });
 
 export type ItemFilterParams = Pick<ListItemsParams, 'status' | 'priority' | 'tag' | 'ownerId' | 'q'>;
@@ -191,8 +191,7 @@ const itemById = preparedStatement<ItemRow[]>((db) =>
   db
     .select()
     .from(items)
-    .where(and(eq(items.id, sql.placeholder('id')), live))
-    .prepare(''),
+    .where(and(eq(items.id, sql.placeholder('id')), live)),
 );
 
 /** A live (not deleted) item, or undefined. */
@@ -214,7 +213,7 @@ const insertItem = preparedStatement<Array<ItemRow & { jobsQueued: number }>>((d
   const context = AUDIT_CONTEXT_PLACEHOLDERS;
   const audit = auditCte(db, { action: 'item.created', entityType: 'item', table: items, changed: inserted, context });
   const notify = notificationCte(db, { event: 'item.created', table: items, changed: inserted, context });
-  return db.with(inserted, audit, notify).select(withJobsQueued(inserted)).from(inserted).prepare('');
+  return db.with(inserted, audit, notify).select(withJobsQueued(inserted)).from(inserted);
 });
 
 /**

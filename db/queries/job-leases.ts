@@ -1,7 +1,7 @@
 import type { ColumnsSelection } from 'drizzle-orm';
 import { and, eq, inArray, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { TypedQueryBuilder } from 'drizzle-orm/query-builders/query-builder';
-import { preparedStatement } from '../prepared.ts';
+import { type Preparable, preparedStatement } from '../prepared.ts';
 import { type JobRow, jobs } from '../schema.ts';
 import type { Database } from '../types.ts';
 import { auditCte } from './audit.ts';
@@ -26,8 +26,8 @@ const TO_STATUS = sql`'job.' || ${sql.identifier('changed')}.status::text`;
 /**
  * A jobs UPDATE (ending in `.returning()`, every column) with one audit row per changed
  * job (`job.running`, `job.succeeded`…) in the same statement, so the change feed sees
- * every transition and each commits with its row; prepared. The worker is the
- * placeholder `workerId` (null for the reaper). Runs to the changed jobs.
+ * every transition and each commits with its row; for `preparedStatement`. The worker
+ * is the placeholder `workerId` (null for the reaper). Runs to the changed jobs.
  */
 function withTransitionAudit(db: Database, update: TypedQueryBuilder<ColumnsSelection>, worker: 'worker' | 'none') {
   const changed = db.$with('changed').as(update);
@@ -39,8 +39,8 @@ function withTransitionAudit(db: Database, update: TypedQueryBuilder<ColumnsSele
     context: { actorType: 'system', actorId: worker === 'worker' ? value('workerId') : null, requestId: null },
     omit: JOB_AUDIT_OMIT,
   });
-  const prepared = db.with(changed, audit).select().from(changed).prepare('');
-  return prepared as unknown as { execute(values?: Record<string, unknown>): Promise<JobRow[]> };
+  const query = db.with(changed, audit).select().from(changed);
+  return query as unknown as Preparable<JobRow[]>;
 }
 
 /** A job another worker held but stopped renewing; it may be taken over. */
@@ -109,8 +109,7 @@ const renew = preparedStatement((db) =>
     .update(jobs)
     .set({ leaseExpiresAt: sql`now() + ${ms('leaseMs')}` })
     .where(ownedBy)
-    .returning({ id: jobs.id })
-    .prepare(''),
+    .returning({ id: jobs.id }),
 );
 
 /** Extends a running job's lease; false when the worker no longer owns it. */

@@ -77,23 +77,21 @@ const insertJob = preparedStatement<JobRow[]>((db, shape) => {
     context: AUDIT_CONTEXT_PLACEHOLDERS,
     omit: AUDIT_OMIT,
   });
-  return db.with(inserted, audit).select().from(inserted).prepare('');
+  return db.with(inserted, audit).select().from(inserted);
 });
 
 const jobByIdempotencyKey = preparedStatement<JobRow[]>((db) =>
   db
     .select()
     .from(jobs)
-    .where(eq(jobs.idempotencyKey, sql.placeholder('key')))
-    .prepare(''),
+    .where(eq(jobs.idempotencyKey, sql.placeholder('key'))),
 );
 
 const jobById = preparedStatement<JobRow[]>((db) =>
   db
     .select()
     .from(jobs)
-    .where(eq(jobs.id, sql.placeholder('id')))
-    .prepare(''),
+    .where(eq(jobs.id, sql.placeholder('id'))),
 );
 
 export async function getJob(db: Database, id: string): Promise<JobRow | undefined> {
