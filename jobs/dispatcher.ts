@@ -30,7 +30,8 @@ export interface Dispatcher {
 const SCHEDULE_EVERY_MS = 60_000;
 // While the database is down, polls back off from the poll interval up to this.
 const MAX_BACKOFF_MS = 30_000;
-// Wake-ups within this window share one poll: a burst of enqueues is one claim, not one each.
+// The first wake-up claims at once; the rest within this window share one claim at its
+// end: a burst of enqueues is two claims, not one each, and a lone enqueue waits for none.
 const WAKE_COALESCE_MS = 25;
 
 /**
@@ -48,6 +49,7 @@ export function createDispatcher(deps: AppDeps, options: DispatcherOptions): Dis
   let lastScheduled = Number.NEGATIVE_INFINITY;
   let lastRecovered = Number.NEGATIVE_INFINITY;
   let wakeScheduled = false;
+  let lastWoken = Number.NEGATIVE_INFINITY;
   const complete = completionBatch(deps.db, workerId);
 
   async function fill(): Promise<number> {
@@ -157,11 +159,18 @@ export function createDispatcher(deps: AppDeps, options: DispatcherOptions): Dis
     },
     wake() {
       if (wakeScheduled || stopped) return;
+      const wait = lastWoken + WAKE_COALESCE_MS - Date.now();
+      if (wait <= 0) {
+        lastWoken = Date.now();
+        wakeUp?.();
+        return;
+      }
       wakeScheduled = true;
       setTimeout(() => {
         wakeScheduled = false;
+        lastWoken = Date.now();
         wakeUp?.();
-      }, WAKE_COALESCE_MS);
+      }, wait);
     },
     async drain() {
       let ran = 0;

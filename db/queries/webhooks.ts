@@ -1,6 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { WebhookEvent } from '../../vocabulary/enums.ts';
+import { preparedStatement } from '../prepared.ts';
 import { type WebhookRow, webhooks } from '../schema.ts';
 import type { Database } from '../types.ts';
 import { type AuditContext, auditCte, insertAudited } from './audit.ts';
@@ -36,8 +37,16 @@ export async function listWebhooks(db: Database): Promise<WebhookRow[]> {
   return db.select().from(webhooks).orderBy(asc(webhooks.createdAt), asc(webhooks.id));
 }
 
+// Read once per webhook delivery.
+const webhookById = preparedStatement<WebhookRow[]>((db) =>
+  db
+    .select()
+    .from(webhooks)
+    .where(eq(webhooks.id, sql.placeholder('id'))),
+);
+
 export async function getWebhook(db: Database, id: string): Promise<WebhookRow | undefined> {
-  const [row] = await db.select().from(webhooks).where(eq(webhooks.id, id));
+  const [row] = await webhookById(db).execute({ id });
   return row;
 }
 
