@@ -3,6 +3,7 @@ import pg from 'pg';
 import { encodeCursor } from '../../api/lib/cursor.ts';
 import { etag } from '../../api/lib/etag.ts';
 import { toItem } from '../../core/items.ts';
+import { statementName } from '../../db/prepared.ts';
 import type { ItemRow } from '../../db/schema.ts';
 import { captureItemsSql } from './items-sql.ts';
 
@@ -54,6 +55,9 @@ export interface Answer {
   headers?: Record<string, string>;
 }
 
+/** A named prepared statement, parsed and planned once per connection, as the app's are on pg. */
+const named = (text: string, values: unknown[]) => ({ name: statementName(text), text, values });
+
 /** The floor's routes over one pool. */
 export async function floorRoutes() {
   const sql = await captureItemsSql();
@@ -70,7 +74,7 @@ export async function floorRoutes() {
       const raw = query.get('limit');
       const limit = raw === null ? 20 : Number(raw);
       if (!Number.isInteger(limit) || limit < 1 || limit > 100) return { status: 400, body: { error: 'limit' } };
-      const { rows } = await pool.query<PgItemRow>(sql.list.text, sql.list.params({ fetch: limit + 1 }));
+      const { rows } = await pool.query<PgItemRow>(named(sql.list.text, sql.list.params({ fetch: limit + 1 })));
       const page = rows.slice(0, limit).map(fromPg);
       const last = page.at(-1);
       const nextCursor =
@@ -81,7 +85,7 @@ export async function floorRoutes() {
     },
     async get(id: string): Promise<Answer> {
       if (!UUID.test(id)) return { status: 422, body: { error: 'id must be a UUID' } };
-      const { rows } = await pool.query<PgItemRow>(sql.get.text, sql.get.params({ id }));
+      const { rows } = await pool.query<PgItemRow>(named(sql.get.text, sql.get.params({ id })));
       const [row] = rows;
       if (!row) return { status: 404, body: { error: 'not found' } };
       return { status: 200, body: toItem(fromPg(row)), headers: { etag: etag(row.version) } };
@@ -97,8 +101,7 @@ export async function floorRoutes() {
       const trimmed = typeof title === 'string' ? title.trim() : '';
       if (trimmed.length < 1 || trimmed.length > 200) return { status: 422, body: { error: 'title' } };
       const { rows } = await pool.query<PgItemRow>(
-        sql.create.text,
-        sql.create.params({ title: trimmed, requestId: randomUUID() }),
+        named(sql.create.text, sql.create.params({ title: trimmed, requestId: randomUUID() })),
       );
       const [row] = rows;
       if (!row) throw new Error('insert returned no row');
