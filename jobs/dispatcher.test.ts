@@ -1,5 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { AppDeps } from '../core/deps.ts';
 import { executeRows } from '../db/execute.ts';
 import { claimDueJobs, completeJob, completeJobs } from '../db/queries/job-leases.ts';
@@ -7,6 +8,7 @@ import { enqueueJob, getJob } from '../db/queries/jobs.ts';
 import { auditLogs, type JobRow, jobs } from '../db/schema.ts';
 import { backend, testDeps, useIsolatedDatabase } from '../test/support/harness.ts';
 import { PROBE_TABLE_DDL, withProbe } from '../test/support/probe-job.ts';
+import { defineJob } from './define.ts';
 import { createDispatcher } from './dispatcher.ts';
 import { deliverJob } from './runner.ts';
 
@@ -174,6 +176,32 @@ describe.skipIf(backend.skip)(`job state machine and dispatcher [${backend.label
     } finally {
       process.off('warning', onWarning);
     }
+  });
+
+  it('Should record the other jobs finishing with one whose result JSON cannot hold', async () => {
+    const bad = defineJob({
+      type: 'probe-bigint',
+      description: 'Test job',
+      payload: z.object({}),
+      run: async () => ({ count: 1n }),
+    });
+    const definitions = (type: string) => (type === bad.type ? bad : withProbe(type));
+    const badJob = (await enqueueJob(deps.db, { type: bad.type, payload: {}, maxAttempts: 1 }, SYSTEM)).job;
+    const good = await Promise.all([probeJob({ behavior: 'succeed' }), probeJob({ behavior: 'succeed' })]);
+    const ids = [badJob.id, ...good.map((job) => job.id)];
+    await deps.db.update(jobs).set({ runAt: sql`now() - interval '4 hours'` }).where(inArray(jobs.id, ids));
+    const d = createDispatcher(deps, {
+      concurrency: 8,
+      pollIntervalMs: 50,
+      leaseMs: 30_000,
+      schedule: false,
+      definitions,
+    });
+    await d.drain();
+    for (const job of good) expect((await reload(job)).status).toBe('succeeded');
+    // Its outcome could not be written: it keeps its lease, and runs again once that expires.
+    expect(await reload(badJob)).toMatchObject({ status: 'running' });
+    await deps.db.update(jobs).set({ status: 'cancelled' }).where(eq(jobs.id, badJob.id));
   });
 
   it('Should give running jobs back to the queue when stopped before they finish', async () => {

@@ -217,6 +217,8 @@ function completionBatch(db: Database, workerId: string) {
 
   return (id: string, result: unknown) =>
     new Promise<boolean>((resolve, reject) => {
+      // A result JSON cannot hold fails its own job here, not the others of its batch.
+      JSON.stringify(result);
       if (!pending.length) setImmediate(() => void flush());
       pending.push({ id, result, resolve, reject });
     });
