@@ -16,24 +16,31 @@ interface Check {
   kind?: KeyValueStore['kind'];
 }
 
-async function probe(deps: AppDeps, run: () => Promise<unknown>): Promise<Check> {
-  const started = Date.now();
+/** `work`, or a rejection once PROBE_TIMEOUT_MS has passed without an answer. */
+async function withinProbeLimit<T>(work: Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await Promise.race([
-      run(),
-      new Promise((_, reject) => {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
       }),
     ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function probe(deps: AppDeps, run: () => Promise<unknown>): Promise<Check> {
+  const started = Date.now();
+  try {
+    await withinProbeLimit(run());
     return { status: 'up', latencyMs: Date.now() - started };
   } catch (error) {
     deps.logger.warnThrottled('readiness probe failed', { error });
     // The message says what failed without leaking SQL or connection strings.
     const reason = error instanceof Error && error.message.startsWith('no answer') ? error.message : 'unreachable';
     return { status: 'down', latencyMs: Date.now() - started, error: reason };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -52,9 +59,13 @@ export function readyHandler(startedAt: Date): AppRouteHandler<typeof ReadyRoute
         headers: { 'retry-after': '5' },
       });
     }
-    const [database, cache] = await Promise.all([
+    // The queue is informational: a backlog does not make this instance unable to serve.
+    // Read beside the probes and under the same limit, so a database that stalls after
+    // answering `select 1` (or a locked jobs table) cannot hold readiness past it.
+    const [database, cache, stats] = await Promise.all([
       probe(deps, () => deps.db.execute(sql`select 1`)),
       probe(deps, () => deps.kv.ping()),
+      withinProbeLimit(queueStats(deps.db)).catch(() => null),
     ]);
     const checks = { database, cache: { ...cache, kind: deps.kv.kind } };
     // Only the database fails readiness for now: without the cache, rate limits and
@@ -69,16 +80,16 @@ export function readyHandler(startedAt: Date): AppRouteHandler<typeof ReadyRoute
       });
     }
     const uptimeSeconds = Math.round((deps.clock().getTime() - startedAt.getTime()) / 1000);
-    // The queue is informational: a backlog does not make this instance unable to serve.
-    const stats = await queueStats(deps.db);
     const oldest = stats?.oldestQueuedAt ? new Date(stats.oldestQueuedAt).getTime() : undefined;
-    const queue = {
-      delivery: deps.queue.kind,
-      queued: stats?.queued ?? 0,
-      running: stats?.running ?? 0,
-      oldestQueuedAgeSeconds:
-        oldest === undefined ? null : Math.max(0, Math.round((deps.clock().getTime() - oldest) / 1000)),
-    };
+    const queue = stats
+      ? {
+          delivery: deps.queue.kind,
+          queued: stats.queued,
+          running: stats.running,
+          oldestQueuedAgeSeconds:
+            oldest === undefined ? null : Math.max(0, Math.round((deps.clock().getTime() - oldest) / 1000)),
+        }
+      : null;
     return c.json({ status: 'ok' as const, version: deps.config.version, uptimeSeconds, checks, queue }, 200);
   };
 }

@@ -18,7 +18,11 @@ export const ReadySchema = z
         running: z.number().int(),
         oldestQueuedAgeSeconds: z.number().int().nullable().openapi({ description: 'Age of the oldest due job.' }),
       })
-      .openapi({ description: 'Job queue depth (informational: never fails readiness).' }),
+      .nullable()
+      .openapi({
+        description:
+          'Job queue depth (informational: never fails readiness); null when it could not be read within the probe limit (the jobs table locked, the database stalling).',
+      }),
   })
   .openapi('Readiness');
 

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createUpstashStore } from '../../../db/kv/upstash.ts';
 import { openPg } from '../../../db/node/pg.ts';
-import { backend, useTestApp } from '../../../test/support/harness.ts';
+import { backend, testDeps, useIsolatedDatabase, useTestApp } from '../../../test/support/harness.ts';
+import { createApp } from '../../app.ts';
 
 describe.skipIf(backend.skip)(`health [${backend.label}]`, () => {
   const t = useTestApp();
@@ -27,6 +29,31 @@ describe.skipIf(backend.skip)(`health [${backend.label}]`, () => {
       queued: expect.any(Number),
       running: expect.any(Number),
     });
+  });
+});
+
+// Another session holds the jobs table (a migration, a long purge): `select 1` answers, the
+// queue depth cannot be read. PGlite has one session, so this needs Postgres.
+describe.skipIf(backend.name !== 'postgres')('readiness with the jobs table locked [postgres]', () => {
+  const isolated = useIsolatedDatabase();
+  let app: ReturnType<typeof createApp>;
+  beforeAll(() => {
+    app = createApp(testDeps(isolated.handle));
+  });
+
+  it('Should answer 200 with the queue unknown instead of waiting for the lock', async () => {
+    const locker = new pg.Client({ connectionString: isolated.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE');
+      const res = await app.request('/health/ready');
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ status: 'ok', checks: { database: { status: 'up' } }, queue: null });
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
   });
 });
 

@@ -57,7 +57,10 @@ export function HealthReport(props: { health: Health }) {
       </section>
       <section class="card" aria-labelledby="health-queue">
         <h2 id="health-queue">Job queue</h2>
-        <Show when={h().queue} fallback={<p class="muted">Not reported while the API is not ready.</p>}>
+        <Show
+          when={h().queue}
+          fallback={<p class="muted">Not reported: the API is not ready, or the queue could not be read in time.</p>}
+        >
           {(queue) => (
             <dl class="health-facts">
               <dt>Delivery</dt>
