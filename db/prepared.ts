@@ -1,3 +1,4 @@
+import { type SQL, sql } from 'drizzle-orm';
 import type { Database } from './types.ts';
 
 /** What drizzle's `.prepare()` returns, on every driver. */
@@ -64,4 +65,32 @@ export function statementName(text: string): string {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return `edgeplane_${(4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36)}`;
+}
+
+/*
+ * Inserts prepared per set of fields given: the shape names them (`title,dueAt=null`) and
+ * the fields left out take their column defaults, so a handful of statements serve every
+ * request. Nulls are written in the statement (column encoders are not meant for null);
+ * the other values run as placeholders named `prefix` + field.
+ */
+
+/** The shape of an insert of `fields` (undefined ones left out), and its placeholder values. */
+export function insertShape(fields: object, prefix = ''): { shape: string; values: Record<string, unknown> } {
+  const given = Object.entries(fields).filter(([, value]) => value !== undefined);
+  return {
+    shape: given.map(([key, value]) => (value === null ? `${key}=null` : key)).join(','),
+    values: Object.fromEntries(
+      given.filter(([, value]) => value !== null).map(([key, value]) => [prefix + key, value]),
+    ),
+  };
+}
+
+/** The `.values()` of an insert of `shape`: a placeholder per given field, null where it is null. */
+export function shapedValues(shape: string, prefix = ''): Record<string, SQL | ReturnType<typeof sql.placeholder>> {
+  return Object.fromEntries(
+    shape.split(',').map((field) => {
+      const [key = '', isNull] = field.split('=');
+      return [key, isNull ? sql`null` : sql.placeholder(prefix + key)];
+    }),
+  );
 }

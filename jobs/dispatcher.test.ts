@@ -9,7 +9,7 @@ import { auditLogs, type JobRow, jobs } from '../db/schema.ts';
 import { backend, testDeps, useIsolatedDatabase } from '../test/support/harness.ts';
 import { PROBE_TABLE_DDL, withProbe } from '../test/support/probe-job.ts';
 import { defineJob } from './define.ts';
-import { createDispatcher } from './dispatcher.ts';
+import { createDispatcher, type DispatcherOptions } from './dispatcher.ts';
 import { deliverJob } from './runner.ts';
 
 const SYSTEM = { actorType: 'system', actorId: 'test', requestId: null } as const;
@@ -24,7 +24,11 @@ describe.skipIf(backend.skip)(`job state machine and dispatcher [${backend.label
     deps.config.jobs.backoffBaseMs = 60_000;
   });
 
-  const dispatcher = (workerId = `w-${crypto.randomUUID().slice(0, 6)}`, leaseMs = 30_000) =>
+  const dispatcher = (
+    workerId = `w-${crypto.randomUUID().slice(0, 6)}`,
+    leaseMs = 30_000,
+    options: Partial<DispatcherOptions> = {},
+  ) =>
     createDispatcher(deps, {
       workerId,
       concurrency: 4,
@@ -32,6 +36,7 @@ describe.skipIf(backend.skip)(`job state machine and dispatcher [${backend.label
       leaseMs,
       schedule: false,
       definitions: withProbe,
+      ...options,
     });
   const probeJob = async (payload: Record<string, unknown>, maxAttempts = 3) =>
     (await enqueueJob(deps.db, { type: 'probe', payload, maxAttempts }, SYSTEM)).job;
@@ -160,14 +165,7 @@ describe.skipIf(backend.skip)(`job state machine and dispatcher [${backend.label
       const waiting = await Promise.all(Array.from({ length: 32 }, () => probeJob({ behavior: 'wait', ms: 200 })));
       const ids = waiting.map((job) => job.id);
       await deps.db.update(jobs).set({ runAt: sql`now() - interval '3 hours'` }).where(inArray(jobs.id, ids));
-      const d = createDispatcher(deps, {
-        concurrency: 32,
-        pollIntervalMs: 50,
-        leaseMs: 30_000,
-        schedule: false,
-        definitions: withProbe,
-      });
-      await d.drain();
+      await dispatcher(undefined, undefined, { concurrency: 32 }).drain();
       const states = await deps.db.select({ status: jobs.status }).from(jobs).where(inArray(jobs.id, ids));
       expect(states.map((row) => row.status)).toEqual(ids.map(() => 'succeeded'));
       // Emitted on the next tick after the listener that passes the limit.
@@ -190,14 +188,7 @@ describe.skipIf(backend.skip)(`job state machine and dispatcher [${backend.label
     const good = await Promise.all([probeJob({ behavior: 'succeed' }), probeJob({ behavior: 'succeed' })]);
     const ids = [badJob.id, ...good.map((job) => job.id)];
     await deps.db.update(jobs).set({ runAt: sql`now() - interval '4 hours'` }).where(inArray(jobs.id, ids));
-    const d = createDispatcher(deps, {
-      concurrency: 8,
-      pollIntervalMs: 50,
-      leaseMs: 30_000,
-      schedule: false,
-      definitions,
-    });
-    await d.drain();
+    await dispatcher(undefined, undefined, { concurrency: 8, definitions }).drain();
     for (const job of good) expect((await reload(job)).status).toBe('succeeded');
     // Its outcome could not be written: it keeps its lease, and runs again once that expires.
     expect(await reload(badJob)).toMatchObject({ status: 'running' });

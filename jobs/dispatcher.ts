@@ -1,5 +1,5 @@
 import type { AppDeps } from '../core/deps.ts';
-import { claimDueJobs, completeJobs, releaseJob } from '../db/queries/job-leases.ts';
+import { claimDueJobs, completeSerialized, releaseJob, serializeFinished } from '../db/queries/job-leases.ts';
 import type { Database } from '../db/types.ts';
 import { recoverStoppedWorkers } from './maintenance.ts';
 import { type DefinitionLookup, type RunOutcome, runClaimedJob } from './runner.ts';
@@ -186,7 +186,8 @@ export function createDispatcher(deps: AppDeps, options: DispatcherOptions): Dis
 
 interface Finished {
   id: string;
-  result: unknown;
+  /** `{ id, result }` as JSON. */
+  json: string;
   resolve(recorded: boolean): void;
   reject(error: unknown): void;
 }
@@ -204,10 +205,10 @@ function completionBatch(db: Database, workerId: string) {
     const batch = pending;
     pending = [];
     try {
-      const recorded = await completeJobs(
+      const recorded = await completeSerialized(
         db,
         workerId,
-        batch.map(({ id, result }) => ({ id, result })),
+        batch.map((job) => job.json),
       );
       for (const job of batch) job.resolve(recorded.has(job.id));
     } catch (error) {
@@ -218,8 +219,8 @@ function completionBatch(db: Database, workerId: string) {
   return (id: string, result: unknown) =>
     new Promise<boolean>((resolve, reject) => {
       // A result JSON cannot hold fails its own job here, not the others of its batch.
-      JSON.stringify(result);
+      const json = serializeFinished(id, result);
       if (!pending.length) setImmediate(() => void flush());
-      pending.push({ id, result, resolve, reject });
+      pending.push({ id, json, resolve, reject });
     });
 }

@@ -14,7 +14,7 @@ import {
 } from 'drizzle-orm';
 import type { WithSubquery } from 'drizzle-orm/subquery';
 import type { WebhookEvent } from '../../vocabulary/enums.ts';
-import { preparedStatement } from '../prepared.ts';
+import { insertShape, preparedStatement, shapedValues } from '../prepared.ts';
 import { type ItemRow, items } from '../schema.ts';
 import type { Database } from '../types.ts';
 import { AUDIT_CONTEXT_PLACEHOLDERS, type AuditContext, auditContextValues, auditCte } from './audit.ts';
@@ -200,15 +200,9 @@ export async function getItem(db: Database, id: string): Promise<ItemRow | undef
   return row;
 }
 
-// One statement per set of fields given (the rest take the column defaults), nulls written
-// in the statement (column encoders are not meant for null): a few shapes in practice.
+// One statement per set of fields given (`insertShape`).
 const insertItem = preparedStatement<Array<ItemRow & { jobsQueued: number }>>((db, shape) => {
-  const values = Object.fromEntries(
-    shape.split(',').map((field) => {
-      const [key, isNull] = field.split('=');
-      return [key, isNull ? sql`null` : sql.placeholder(key as string)];
-    }),
-  ) as unknown as ItemInput;
+  const values = shapedValues(shape) as unknown as ItemInput;
   const inserted = db.$with('inserted').as(db.insert(items).values(values).returning());
   const context = AUDIT_CONTEXT_PLACEHOLDERS;
   const audit = auditCte(db, { action: 'item.created', entityType: 'item', table: items, changed: inserted, context });
@@ -238,12 +232,8 @@ function written({ jobsQueued, ...item }: ItemRow & { jobsQueued: number }): Wri
 
 /** Inserts an item, its `item.created` audit row and its webhook notifications in one statement. */
 export async function createItem(db: Database, input: ItemInput, context: AuditContext): Promise<Written> {
-  const given = Object.entries(input).filter(([, value]) => value !== undefined);
-  const shape = given.map(([key, value]) => (value === null ? `${key}=null` : key)).join(',');
-  const [row] = await insertItem(db, shape).execute({
-    ...Object.fromEntries(given),
-    ...auditContextValues(context),
-  });
+  const { shape, values } = insertShape(input);
+  const [row] = await insertItem(db, shape).execute({ ...values, ...auditContextValues(context) });
   if (!row) throw new Error('insert returned no row');
   return written(row);
 }

@@ -148,13 +148,29 @@ const complete = preparedStatement((db) =>
  * Marks owned jobs succeeded, with their results, in one statement. Returns the ids
  * recorded; a job missing from them had lost its lease to another worker.
  */
-export async function completeJobs(
+export function completeJobs(
   db: Database,
   workerId: string,
   finished: readonly { id: string; result: unknown }[],
 ): Promise<Set<string>> {
+  return completeSerialized(
+    db,
+    workerId,
+    finished.map(({ id, result }) => serializeFinished(id, result)),
+  );
+}
+
+/** One finished job as `completeSerialized` takes it; throws for a result JSON cannot hold. */
+export const serializeFinished = (id: string, result: unknown): string => JSON.stringify({ id, result });
+
+/** `completeJobs` for jobs already serialized, one by one (`serializeFinished`). */
+export async function completeSerialized(
+  db: Database,
+  workerId: string,
+  finished: readonly string[],
+): Promise<Set<string>> {
   if (!finished.length) return new Set();
-  const rows = await complete(db).execute({ workerId, finished: JSON.stringify(finished) });
+  const rows = await complete(db).execute({ workerId, finished: `[${finished.join(',')}]` });
   return new Set(rows.map((row) => row.id));
 }
 

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
-import { preparedStatement } from '../prepared.ts';
+import { insertShape, preparedStatement, shapedValues } from '../prepared.ts';
 import { type JobRow, jobs } from '../schema.ts';
 import type { Database } from '../types.ts';
 import { AUDIT_CONTEXT_PLACEHOLDERS, type AuditContext, auditContextValues, auditCte } from './audit.ts';
@@ -25,6 +25,9 @@ export interface EnqueueInput {
   traceparent?: string | null;
 }
 
+// The job's placeholders are prefixed: the audit context has its own (`requestId`).
+const JOB_PLACEHOLDER_PREFIX = 'job.';
+
 /**
  * Inserts a queued job with its `job.created` audit row in one statement. With an
  * idempotency key already used, nothing is inserted and the existing job is returned.
@@ -34,38 +37,18 @@ export async function enqueueJob(
   input: EnqueueInput,
   context: AuditContext,
 ): Promise<{ job: JobRow; created: boolean }> {
-  const values: Record<string, unknown> = {
-    type: input.type,
-    payload: input.payload,
-    runAt: input.runAt,
-    maxAttempts: input.maxAttempts,
-    idempotencyKey: input.idempotencyKey,
-    createdBy: input.createdBy,
-    requestId: input.requestId,
-    traceparent: input.traceparent,
-  };
-  const given = Object.entries(values).filter(([, value]) => value !== undefined);
-  const shape = given.map(([key, value]) => (value === null ? `${key}=null` : key)).join(',');
-  const [row] = await insertJob(db, shape).execute({
-    ...Object.fromEntries(given.map(([key, value]) => [`job.${key}`, value])),
-    ...auditContextValues(context),
-  });
+  // The input's fields are the job's columns.
+  const { shape, values } = insertShape(input, JOB_PLACEHOLDER_PREFIX);
+  const [row] = await insertJob(db, shape).execute({ ...values, ...auditContextValues(context) });
   if (row) return { job: row, created: true };
   const [existing] = await jobByIdempotencyKey(db).execute({ key: input.idempotencyKey ?? '' });
   if (!existing) throw new Error('job insert returned no row');
   return { job: existing, created: false };
 }
 
-// One statement per set of fields given (the rest take the column defaults), nulls written
-// in the statement (column encoders are not meant for null): a few shapes in practice.
+// One statement per set of fields given (`insertShape`).
 const insertJob = preparedStatement<JobRow[]>((db, shape) => {
-  const values = Object.fromEntries(
-    shape.split(',').map((field) => {
-      const [key, isNull] = field.split('=');
-      // Prefixed: the audit context has placeholders of its own (`requestId`).
-      return [key, isNull ? sql`null` : sql.placeholder(`job.${key}`)];
-    }),
-  ) as unknown as typeof jobs.$inferInsert;
+  const values = shapedValues(shape, JOB_PLACEHOLDER_PREFIX) as unknown as typeof jobs.$inferInsert;
   const inserted = db
     .$with('inserted')
     .as(db.insert(jobs).values(values).onConflictDoNothing({ target: jobs.idempotencyKey }).returning());
