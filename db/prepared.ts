@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { Column, is, SQL, Subquery, sql } from 'drizzle-orm';
 import type { Database } from './types.ts';
 
 /** What drizzle's `.prepare()` returns, on every driver. */
@@ -43,11 +43,59 @@ export function preparedStatement<R, K extends string = string>(
       // Shapes are a handful per query; the bound only guards a caller that is not.
       if (shapes.size >= MAX_SHAPES) shapes.clear();
       const query = build(db, shape);
-      statement = query.prepare(statementName(query.toSQL().sql));
+      statement = withFlatRowMapper(query.prepare(statementName(query.toSQL().sql)));
       shapes.set(shape, statement);
     }
     return statement;
   };
+}
+
+/** What a drizzle prepared query holds on every driver (pg, PGlite, neon-http), read here only. */
+interface PreparedInternals {
+  fields?: Array<{ path: string[]; field: unknown }>;
+  customResultMapper?: (rows: unknown[][]) => unknown;
+}
+
+interface Decoder {
+  mapFromDriverValue(value: unknown): unknown;
+}
+
+/** An SQL fragment's decoder (`.mapWith`), which drizzle's types keep internal. */
+const decoderOfSql = (fragment: SQL) => (fragment as unknown as { decoder: Decoder }).decoder;
+
+/** The decoder drizzle's own row mapping picks for a selected field, in the same order. */
+function decoderOf(field: unknown): Decoder {
+  if (is(field, Column)) return field;
+  if (is(field, SQL)) return decoderOfSql(field);
+  if (is(field, Subquery)) return decoderOfSql((field._ as unknown as { sql: SQL }).sql);
+  return decoderOfSql((field as SQL.Aliased).sql);
+}
+
+/**
+ * Rows of a statement whose selection is flat (no joined table nested under its name)
+ * are mapped by a loop over the columns resolved when it is prepared. drizzle's generic
+ * mapping works out each value's decoder and path again for every value of every row:
+ * on a page of 20 items that was about 30 µs of a request's CPU. Each value still goes
+ * through its column's own decoder, and null stays null, exactly as drizzle maps it.
+ * Nested selections (joins) keep drizzle's mapping.
+ */
+function withFlatRowMapper<P>(prepared: P): P {
+  const internals = prepared as PreparedInternals;
+  const fields = internals.fields;
+  if (!fields || internals.customResultMapper || !fields.every(({ path }) => path.length === 1)) return prepared;
+  const keys = fields.map(({ path }) => path[0] as string);
+  const decoders = fields.map(({ field }) => decoderOf(field));
+  const width = keys.length;
+  internals.customResultMapper = (rows) =>
+    rows.map((row) => {
+      const result: Record<string, unknown> = {};
+      for (let i = 0; i < width; i++) {
+        const value = row[i];
+        result[keys[i] as string] = value === null ? null : (decoders[i] as Decoder).mapFromDriverValue(value);
+      }
+      return result;
+    });
+  return prepared;
 }
 
 /**
