@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createRouter } from './create-router.ts';
 import { ApiError, handleError } from './errors.ts';
 
-/** A route with a header parameter behind a check that runs first (as authentication does). */
+/** A route with path, query and header parameters behind a check that runs first (as authentication does). */
 function headerRoute() {
   const router = createRouter();
   const route = createRoute({
@@ -16,41 +16,63 @@ function headerRoute() {
       },
     ],
     request: {
+      query: z.object({ q: z.string().max(3).optional(), tag: z.union([z.string(), z.array(z.string())]).optional() }),
       params: z.object({ id: z.string().regex(/^\d+$/) }),
       headers: z.object({ 'if-none-match': z.string().max(8).optional(), 'x-mode': z.enum(['a', 'b']).default('a') }),
     },
     responses: { 200: { description: 'The thing.' } },
   });
-  router.openapi(route, (c) => c.json({ header: c.req.valid('header'), param: c.req.valid('param') }, 200));
+  router.openapi(route, (c) =>
+    c.json({ header: c.req.valid('header'), param: c.req.valid('param'), query: c.req.valid('query') }, 200),
+  );
   router.onError(handleError);
   router.doc31('/doc', { openapi: '3.1.0', info: { title: 't', version: '1' } });
   return router;
 }
 
-const call = (headers: Record<string, string>, id = '7') =>
-  headerRoute().request(`/things/${id}`, { headers: { authorization: 'Bearer ok', ...headers } });
+const call = (headers: Record<string, string>, id = '7', query = '') =>
+  headerRoute().request(`/things/${id}${query}`, { headers: { authorization: 'Bearer ok', ...headers } });
 
-describe('header parameters', () => {
+describe('route parameters', () => {
   it('Should hand the handler the declared headers, matched whatever their case, with defaults applied', async () => {
     const res = await call({ 'If-None-Match': '"3"', 'X-Other': 'not declared' });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ header: { 'if-none-match': '"3"', 'x-mode': 'a' }, param: { id: '7' } });
+    expect(await res.json()).toEqual({
+      header: { 'if-none-match': '"3"', 'x-mode': 'a' },
+      param: { id: '7' },
+      query: {},
+    });
     expect(await (await call({ 'x-mode': 'b' })).json()).toMatchObject({ header: { 'x-mode': 'b' } });
+    // A query name given once is a string, given more than once a list.
+    expect(await (await call({}, '7', '?q=ab&tag=x')).json()).toMatchObject({ query: { q: 'ab', tag: 'x' } });
+    expect(await (await call({}, '7', '?tag=x&tag=y')).json()).toMatchObject({ query: { tag: ['x', 'y'] } });
   });
 
-  it('Should answer 422 naming the header, after the route middleware and before the other parameters', async () => {
+  it('Should answer 422 naming the parameter, after the route middleware: query, then path, then headers', async () => {
+    const errors = async (res: Response) => ((await res.json()) as { errors: unknown[] }).errors;
     const invalid = await call({ 'if-none-match': 'far-too-long' });
     expect(invalid.status).toBe(422);
-    expect((await invalid.json()).errors).toEqual([expect.objectContaining({ field: 'if-none-match', in: 'header' })]);
+    expect(await errors(invalid)).toEqual([expect.objectContaining({ field: 'if-none-match', in: 'header' })]);
     const both = await call({ 'x-mode': 'c' }, 'abc');
-    expect((await both.json()).errors).toEqual([expect.objectContaining({ field: 'x-mode', in: 'header' })]);
+    expect(both.status).toBe(422);
+    expect(await errors(both)).toEqual([expect.objectContaining({ field: 'id', in: 'path' })]);
+    const all = await call({ 'x-mode': 'c' }, 'abc', '?q=long');
+    expect(await errors(all)).toEqual([expect.objectContaining({ field: 'q', in: 'query' })]);
     const anonymous = await headerRoute().request('/things/7', { headers: { 'x-mode': 'c' } });
     expect(anonymous.status).toBe(401);
   });
 
-  it('Should document the header parameters as declared', async () => {
-    const doc = await (await headerRoute().request('/doc')).json();
-    const parameters = doc.paths['/things/{id}'].get.parameters as Array<{ name: string; in: string }>;
-    expect(parameters.map((p) => `${p.in} ${p.name}`)).toEqual(['path id', 'header if-none-match', 'header x-mode']);
+  it('Should document the parameters as declared', async () => {
+    const doc = (await (await headerRoute().request('/doc')).json()) as {
+      paths: Record<string, { get: { parameters: unknown } }>;
+    };
+    const parameters = doc.paths['/things/{id}']?.get.parameters as Array<{ name: string; in: string }>;
+    expect(parameters.map((p) => `${p.in} ${p.name}`)).toEqual([
+      'path id',
+      'query q',
+      'query tag',
+      'header if-none-match',
+      'header x-mode',
+    ]);
   });
 });
