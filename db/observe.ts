@@ -58,8 +58,10 @@ function observeSession(target: SessionLike, observer: QueryObserver): SessionLi
           // Each call returns a fresh prepared query: wrapping its execute in place keeps
           // drizzle's own code off a proxy (property reads through a trap cost on every query).
           const execute = prepared.execute;
+          // A prepared statement runs many times: its operation is read from its text once.
+          const operation = operationOf(query.sql);
           prepared.execute = (...args: unknown[]) =>
-            timed(observer, operationOf(query.sql), query.sql, () => execute.apply(prepared, args));
+            timed(observer, operation, query.sql, () => execute.apply(prepared, args));
           return prepared;
         };
       }
