@@ -1,6 +1,22 @@
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineProject } from 'vitest/config';
+import { unstable_readConfig } from 'wrangler';
+
+const configPath = fileURLToPath(new URL('../../wrangler.toml', import.meta.url));
+
+/**
+ * wrangler.toml's [alias] (the Worker’s own zod), which the pool does not
+ * apply by itself: without it these tests would run the packages Node uses, not the
+ * modules the deployed Worker is built from.
+ */
+const workerAliases = Object.entries(
+  unstable_readConfig({ config: configPath }, { hideWarnings: true }).alias ?? {},
+).map(([find, target]) => ({
+  find: new RegExp(`^${find.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`),
+  replacement: resolve(configPath, '..', String(target)),
+}));
 
 /**
  * The Worker entry inside workerd, configured from wrangler.toml (so without
@@ -11,7 +27,7 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   plugins: [
     cloudflareTest(({ inject }) => ({
-      wrangler: { configPath: fileURLToPath(new URL('../../wrangler.toml', import.meta.url)) },
+      wrangler: { configPath },
       miniflare: {
         bindings: {
           APP_ENV: 'test',
@@ -29,6 +45,7 @@ export default defineProject({
       },
     })),
   ],
+  resolve: { alias: workerAliases },
   test: {
     name: 'workerd',
     include: ['*.test.ts'],

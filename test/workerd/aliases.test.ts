@@ -1,0 +1,11 @@
+import { describe, expect, it } from 'vitest';
+import * as zod from 'zod';
+
+// The modules wrangler.toml's [alias] builds the Worker from; test/workerd/vitest.config.ts
+// applies the same aliases, so these tests run what is deployed.
+describe('the Worker’s aliased modules in workerd', () => {
+  it('Should use the Worker’s zod, without the locales', () => {
+    expect('locales' in zod).toBe(false);
+    expect(zod.z.string().safeParse(1).success).toBe(false);
+  });
+});
