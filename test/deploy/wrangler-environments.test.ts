@@ -85,6 +85,10 @@ describe('the uploaded Worker', () => {
     );
     const zod = size.byPackage.find(([name]) => name === 'zod')?.[1] ?? 0;
     expect(zod, 'zod without its locales').toBeLessThan(200 * 1024);
+    // wrangler.toml's [alias]: the Neon HTTP client of db/drivers, not the whole package.
+    const packages = size.byPackage.map(([name]) => name);
+    expect(packages).not.toContain('@neondatabase/serverless');
+    expect(packages).toContain('db/drivers');
   });
 
   const tracked = spawnSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' });

@@ -1,3 +1,4 @@
+import * as neon from '@neondatabase/serverless';
 import { describe, expect, it } from 'vitest';
 import * as zod from 'zod';
 
@@ -7,5 +8,9 @@ describe('the Worker’s aliased modules in workerd', () => {
   it('Should use the Worker’s zod, without the locales', () => {
     expect('locales' in zod).toBe(false);
     expect(zod.z.string().safeParse(1).success).toBe(false);
+  });
+
+  it('Should use the Worker’s Neon HTTP client, without the WebSocket Pool', () => {
+    expect(Object.keys(neon).sort()).toEqual(['NeonDbError', 'NeonQueryPromise', 'neon', 'neonConfig', 'types']);
   });
 });
