@@ -18,6 +18,16 @@ const workerAliases = Object.entries(
   replacement: resolve(configPath, '..', String(target)),
 }));
 
+/** The Worker's Upstash settings when the global setup started the Upstash stand-in. */
+function upstashBindings(upstash: { url: string; token: string; keyPrefix: string } | null): Record<string, string> {
+  if (!upstash) return {};
+  return {
+    UPSTASH_REDIS_REST_URL: upstash.url,
+    UPSTASH_REDIS_REST_TOKEN: upstash.token,
+    KV_KEY_PREFIX: upstash.keyPrefix,
+  };
+}
+
 /**
  * The Worker entry inside workerd, configured from wrangler.toml (so without
  * nodejs_compat for the Worker itself), talking to the Neon stand-in that the
@@ -30,6 +40,7 @@ export default defineProject({
       wrangler: { configPath },
       miniflare: {
         bindings: {
+          ...upstashBindings(inject('workerdUpstash')),
           APP_ENV: 'test',
           ACCESS_LOG: 'false',
           DATABASE_URL: inject('workerdDatabaseUrl'),
