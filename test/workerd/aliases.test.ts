@@ -1,4 +1,5 @@
 import * as neon from '@neondatabase/serverless';
+import * as upstash from '@upstash/redis/cloudflare';
 import { describe, expect, it } from 'vitest';
 import * as zod from 'zod';
 
@@ -12,5 +13,11 @@ describe('the Worker’s aliased modules in workerd', () => {
 
   it('Should use the Worker’s Neon HTTP client, without the WebSocket Pool', () => {
     expect(Object.keys(neon).sort()).toEqual(['NeonDbError', 'NeonQueryPromise', 'neon', 'neonConfig', 'types']);
+  });
+
+  it('Should use the Worker’s Upstash client, with the store’s commands only', () => {
+    const redis = new upstash.Redis({ url: 'https://example.upstash.io', token: 't' }) as unknown as object;
+    expect('get' in redis && 'multi' in redis).toBe(true);
+    expect('hgetall' in redis || 'json' in redis).toBe(false);
   });
 });

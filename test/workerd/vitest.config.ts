@@ -7,7 +7,7 @@ import { unstable_readConfig } from 'wrangler';
 const configPath = fileURLToPath(new URL('../../wrangler.toml', import.meta.url));
 
 /**
- * wrangler.toml's [alias] (the Worker’s own zod and Neon client), which the pool does not
+ * wrangler.toml's [alias] (the Worker’s own zod, Neon and Upstash clients), which the pool does not
  * apply by itself: without it these tests would run the packages Node uses, not the
  * modules the deployed Worker is built from.
  */
