@@ -15,7 +15,10 @@ export interface NeonHttpOptions {
   statementTimeoutMs?: number;
 }
 
-/** Neon over HTTP: the only driver the Worker uses, and an option for Node. */
+/**
+ * Neon over HTTP: the only driver the Worker uses, and an option for Node. On the Worker,
+ * `@neondatabase/serverless` is its HTTP client alone (neon-http-client.ts, by wrangler.toml).
+ */
 export function openNeonHttp(options: NeonHttpOptions): DbHandle {
   if (options.endpoint) {
     const endpoint = options.endpoint;

@@ -1,5 +1,6 @@
 // The platform-neutral build: `fetch` only, no `process.env` lookups, so it bundles for
-// Workers without nodejs_compat and runs on Node as well.
+// Workers without nodejs_compat and runs on Node as well. On the Worker this import is
+// ./upstash-redis-client.ts (wrangler.toml [alias]), a client for the commands used here.
 import { Redis } from '@upstash/redis/cloudflare';
 import type { KeyValueStore } from './port.ts';
 import { checkTtl } from './ttl.ts';

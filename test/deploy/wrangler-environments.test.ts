@@ -85,6 +85,11 @@ describe('the uploaded Worker', () => {
     );
     const zod = size.byPackage.find(([name]) => name === 'zod')?.[1] ?? 0;
     expect(zod, 'zod without its locales').toBeLessThan(200 * 1024);
+    // wrangler.toml's [alias]: the Neon and Upstash clients of db/, not the whole packages.
+    const packages = size.byPackage.map(([name]) => name);
+    expect(packages).not.toContain('@neondatabase/serverless');
+    expect(packages).not.toContain('@upstash/redis');
+    expect(packages).toEqual(expect.arrayContaining(['db/drivers', 'db/kv']));
   });
 
   const tracked = spawnSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' });

@@ -12,6 +12,10 @@ declare module 'cloudflare:test' {
     TEST_BACKEND: 'postgres' | 'pglite';
     ADMIN_EMAIL_FOR_TESTS: string;
     ADMIN_PASSWORD_FOR_TESTS: string;
+    /** Set when TEST_REDIS_URL is (the Upstash stand-in in front of it); the key prefix is this run's. */
+    UPSTASH_REDIS_REST_URL?: string;
+    UPSTASH_REDIS_REST_TOKEN?: string;
+    KV_KEY_PREFIX?: string;
     /** The dashboard build (wrangler.toml `[assets]`). */
     ASSETS: { fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> };
   };

@@ -5,6 +5,8 @@ import { migrate } from '../../db/node/migrate.ts';
 import { upsertAdmin } from '../../db/queries/users.ts';
 import { startNeonStandIn } from '../../dev/neon-stand-in.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../dev/scratch-database.ts';
+import { startUpstashStandIn, type UpstashStandIn } from '../../dev/upstash-stand-in.ts';
+import { deleteKeysWithPrefix, testKeyPrefix } from '../support/redis.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,6 +18,8 @@ declare module 'vitest' {
     workerdAdmin: { email: string; password: string };
     /** Which database is behind the stand-in, for test names. */
     workerdBackend: 'postgres' | 'pglite';
+    /** Upstash (the stand-in in front of TEST_REDIS_URL) for the Worker's cache and rate limits; null without it. */
+    workerdUpstash: { url: string; token: string; keyPrefix: string } | null;
   }
 }
 
@@ -28,6 +32,8 @@ const PGLITE_URL = 'postgres://edgeplane@pglite.localhost/edgeplane';
  * Starts the Neon stand-in in Node for the Worker under test: in front of a fresh
  * database on TEST_DATABASE_URL's server (dropped afterwards), else an in-memory
  * PGlite. Migrations go through the stand-in with the neon-http driver, as on the edge.
+ * With TEST_REDIS_URL, the Upstash stand-in too, under a key prefix of this run (its keys
+ * are deleted afterwards); without it the Worker keeps its cache and counters in memory.
  */
 export default async function setup(project: TestProject) {
   const serverUrl = process.env.TEST_DATABASE_URL;
@@ -49,9 +55,18 @@ export default async function setup(project: TestProject) {
   project.provide('workerdNeonEndpoint', standIn.url);
   project.provide('workerdBackend', standIn.backend);
   project.provide('workerdAdmin', WORKERD_ADMIN);
+  const redisUrl = process.env.TEST_REDIS_URL;
+  let upstash: UpstashStandIn | undefined;
+  const keyPrefix = testKeyPrefix();
+  if (redisUrl) upstash = await startUpstashStandIn({ redisUrl });
+  project.provide('workerdUpstash', upstash ? { url: upstash.url, token: upstash.token, keyPrefix } : null);
   return async () => {
     // Connections close before the database is dropped.
     await standIn.close();
     await scratch?.drop();
+    if (upstash && redisUrl) {
+      await upstash.close();
+      await deleteKeysWithPrefix(redisUrl, keyPrefix);
+    }
   };
 }
