@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS_FOLDER } from '../../db/node/migrate.ts';
+import { REPO_ROOT } from '../../dev/child-process.ts';
+import { BUNDLE_ENTRIES, buildNodeBundle, bundleStaleReason } from '../../dev/node-bundle.mjs';
+
+const run = promisify(execFile);
+const cleanups: Array<() => void> = [];
+afterAll(() => {
+  for (const cleanup of cleanups.reverse()) cleanup();
+});
+
+/** `npm start` rebuilds dist/node when a file it was built from changed since the build (an edit, a `git pull`). */
+describe('whether the Node bundle is current', () => {
+  const root = mkdtempSync(join(tmpdir(), 'edgeplane-node-bundle-'));
+  cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+  const dir = join(root, 'dist/node');
+  const builtAt = Date.now() - 3_600_000;
+
+  const write = (path: string, content: string, at = builtAt - 60_000) => {
+    const full = join(root, path);
+    mkdirSync(join(full, '..'), { recursive: true });
+    writeFileSync(full, content);
+    utimesSync(full, at / 1000, at / 1000);
+  };
+  const record = (inputs: string[], outputs: string[]) =>
+    write('dist/node/build.json', JSON.stringify({ builtAt, inputs, outputs }), builtAt);
+
+  it('Should build when there is no build, or when one of its files is missing', () => {
+    expect(bundleStaleReason(dir, root)).toBe('no build yet');
+    record(['api/entries/node.ts'], ['node.js']);
+    write('api/entries/node.ts', 'x');
+    expect(bundleStaleReason(dir, root)).toBe('no build yet');
+  });
+
+  it('Should keep a build newer than every file it was built from', () => {
+    write('dist/node/node.js', 'x', builtAt);
+    record(['api/entries/node.ts', 'db/node/migrate.ts'], ['node.js']);
+    write('db/node/migrate.ts', 'x');
+    expect(bundleStaleReason(dir, root)).toBeUndefined();
+  });
+
+  it('Should rebuild when a file it was built from changed after the build started, or is gone', () => {
+    write('db/node/migrate.ts', 'y', builtAt + 1_000);
+    expect(bundleStaleReason(dir, root)).toBe('db/node/migrate.ts changed since the last build');
+    rmSync(join(root, 'db/node/migrate.ts'));
+    expect(bundleStaleReason(dir, root)).toBe('db/node/migrate.ts is gone');
+  });
+});
+
+describe('the Node bundle', () => {
+  // Beside the real one (two levels below the root, as dist/node is): what the bundle
+  // resolves relative to its modules' sources must resolve the same from here.
+  const dir = join(REPO_ROOT, `dist/node-test-${process.pid}`);
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('Should record every source it bundles and the build settings, and no package', { timeout: 30_000 }, async () => {
+    const { inputs, outputs } = await buildNodeBundle({ dir });
+    for (const entry of Object.values(BUNDLE_ENTRIES)) expect(inputs).toContain(entry);
+    expect(inputs).toEqual(expect.arrayContaining(['db/node/migrate.ts', 'dev/node-bundle.mjs', 'tsconfig.json']));
+    expect(inputs.filter((input) => input.includes('node_modules/'))).toEqual([]);
+    expect(outputs).toEqual(expect.arrayContaining(Object.keys(BUNDLE_ENTRIES).map((name) => `${name}.js`)));
+    expect(bundleStaleReason(dir)).toBeUndefined();
+  });
+
+  it('Should find the migrations beside the sources and apply them all (the migration command, bundled)', {
+    timeout: 90_000,
+  }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'edgeplane-node-bundle-data-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const env = { PATH: process.env.PATH, DATA_DIR: dataDir };
+    const { stdout } = await run(process.execPath, [join(dir, 'db-cli.js'), 'migrate'], { cwd: REPO_ROOT, env });
+    const shipped = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).length;
+    expect(shipped).toBeGreaterThan(0);
+    expect(stdout).toContain(`migrate (pglite): applied ${shipped} migration(s)`);
+  });
+});
