@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, REPO_ROOT } from '../dev/child-process.ts';
 import { type CpuProfile, summarizeProfile } from './lib/cpu-profile.ts';
-import { msUntil200, spawnGroup } from './lib/process-group.ts';
+import { spawnGroup, untilReady } from './lib/process-group.ts';
 import { childEnv } from './lib/servers.ts';
 import { num } from './lib/table.ts';
 
@@ -40,7 +40,10 @@ async function profileStart(kind: string, dataDir: string, profileDir: string, e
   // On the profiles' clock (the monotonic one, in µs): samples after it are not start-up.
   let readyMicros: number;
   try {
-    readyMs = await msUntil200(group, `http://127.0.0.1:${port}/health/ready`, { pollMs: 20, giveUpMs: 120_000 });
+    ({ ms: readyMs } = await untilReady(group, `http://127.0.0.1:${port}/health/ready`, {
+      pollMs: 20,
+      giveUpMs: 120_000,
+    }));
     readyMicros = Number(process.hrtime.bigint() / 1000n);
   } finally {
     // TERM: the server exits by itself, and Node writes the profiles as it does.

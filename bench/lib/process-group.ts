@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { REPO_ROOT } from '../../dev/child-process.ts';
+import { groupCpuMicros } from './cpu.ts';
 
 const STOP_GRACE_MS = 5_000;
 
@@ -57,15 +58,23 @@ export function spawnGroup(command: string, args: string[], env: NodeJS.ProcessE
   };
 }
 
+export interface Ready {
+  /** Wall time from the spawn to the first 200. */
+  ms: number;
+  /** CPU time the whole group had used by then (null off Linux). */
+  cpuMs: number | null;
+}
+
 /**
- * Polls `url` every `pollMs` until it answers 200; returns the milliseconds since the
- * group was spawned. Fails, with the group's output, if it exits or takes longer than `giveUpMs`.
+ * Polls `url` every `pollMs` until it answers 200; returns the time since the group was
+ * spawned, and the CPU time it used. Fails, with the group's output, if it exits or
+ * takes longer than `giveUpMs`.
  */
-export async function msUntil200(
+export async function untilReady(
   group: ProcessGroup,
   url: string,
   options: { pollMs: number; giveUpMs: number },
-): Promise<number> {
+): Promise<Ready> {
   while (performance.now() - group.startedAt < options.giveUpMs) {
     if (group.child.exitCode !== null) {
       throw new Error(`${group.child.spawnargs.join(' ')} exited (${group.child.exitCode}):\n${group.output()}`);
@@ -73,7 +82,11 @@ export async function msUntil200(
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
       await response.arrayBuffer();
-      if (response.status === 200) return performance.now() - group.startedAt;
+      if (response.status === 200) {
+        const ms = performance.now() - group.startedAt;
+        const cpu = groupCpuMicros(group.child.pid);
+        return { ms, cpuMs: cpu === null ? null : cpu / 1000 };
+      }
     } catch {
       // Not listening yet.
     }

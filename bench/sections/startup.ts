@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, REPO_ROOT } from '../../dev/child-process.ts';
-import { msUntil200, spawnGroup } from '../lib/process-group.ts';
+import { type Ready, spawnGroup, untilReady } from '../lib/process-group.ts';
 import type { Section, SectionContext } from '../lib/section.ts';
 import { childEnv } from '../lib/servers.ts';
 import { num } from '../lib/table.ts';
@@ -17,16 +17,18 @@ interface Run {
   kind: 'cold' | 'warm';
   /** From spawning `npm start` to the first 200 of `/health/ready`. */
   readyMs: number;
+  /** CPU time of npm and everything it started, until then. */
+  cpuMs: number | null;
 }
 
 /** `npm start` in `checkout` on `dataDir`, no app settings but where to keep data and listen, timed to its first ready answer. */
-async function timeNpmStart(context: SectionContext, checkout: string, dataDir: string): Promise<number> {
+async function timeNpmStart(context: SectionContext, checkout: string, dataDir: string): Promise<Ready> {
   const port = await freePort();
   const env = childEnv({ DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port) });
   const group = spawnGroup('npm', ['start'], env, checkout);
   context.defer('stop npm start', () => group.stop());
   try {
-    return await msUntil200(group, `http://127.0.0.1:${port}/health/ready`, { pollMs: POLL_MS, giveUpMs: GIVE_UP_MS });
+    return await untilReady(group, `http://127.0.0.1:${port}/health/ready`, { pollMs: POLL_MS, giveUpMs: GIVE_UP_MS });
   } finally {
     await group.stop();
   }
@@ -58,10 +60,9 @@ export const startup: Section = {
     // is not start-up: one unmeasured start in each builds it.
     const primeMs: Record<string, number> = {};
     for (const checkout of checkouts) {
-      primeMs[checkout.label] = await timeNpmStart(context, checkout.path, await newDataDir(context));
-      context.log(
-        `${checkout.label}: first start (builds what is missing; not counted): ${num(primeMs[checkout.label] ?? 0)} ms`,
-      );
+      const { ms } = await timeNpmStart(context, checkout.path, await newDataDir(context));
+      primeMs[checkout.label] = ms;
+      context.log(`${checkout.label}: first start (builds what is missing; not counted): ${num(ms)} ms`);
     }
 
     const loadBefore = os.loadavg().map((l) => l.toFixed(2));
@@ -70,17 +71,20 @@ export const startup: Section = {
       for (const checkout of checkouts) {
         const dataDir = await newDataDir(context);
         for (const kind of ['cold', 'warm'] as const) {
-          const readyMs = await timeNpmStart(context, checkout.path, dataDir);
-          context.log(`${checkout.label}, round ${round}, ${kind}: ${num(readyMs)} ms`);
-          runs.push({ checkout: checkout.label, round, kind, readyMs });
+          const ready = await timeNpmStart(context, checkout.path, dataDir);
+          const cpu = ready.cpuMs === null ? '' : ` (CPU ${num(ready.cpuMs)} ms)`;
+          context.log(`${checkout.label}, round ${round}, ${kind}: ${num(ready.ms)} ms${cpu}`);
+          runs.push({ checkout: checkout.label, round, kind, readyMs: ready.ms, cpuMs: ready.cpuMs });
         }
       }
     }
     const rows = checkouts.flatMap((checkout) =>
       (['cold', 'warm'] as const).map((kind) => {
-        const ms = runs.filter((r) => r.checkout === checkout.label && r.kind === kind).map((r) => r.readyMs);
+        const these = runs.filter((r) => r.checkout === checkout.label && r.kind === kind);
+        const ms = these.map((r) => r.readyMs);
+        const cpu = these.flatMap((r) => (r.cpuMs === null ? [] : [r.cpuMs]));
         const label = baseline ? `${kind} (${checkout.label})` : kind;
-        return [label, ...ms.map((v) => num(v)), num(median(ms))];
+        return [label, ...ms.map((v) => num(v)), num(median(ms)), cpu.length ? num(median(cpu)) : '–'];
       }),
     );
     return {
@@ -88,12 +92,18 @@ export const startup: Section = {
         caption: [
           `\`npm start\` in a session of its own (setsid), no app settings but DATA_DIR, HOST and PORT; /health/ready polled every ${POLL_MS} ms;`,
           'the whole process group is ended after each run. Cold: a new, empty DATA_DIR. Warm: the same DATA_DIR again.',
+          'CPU: user + system time of the whole group until the first 200 (on a busy machine wall time grows, CPU time hardly does).',
           `First starts (unmeasured, they build what a checkout lacks): ${Object.entries(primeMs)
             .map(([label, ms]) => `${label} ${num(ms)} ms`)
             .join(', ')}. Load average before: ${loadBefore.join(', ')} on ${os.cpus().length} cores.`,
           ...(baseline ? [`Baseline: ${resolve(baseline)}.`] : []),
         ],
-        columns: ['start', ...Array.from({ length: ROUNDS }, (_, i) => `run ${i + 1} ms`), 'median ms'],
+        columns: [
+          'start',
+          ...Array.from({ length: ROUNDS }, (_, i) => `run ${i + 1} ms`),
+          'median ms',
+          'CPU ms (median)',
+        ],
         rows,
       },
       details: { primeMs, loadAverageBefore: loadBefore, baseline: baseline ? resolve(baseline) : undefined, runs },
