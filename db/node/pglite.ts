@@ -9,9 +9,18 @@ export interface PgliteOptions {
   dataDir?: string;
 }
 
+/**
+ * PGlite backs Postgres's shared memory with WebAssembly memory it zeroes at every open:
+ * at the default 128 MB of shared buffers, opening an existing data directory spent about
+ * 90 ms in memset and 0.5 s on the main thread in all; with 16 MB, 15 ms and 0.28 s.
+ * 16 MB still holds every page of a local sandbox, and the operating system caches the
+ * files beneath it.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
 /** Creates the embedded Postgres with the extensions the migrations need. */
 export async function createPglite(options: PgliteOptions = {}): Promise<PGlite> {
-  return PGlite.create({ dataDir: options.dataDir, extensions: { pg_trgm } });
+  return PGlite.create({ dataDir: options.dataDir, extensions: { pg_trgm }, startParams: START_PARAMS });
 }
 
 /** The embedded default: Postgres compiled to WebAssembly, in process. */
