@@ -103,6 +103,8 @@ describe.skipIf(backend.name !== 'pglite')('a new embedded database from the mig
     const { applied } = await migrate(await openPglite({ client: inPlace }));
     expect(applied).toBeGreaterThan(0);
 
+    const buffers = await copied.query<{ shared_buffers: string }>('SHOW shared_buffers');
+    expect(buffers.rows[0]?.shared_buffers, 'zeroed at every open: kept small').toBe('16MB');
     const schema = await schemaOf(copied);
     expect((schema[0] as unknown[]).length, 'columns compared').toBeGreaterThan(50);
     expect(schema).toEqual(await schemaOf(inPlace));
