@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { constants, copyFile, cp, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { constants, copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
@@ -10,7 +10,7 @@ import { createPglite, openPglite } from './pglite.ts';
 /**
  * A new embedded database starts as a copy of a template: a PGlite data directory that was
  * created, migrated and shut down cleanly. Creating a cluster (initdb) and migrating it took
- * about 3 s of a 4 s first start on two cores; copying the 41 MB template takes 0.1-0.3 s.
+ * about 3 s of a 4 s first start on two cores; copying the 41 MB template takes 0.2-0.3 s.
  * A template is named after everything that decides its content (`templateKey`), so a
  * changed, added or removed migration, or another PGlite, never reuses an old one: the first
  * new data directory after such a change builds the template (the old cost, plus about
@@ -90,20 +90,43 @@ export async function ensureTemplate(
 /** Whether `dataDir` holds a cluster already (PGlite's own test). */
 export const holdsCluster = (dataDir: string) => existsSync(join(dataDir, MARKER));
 
+/** Every folder and file under `root`, as paths relative to it, folders before what they hold. */
+async function tree(root: string, relative = ''): Promise<{ folders: string[]; files: string[] }> {
+  const found = { folders: [] as string[], files: [] as string[] };
+  for (const entry of await readdir(join(root, relative), { withFileTypes: true })) {
+    const path = join(relative, entry.name);
+    if (!entry.isDirectory()) {
+      found.files.push(path);
+      continue;
+    }
+    const inner = await tree(root, path);
+    found.folders.push(path, ...inner.folders);
+    found.files.push(...inner.files);
+  }
+  return found;
+}
+
+/** Files copied at once: a data directory is a thousand small files, and each waits on the file system. */
+const COPIES_IN_FLIGHT = 8;
+
 /**
  * Copies the template into `dataDir` (which may hold other files, such as the signing key).
- * Its marker comes last, so an interrupted copy is not taken for a cluster: the next start
- * copies again. Files are cloned where the file system can share them until written.
+ * Several files at a time: Node's own recursive copy takes them one by one, about twice as
+ * long. Its marker comes last, so an interrupted copy is not taken for a cluster: the next
+ * start copies again. Files are cloned where the file system can share them until written.
  */
 export async function copyTemplate(template: string, dataDir: string): Promise<void> {
-  await mkdir(dataDir, { recursive: true });
+  const { folders, files } = await tree(template);
+  const copy = (path: string) => copyFile(join(template, path), join(dataDir, path), constants.COPYFILE_FICLONE);
   try {
-    await cp(template, dataDir, {
-      recursive: true,
-      mode: constants.COPYFILE_FICLONE,
-      filter: (source) => source !== join(template, MARKER),
+    await mkdir(dataDir, { recursive: true });
+    for (const folder of folders) await mkdir(join(dataDir, folder), { recursive: true });
+    const queue = files.filter((path) => path !== MARKER);
+    const workers = Array.from({ length: COPIES_IN_FLIGHT }, async () => {
+      for (let path = queue.pop(); path !== undefined; path = queue.pop()) await copy(path);
     });
-    await copyFile(join(template, MARKER), join(dataDir, MARKER), constants.COPYFILE_FICLONE);
+    await Promise.all(workers);
+    await copy(MARKER);
   } catch (error) {
     // Nothing half-copied may stay for initdb to trip over.
     for (const name of await readdir(template)) await rm(join(dataDir, name), { recursive: true, force: true });
