@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
@@ -117,6 +117,10 @@ describe.skipIf(backend.name !== 'pglite')('a new embedded database from the mig
   }, async () => {
     const own = tempDir('templates-changing');
     cpSync(shipped.path, join(own, basename(shipped.path)), { recursive: true });
+    // What builds that died left behind: an old one and one that may still be running.
+    mkdirSync(join(own, '.building-dead'));
+    utimesSync(join(own, '.building-dead'), new Date(Date.now() - 7_200_000), new Date(Date.now() - 7_200_000));
+    mkdirSync(join(own, '.building-running'));
     const current = await ensureTemplate(own);
     expect(current).toEqual({ path: join(own, basename(shipped.path)), built: false });
 
@@ -125,6 +129,8 @@ describe.skipIf(backend.name !== 'pglite')('a new embedded database from the mig
     expect(next.built).toBe(true);
     expect(next.path).not.toBe(current.path);
     expect(existsSync(current.path), 'the template of the old migrations is removed').toBe(false);
+    expect(existsSync(join(own, '.building-dead')), 'an hour-old unfinished build is removed').toBe(false);
+    expect(existsSync(join(own, '.building-running')), 'a recent one may still be running').toBe(true);
 
     const dataDir = tempDir('from-new-template');
     await copyTemplate(next.path, dataDir);

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { constants, copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { constants, copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
@@ -20,6 +20,16 @@ import { createPglite, openPglite } from './pglite.ts';
 /** Raise when the way a template is made changes without the key noticing. */
 const TEMPLATE_FORMAT = 1;
 const PREFIX = 'migrated-';
+const BUILDING = '.building-';
+const HOUR_MS = 3_600_000;
+
+const olderThanAnHour = async (path: string) => {
+  try {
+    return Date.now() - (await stat(path)).mtimeMs > HOUR_MS;
+  } catch {
+    return false;
+  }
+};
 /** PGlite takes a data directory holding this file for an existing cluster, so it is copied last. */
 const MARKER = 'PG_VERSION';
 
@@ -62,7 +72,7 @@ export async function ensureTemplate(
   const path = join(templatesDir, `${PREFIX}${templateKey(migrationsFolder)}`);
   if (existsSync(join(path, MARKER))) return { path, built: false };
   await mkdir(templatesDir, { recursive: true });
-  const building = join(templatesDir, `.building-${randomUUID()}`);
+  const building = join(templatesDir, `${BUILDING}${randomUUID()}`);
   try {
     const client = await createPglite({ dataDir: building });
     try {
@@ -80,9 +90,12 @@ export async function ensureTemplate(
     await rm(building, { recursive: true, force: true });
   }
   for (const name of await readdir(templatesDir)) {
-    if (name.startsWith(PREFIX) && join(templatesDir, name) !== path) {
-      await rm(join(templatesDir, name), { recursive: true, force: true });
-    }
+    const other = join(templatesDir, name);
+    // Templates of other migrations, and what a build that died an hour ago or more left.
+    const stale = name.startsWith(PREFIX)
+      ? other !== path
+      : name.startsWith(BUILDING) && (await olderThanAnHour(other));
+    if (stale) await rm(other, { recursive: true, force: true });
   }
   return { path, built: true };
 }
