@@ -68,9 +68,11 @@ async function schemaOf(client: PGlite): Promise<unknown[]> {
 
 // PGlite's own data directories: run once, by the project on the embedded database.
 describe.skipIf(backend.name !== 'pglite')('a new embedded database from the migrated template', () => {
-  const templatesDir = tempDir('templates');
+  // Made in a hook: a skipped describe (the postgres project) runs no hooks, and leaves nothing behind.
+  let templatesDir: string;
   let shipped: TemplateResult;
   beforeAll(async () => {
+    templatesDir = tempDir('templates');
     shipped = await ensureTemplate(templatesDir);
   }, 120_000);
 
