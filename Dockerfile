@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 #
-# The self-hosted image: the Node entry (TypeScript run by tsx, a runtime dependency)
-# and the dashboard build, on a slim Node 20 with production dependencies only.
+# The self-hosted image: the Node entry bundled to JavaScript (dist/node, `npm run
+# build:node`) and the dashboard build, on a slim Node 20 with production dependencies only.
+# No TypeScript is compiled when a container starts.
 #
 #   docker build -t edgeplane .
 #   docker run --read-only -p 8787:8787 -e DATABASE_URL=postgres://… -e JWT_SIGNING_KEYS=… edgeplane
@@ -10,20 +11,20 @@
 # with a read-only root. It needs DATABASE_URL: the embedded PGlite database (DATA_DIR)
 # is for `npm start` on a laptop, not for containers. /tmp is the only path the process
 # may write (os.tmpdir()); mount an emptyDir there if a read-only root is enforced
-# (the Helm chart does). Migrations: `node --import tsx api/entries/db-cli.ts migrate` with the
-# same image (the chart's pre-install/pre-upgrade hook), or MIGRATE_ON_START=true.
+# (the Helm chart does). Migrations: `node dist/node/db-cli.js migrate` with the same image
+# (the chart's pre-install/pre-upgrade hook), or MIGRATE_ON_START=true.
 
 # The base image, written once as a stage of its own: Dependabot updates a literal FROM
 # (it does not follow an ARG), and every stage below starts from this one.
 FROM node:20-bookworm-slim AS node
 
-# Dependencies for the build (dev dependencies included: vite and the Solid plugin).
+# Dependencies for the build (dev dependencies included: vite, the Solid plugin, esbuild).
 FROM node AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build:web
+RUN npm run build:web && npm run build:node
 
 # Production dependencies only, in a stage of their own so the runtime copies nothing else.
 FROM node AS deps
@@ -46,20 +47,16 @@ RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack 
  && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin edgeplane
 WORKDIR /app
-# TSX_DISABLE_CACHE: tsx would otherwise write compiled files under /tmp; a fresh
-# container gains nothing from that cache, and the root stays writable-nowhere.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8787 \
-    WEB_DIR=/app/dist/web \
-    TSX_DISABLE_CACHE=1
+    WEB_DIR=/app/dist/web
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json ./
-COPY api ./api
-COPY jobs ./jobs
-COPY core ./core
-COPY db ./db
-COPY vocabulary ./vocabulary
+# package.json says the bundle's .js files are ES modules. The bundle finds the migrations
+# where the sources keep them (db/migrations), as it finds every path relative to a source.
+COPY package.json ./
+COPY db/migrations ./db/migrations
+COPY --from=build /app/dist/node ./dist/node
 COPY --from=build /app/dist/web ./dist/web
 USER 10001:10001
 EXPOSE 8787
@@ -71,4 +68,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # SHUTDOWN_DRAIN_MS, jobs handed back, pools closed) and exits 0. It runs as PID 1
 # with its own signal handlers and starts no child processes.
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "api/entries/node.ts"]
+CMD ["node", "dist/node/node.js"]

@@ -90,6 +90,7 @@ export default defineConfig({
           name: 'deploy',
           setupFiles: logGuard,
           include: ['test/deploy/*.test.ts'],
+          globalSetup: ['test/support/node-bundle-global-setup.ts'],
           // Imports its JSON schema without an import attribute, which Node's loader refuses.
           server: { deps: { inline: ['@actions/workflow-parser'] } },
           testTimeout: 60_000,

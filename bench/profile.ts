@@ -1,12 +1,12 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freePort, spawnTs, waitForHttp } from '../dev/child-process.ts';
 import { parseBenchConfig } from './config.ts';
 import { benchDatabase } from './lib/bench-database.ts';
 import { benchAuthorization } from './lib/bench-identity.ts';
 import { Cleanup } from './lib/cleanup.ts';
+import { type CpuProfile, summarizeProfile } from './lib/cpu-profile.ts';
 import { type BenchRoute, itemRoutes } from './lib/item-routes.ts';
 import { runLoad } from './lib/load.ts';
 import { APP_ENTRY, BASELINE_ENTRY, FLOOR_ENTRY, measuredAppEnv } from './lib/servers.ts';
@@ -22,58 +22,6 @@ import { num } from './lib/table.ts';
  */
 
 const ENTRIES: Record<string, string> = { app: APP_ENTRY, baseline: BASELINE_ENTRY, floor: FLOOR_ENTRY };
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-interface CpuProfile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-/** Where a frame's code comes from: a package, the app's own folder, Node itself or V8. */
-function origin(url: string): string {
-  if (!url) return '(v8)';
-  if (url.startsWith('node:')) return 'node:internal';
-  const modules = url.lastIndexOf('/node_modules/');
-  if (modules !== -1) {
-    const rest = url.slice(modules + '/node_modules/'.length).split('/');
-    return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? url);
-  }
-  const root = pathToFileURL(fileURLToPath(new URL('../', import.meta.url))).href;
-  if (url.startsWith(root)) return url.slice(root.length).split('/').slice(0, 2).join('/');
-  return url;
-}
-
-function summarize(profile: CpuProfile, entries: number) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => {
-    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
-  });
-  const total = [...self.values()].reduce((a, b) => a + b, 0);
-  const fn = new Map<string, number>();
-  const pkg = new Map<string, number>();
-  for (const [id, micros] of self) {
-    const node = byId.get(id);
-    if (!node) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const file = url.split('/').pop() ?? '';
-    const key = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1} [${origin(url)}]`;
-    fn.set(key, (fn.get(key) ?? 0) + micros);
-    const where = origin(url);
-    pkg.set(where, (pkg.get(where) ?? 0) + micros);
-  }
-  const top = (m: Map<string, number>) =>
-    [...m.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, entries)
-      .map(([k, v]) => `${num((100 * v) / total, 1).padStart(5)}%  ${k}`);
-  return { totalMs: total / 1000, functions: top(fn), packages: top(pkg) };
-}
 
 async function main() {
   const route = process.argv[2] ?? 'list';
@@ -139,7 +87,7 @@ async function main() {
     if (process.env.PROFILE_KEEP) {
       await writeFile(join(process.env.PROFILE_KEEP, `${server}-${route}.cpuprofile`), raw);
     }
-    const summary = summarize(JSON.parse(raw) as CpuProfile, entries);
+    const summary = summarizeProfile(JSON.parse(raw) as CpuProfile, { entries });
     const lines = [
       `## profile: ${server}, ${route} (${num(result.requestsPerSecond ?? 0)} req/s, ${num(result.serverCpuMicrosPerRequest ?? 0)} CPU µs/req; whole process ${num(summary.totalMs)} ms incl. start-up and warm-up)`,
       '',

@@ -10,9 +10,10 @@ import { jobsDispatcher } from './sections/jobs-dispatcher.ts';
 import { nodeVsBaseline } from './sections/node-vs-baseline.ts';
 import { observabilityOverhead } from './sections/observability-overhead.ts';
 import { runtimes } from './sections/runtimes.ts';
+import { startup } from './sections/startup.ts';
 
 /** Every section, in run order. A new measurement is a new file in sections/ listed here. */
-const SECTIONS: Section[] = [nodeVsBaseline, jobsDispatcher, observabilityOverhead, runtimes, faults];
+const SECTIONS: Section[] = [nodeVsBaseline, jobsDispatcher, observabilityOverhead, runtimes, faults, startup];
 
 const RESULTS_FILE = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 

@@ -76,6 +76,7 @@ export function parseConfig(raw: Record<string, unknown>) {
       /** How long start-up waits for the database, in ms. */
       waitMs: env.DATABASE_WAIT_SECONDS * 1000,
       dataDir: env.DATA_DIR,
+      templateDir: env.PGLITE_TEMPLATE_DIR,
       migrateOnStart: env.MIGRATE_ON_START ?? embedded,
       seedDemoData: env.SEED_DEMO_DATA ?? embedded,
     },

@@ -9,6 +9,9 @@ import pkg from '../package.json' with { type: 'json' };
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
+/** The embedded database's templates: a cache of the checkout, beside the installed packages. */
+export const DEFAULT_PGLITE_TEMPLATE_DIR = './node_modules/.cache/edgeplane-pglite';
+
 const boolean = (fallback: boolean) =>
   z
     .stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off'] })
@@ -63,6 +66,11 @@ export const EnvSchema = z.object({
   DATABASE_WAIT_SECONDS: z.coerce.number().int().min(0).max(3_600).default(120),
   /** Where the embedded database keeps its files. */
   DATA_DIR: z.string().min(1).default('./.data'),
+  /**
+   * Where the embedded database keeps migrated templates (one per set of migrations): a new
+   * DATA_DIR starts as a copy of one instead of creating and migrating a cluster.
+   */
+  PGLITE_TEMPLATE_DIR: z.string().min(1).default(DEFAULT_PGLITE_TEMPLATE_DIR),
   /** Node only: the built dashboard (`npm run build:web`), served on the API's port; empty serves the API alone. */
   WEB_DIR: z.string().default('./dist/web'),
   /** Apply pending migrations at start-up (default: only for the embedded database). */

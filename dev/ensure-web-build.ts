@@ -44,7 +44,7 @@ export async function ensureWebBuild(options: { force?: boolean } = {}): Promise
   console.log(`Building the dashboard (${reason})…`);
   // Loaded only to build: vite and the dashboard's config cost most of a second to import.
   const { build } = await import('vite');
-  await build({ configFile: join(import.meta.dirname, '../web/vite.config.ts'), logLevel: 'warn' });
+  await build({ configFile: fileURLToPath(new URL('../web/vite.config.ts', import.meta.url)), logLevel: 'warn' });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -5,6 +5,7 @@
  * Test and bench tooling: users start them with `npm start`, `start:deno`, `start:bun`.
  */
 import { join } from 'node:path';
+import { DEFAULT_PGLITE_TEMPLATE_DIR } from '../core/env-schema.ts';
 import { EXIT_WITH_PARENT_PATH, REPO_ROOT, spawnChild, spawnTs, type TsChild } from './child-process.ts';
 
 export const SERVER_RUNTIMES = ['node', 'deno', 'bun'] as const;
@@ -12,10 +13,11 @@ export type ServerRuntimeName = (typeof SERVER_RUNTIMES)[number];
 
 /**
  * What the Deno entry may do (the same flags as `npm run start:deno`): serve and reach
- * the database, read its settings, migrations and dashboard, and write only its data directory.
+ * the database, read its settings, migrations and dashboard, and write only its data
+ * directory and the embedded database's templates.
  */
-export function denoPermissions(dataDir = './.data'): string[] {
-  return ['--allow-net', '--allow-env', '--allow-read', `--allow-write=${dataDir}`];
+export function denoPermissions(dataDir = './.data', templateDir = DEFAULT_PGLITE_TEMPLATE_DIR): string[] {
+  return ['--allow-net', '--allow-env', '--allow-read', `--allow-write=${dataDir},${templateDir}`];
 }
 
 export interface EntryOptions {
@@ -45,7 +47,7 @@ export function spawnEntry(runtime: ServerRuntimeName, name: string, options: En
           'serve',
           `--host=${host}`,
           `--port=${options.port}`,
-          ...denoPermissions(env.DATA_DIR),
+          ...denoPermissions(env.DATA_DIR, env.PGLITE_TEMPLATE_DIR),
           `--preload=${EXIT_WITH_PARENT_PATH}`,
           'api/entries/deno.ts',
         ],

@@ -16,7 +16,10 @@ import { untilDatabaseAvailable } from '../../db/wait-for-database.ts';
  */
 async function main(command: string | undefined, flags: string[]): Promise<void> {
   const config = parseConfig(process.env);
-  const handle = await openDatabase(config.database);
+  const handle = await openDatabase(config.database, {
+    info: (message) => console.error(message),
+    warn: (message, fields) => console.error(`${message}: ${describeError(fields?.error).message}`),
+  });
   // A migration Job may start before its database accepts connections: wait as the server does.
   const whenAvailable = <T>(work: () => Promise<T>) =>
     untilDatabaseAvailable(work, {

@@ -40,7 +40,7 @@ export async function buildServerDeps(
   observability: ReturnType<typeof nodeTelemetry>,
   getConnInfo?: GetConnInfo,
 ): Promise<ServerDeps> {
-  const handle = await openDatabase(config.database);
+  const handle = await openDatabase(config.database, logger);
   const kv = await openKeyValueStore(config.kv, {
     onError: (error) => logger.warn('key-value store unreachable', { driver: config.kv.driver, error }),
   });

@@ -166,7 +166,7 @@ describe.skipIf('skip' in found).each(VALUE_SETS)(
       const migrate = job?.spec.template.spec.containers[0];
       const app = find(manifests, 'Deployment', 'edgeplane')?.spec.template.spec.containers[0];
       expect(migrate.image).toBe(app.image);
-      expect(migrate.command.slice(-2)).toEqual(['api/entries/db-cli.ts', 'migrate']);
+      expect(migrate.command.slice(-2)).toEqual(['dist/node/db-cli.js', 'migrate']);
       // `migrate` opens the same database the app does.
       const appEnv = containerEnv(manifests, app, set.external);
       expect(containerEnv(manifests, migrate, set.external).DATABASE_URL).toBe(appEnv.DATABASE_URL);

@@ -5,6 +5,7 @@ import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../../db/node/migrate.ts';
 import { REPO_ROOT } from '../../dev/child-process.ts';
+import { BUNDLE_DIR, BUNDLE_ENTRIES } from '../../dev/node-bundle.mjs';
 import { WEB_DIST } from '../../web/vite.config.ts';
 import { copiesOf, envOf, execForm, instructionsOf, readDockerfile, type Stage } from './dockerfile.ts';
 import { moduleGraph, packageName } from './module-graph.ts';
@@ -24,6 +25,7 @@ const ignore = dockerignore({ ignorecase: false }).add(readFileSync(join(REPO_RO
 /** What the runtime loads: the server and the migration command the chart's hook runs. */
 const RUNTIME_ENTRIES = ['api/entries/node.ts', 'api/entries/db-cli.ts'];
 const APP_DIR = '/app';
+const BUNDLE = relative(REPO_ROOT, BUNDLE_DIR);
 
 const stageNamed = (name: string) => dockerfile.stages.find((s) => s.name === name) as Stage;
 const runs = (stage: Stage) => instructionsOf(stage, 'RUN').map((r) => r.getArgumentsContent() ?? '');
@@ -52,12 +54,10 @@ describe('Dockerfile', () => {
     expect(instructionsOf(final, 'EXPOSE').map((e) => e.getArgumentsContent())).toEqual([env.PORT]);
   });
 
-  it('Should start node on the entry directly (not npm start, which builds the dashboard first)', () => {
+  it('Should start node on the bundled entry directly (not npm start, which checks its builds first)', () => {
     const [cmd] = instructionsOf(final, 'CMD');
     expect(cmd, 'a CMD in the runtime stage').toBeDefined();
-    const argv = execForm(cmd as NonNullable<typeof cmd>);
-    expect(argv.slice(0, 3)).toEqual(['node', '--import', 'tsx']);
-    expect(existsSync(join(REPO_ROOT, argv[3] ?? '')), `${argv[3]} exists`).toBe(true);
+    expect(execForm(cmd as NonNullable<typeof cmd>)).toEqual(['node', `${BUNDLE}/node.js`]);
     expect(instructionsOf(final, 'ENTRYPOINT')).toEqual([]);
   });
 
@@ -87,6 +87,7 @@ describe('Dockerfile', () => {
       runs(stage).flatMap((r) => [
         ...(/\bnpm ci\b/.test(r) ? ['node_modules'] : []),
         ...(/\bnpm run build:web\b/.test(r) ? [relative(REPO_ROOT, WEB_DIST)] : []),
+        ...(/\bnpm run build:node\b/.test(r) ? [BUNDLE] : []),
       ]);
     const problems: string[] = [];
     for (const copy of copiesOf(final)) {
@@ -112,20 +113,25 @@ describe('Dockerfile', () => {
     expect(problems).toEqual([]);
   });
 
-  it('Should hold every file the server and the migration command load, and only production packages', () => {
-    const graph = moduleGraph(REPO_ROOT, RUNTIME_ENTRIES);
+  it('Should hold the bundle its build stage makes, what the bundle reads from disk, and only production packages', () => {
+    const bundles = copiesOf(final).filter((c) => c.from && c.sources.some((s) => inApp(s) === BUNDLE));
+    expect(bundles, `${BUNDLE} comes from one stage`).toHaveLength(1);
+    expect(runs(stageNamed(bundles[0]?.from ?? '')).some((r) => /\bnpm run build:node\b/.test(r))).toBe(true);
+    // The server and the migration command the chart's hook runs.
+    expect(Object.keys(BUNDLE_ENTRIES)).toEqual(expect.arrayContaining(['node', 'db-cli']));
     const copied = copiesOf(final)
       .filter((c) => !c.from)
       .flatMap((c) => c.sources.map((s) => s.replace(/\/$/, '')));
-    const missing = graph.files.filter((file) => !copied.some((c) => file === c || file.startsWith(`${c}/`)));
-    expect(missing, 'loaded at run time but not copied into the image').toEqual([]);
+    expect(copied, "package.json: its type makes the bundle's .js files ES modules").toContain('package.json');
+    // Packages the bundle leaves outside load from node_modules: all production dependencies.
+    const graph = moduleGraph(REPO_ROOT, RUNTIME_ENTRIES);
     const devOnly = [...new Set(graph.packages.map(packageName))].filter(
       (name): name is string => !!name && !(name in pkg.dependencies),
     );
     expect(devOnly, 'imported at run time but not a production dependency').toEqual([]);
     // Read from disk rather than imported: the migrations the hook applies.
     const migrations = relative(REPO_ROOT, MIGRATIONS_FOLDER);
-    expect(copied.some((c) => migrations.startsWith(`${c}/`))).toBe(true);
+    expect(copied.some((c) => migrations === c || migrations.startsWith(`${c}/`))).toBe(true);
   });
 
   it('Should keep local state, installs and builds out of the build context (.dockerignore)', () => {
