@@ -7,6 +7,7 @@
 
 const HEX_PAIR = /^[0-9a-fA-F]{2}$/;
 
+/** @param {string} input Postgres's text form of a bytea value. */
 module.exports = function parseBytea(input) {
   if (/^\\x/.test(input)) {
     // The hex format (Postgres 9.0 on). Like Buffer.from(…, 'hex'), stop at the first bad pair.
