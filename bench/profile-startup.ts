@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, REPO_ROOT } from '../dev/child-process.ts';
-import { type CpuProfile, summarizeProfile } from './lib/cpu-profile.ts';
+import { type CpuProfile, summarizeProfile, summaryLines } from './lib/cpu-profile.ts';
 import { spawnGroup, untilReady } from './lib/process-group.ts';
 import { childEnv } from './lib/servers.ts';
 import { num } from './lib/table.ts';
@@ -57,11 +57,7 @@ async function profileStart(kind: string, dataDir: string, profileDir: string, e
       '',
       `### ${threadOf(file)}: ${num(summary.totalMs)} ms sampled until ready, ${num(summary.idleMs)} ms of it idle`,
       '',
-      'self time by package:',
-      ...summary.packages,
-      '',
-      'self time by function:',
-      ...summary.functions,
+      ...summaryLines(summary),
     );
   }
   return lines;

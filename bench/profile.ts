@@ -6,7 +6,7 @@ import { parseBenchConfig } from './config.ts';
 import { benchDatabase } from './lib/bench-database.ts';
 import { benchAuthorization } from './lib/bench-identity.ts';
 import { Cleanup } from './lib/cleanup.ts';
-import { type CpuProfile, summarizeProfile } from './lib/cpu-profile.ts';
+import { type CpuProfile, summarizeProfile, summaryLines } from './lib/cpu-profile.ts';
 import { type BenchRoute, itemRoutes } from './lib/item-routes.ts';
 import { runLoad } from './lib/load.ts';
 import { APP_ENTRY, BASELINE_ENTRY, FLOOR_ENTRY, measuredAppEnv } from './lib/servers.ts';
@@ -91,11 +91,7 @@ async function main() {
     const lines = [
       `## profile: ${server}, ${route} (${num(result.requestsPerSecond ?? 0)} req/s, ${num(result.serverCpuMicrosPerRequest ?? 0)} CPU µs/req; whole process ${num(summary.totalMs)} ms incl. start-up and warm-up)`,
       '',
-      'self time by package:',
-      ...summary.packages,
-      '',
-      'self time by function:',
-      ...summary.functions,
+      ...summaryLines(summary),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {

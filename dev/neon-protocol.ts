@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+// ERROR_FIELDS: what a Postgres error's 400 body carries, the same list the Worker's client reads.
+import { ERROR_FIELDS } from '../db/drivers/neon-http-client.ts';
 import { readBoundedBody } from './local-server.ts';
 import type { SqlSession, TextResult } from './sql-backends.ts';
 
@@ -41,26 +43,6 @@ const ISOLATION_LEVELS: Record<string, string> = {
   RepeatableRead: 'REPEATABLE READ',
   Serializable: 'SERIALIZABLE',
 };
-
-// Copied from a Postgres error into the 400 body; the client turns them into NeonDbError fields.
-const ERROR_FIELDS = [
-  'severity',
-  'code',
-  'detail',
-  'hint',
-  'position',
-  'internalPosition',
-  'internalQuery',
-  'where',
-  'schema',
-  'table',
-  'column',
-  'dataType',
-  'constraint',
-  'file',
-  'line',
-  'routine',
-] as const;
 
 /** Reads and validates a `POST /sql` request; throws `BadRequest` for anything malformed. */
 export async function readSqlRequest(req: IncomingMessage): Promise<SqlRequest> {

@@ -87,3 +87,8 @@ export function summarizeProfile(
       .map(([k, v]) => `${num(v / 1000).padStart(6)} ms ${num((100 * v) / total, 1).padStart(5)}%  ${k}`);
   return { totalMs: total / 1000, idleMs: idle / 1000, functions: top(fn), packages: top(pkg) };
 }
+
+/** A summary's two lists as printed: self time by package, then by function. */
+export function summaryLines(summary: ProfileSummary): string[] {
+  return ['self time by package:', ...summary.packages, '', 'self time by function:', ...summary.functions];
+}

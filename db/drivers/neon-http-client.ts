@@ -114,7 +114,8 @@ export const types = {
   setTypeParser: registry.setTypeParser.bind(registry),
 };
 
-const ERROR_FIELDS = [
+/** The fields of a Postgres error that Neon's 400 body carries, copied onto the thrown error. */
+export const ERROR_FIELDS = [
   'severity',
   'code',
   'detail',
