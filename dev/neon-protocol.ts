@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 // ERROR_FIELDS: what a Postgres error's 400 body carries, the same list the Worker's client reads.
-import { ERROR_FIELDS } from '../db/drivers/neon-http-client.ts';
+import { ERROR_FIELDS } from '../db/drivers/neon-error-fields.ts';
 import { readBoundedBody } from './local-server.ts';
 import type { SqlSession, TextResult } from './sql-backends.ts';
 

@@ -16,6 +16,7 @@
  * when it runs in a browser (workerd is not one).
  */
 import * as pgTypes from 'pg-types';
+import { ERROR_FIELDS } from './neon-error-fields.ts';
 
 type Parser = (text: string) => unknown;
 type Format = 'text' | 'binary';
@@ -113,26 +114,6 @@ export const types = {
   getTypeParser: registry.getTypeParser.bind(registry),
   setTypeParser: registry.setTypeParser.bind(registry),
 };
-
-/** The fields of a Postgres error that Neon's 400 body carries, copied onto the thrown error. */
-export const ERROR_FIELDS = [
-  'severity',
-  'code',
-  'detail',
-  'hint',
-  'position',
-  'internalPosition',
-  'internalQuery',
-  'where',
-  'schema',
-  'table',
-  'column',
-  'dataType',
-  'constraint',
-  'file',
-  'line',
-  'routine',
-] as const;
 
 /** A Postgres error (HTTP 400, its fields copied), or a failure to reach the endpoint. */
 export class NeonDbError extends Error {
