@@ -218,6 +218,10 @@ const COMMANDS = {
     (args as unknown[] | undefined)?.[0] === undefined ? ['ping'] : ['ping', (args as unknown[])[0]],
 };
 type Name = keyof typeof COMMANDS;
+
+/** A command's request body: the package's spelling of it, each argument serialized. */
+const encode = (name: Name, args: unknown[]): Serialized[] =>
+  (COMMANDS[name] as (...a: unknown[]) => unknown[])(...args).map(serialize);
 // The auto-pipeline sends reads and writes in separate pipelines.
 const READS = new Set<Name>(['get', 'mget', 'ping']);
 const MAX_PIPELINE_SIZE = 1000;
@@ -237,8 +241,7 @@ class Pipeline {
   ) {}
 
   add(name: Name, args: unknown[]): this {
-    const build = COMMANDS[name] as (...a: unknown[]) => unknown[];
-    this.commands.push({ command: build(...args).map(serialize), deserialize: this.deserialize });
+    this.commands.push({ command: encode(name, args), deserialize: this.deserialize });
     return this;
   }
 
@@ -270,7 +273,7 @@ export class Redis {
   private readonly client: HttpClient;
   private readonly deserialize: Deserialize;
   private readonly autoPipelining: boolean;
-  private active: Record<'read' | 'write', { pipeline: Pipeline; size: number } | null> = { read: null, write: null };
+  private active: Record<'read' | 'write', Pipeline | null> = { read: null, write: null };
   private readonly sent = new WeakMap<Pipeline, Promise<unknown[]>>();
 
   constructor(config: RedisConfig) {
@@ -292,8 +295,7 @@ export class Redis {
 
   private async run(name: Name, args: unknown[]): Promise<unknown> {
     if (this.autoPipelining) return this.autoPipelined(READS.has(name) ? 'read' : 'write', name, args);
-    const build = COMMANDS[name] as (...a: unknown[]) => unknown[];
-    const { result, error } = (await this.client.request(build(...args).map(serialize))) as Reply;
+    const { result, error } = (await this.client.request(encode(name, args))) as Reply;
     if (error) throw new UpstashError(error);
     if (result === undefined) throw new TypeError('Request did not return a result');
     return this.deserialize(result);
@@ -301,23 +303,22 @@ export class Redis {
 
   /** Commands issued in the same turn go in one pipeline per kind, sent once that turn is over. */
   private async autoPipelined(mode: 'read' | 'write', name: Name, args: unknown[]): Promise<unknown> {
-    let active = this.active[mode];
-    if (!active) {
-      active = { pipeline: this.pipeline(), size: 0 };
-      this.active[mode] = active;
+    let pipeline = this.active[mode];
+    if (!pipeline) {
+      pipeline = this.pipeline();
+      this.active[mode] = pipeline;
     }
-    const { pipeline } = active;
-    const index = active.size++;
+    const index = pipeline.commands.length;
     pipeline.add(name, args);
-    if (active.size >= MAX_PIPELINE_SIZE) this.active[mode] = null;
+    if (pipeline.commands.length >= MAX_PIPELINE_SIZE) this.active[mode] = null;
     await Promise.resolve();
     await Promise.resolve();
     let sent = this.sent.get(pipeline);
     if (!sent) {
       sent = pipeline.exec({ keepErrors: true });
       this.sent.set(pipeline, sent);
-      if (this.active.read?.pipeline === pipeline) this.active.read = null;
-      if (this.active.write?.pipeline === pipeline) this.active.write = null;
+      if (this.active.read === pipeline) this.active.read = null;
+      if (this.active.write === pipeline) this.active.write = null;
     }
     const reply = (await sent)[index] as Reply;
     if (reply.error) throw new UpstashError(`Command failed: ${reply.error}`);
