@@ -7,10 +7,11 @@ import { connectionDrain } from '../server/node/connection-drain.ts';
 async function main(): Promise<void> {
   const server = await startAppServer({ name: 'node', env: process.env, getConnInfo });
   const { host, port } = server.config;
-  const http = serve({ fetch: server.fetch, port, hostname: host }, (info) =>
+  const connections = connectionDrain();
+  const http = serve({ fetch: server.fetch, port, hostname: host, serverOptions: connections.serverOptions }, (info) =>
     server.listening({ hostname: host, port: info.port }),
   );
-  server.stopOnSignals(connectionDrain(http));
+  server.stopOnSignals({ drain: (timeoutMs) => connections.drain(http, timeoutMs) });
 }
 
 main().catch(exitOnStartupError);

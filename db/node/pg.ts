@@ -4,6 +4,7 @@ import pg from 'pg';
 import * as schema from '../schema.ts';
 import type { Database, DbHandle } from '../types.ts';
 import { pgListener } from './pg-listen.ts';
+import { watchReadTimeouts } from './pg-read-timeout.ts';
 
 export interface PgOptions {
   url: string;
@@ -44,10 +45,10 @@ export function openPg(options: PgOptions): DbHandle {
     // Idle connections never keep a finished process (a CLI, a test worker) alive.
     allowExitOnIdle: true,
     // The server cancels a slow statement; the client gives up on a server that does not
-    // answer at all (frozen, or a network partition), and the pool drops that connection.
+    // answer at all (frozen, or a network partition) below, and the pool drops that connection.
     statement_timeout: timeout,
-    query_timeout: timeout && timeout + CLIENT_TIMEOUT_MARGIN_MS,
   });
+  const reads = timeout ? watchReadTimeouts(pool, timeout + CLIENT_TIMEOUT_MARGIN_MS) : undefined;
   // An idle client losing its connection must not crash the process; the next
   // query gets a fresh connection or a clear error.
   pool.on('error', () => {});
@@ -77,6 +78,9 @@ export function openPg(options: PgOptions): DbHandle {
       return result.rows as T[];
     },
     listen: (channel, onNotify) => listener.listen(channel, onNotify),
-    close: () => pool.end(),
+    close: () => {
+      reads?.stop();
+      return pool.end();
+    },
   };
 }
