@@ -69,9 +69,9 @@ describe.skipIf(backend.name !== 'postgres' || backend.skip)(
       expect(((error as Error).cause as Error | undefined)?.message).toMatch(/Query read timeout/);
       expect(classifyDbError(error)).toBe('unavailable');
       const limit = statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS;
-      // Given up on between the limit and the limit plus one look (a quarter of it), with slack for a busy machine.
+      // Given up on between the limit and two looks (a quarter of it each) later, with slack for a busy machine.
       expect(waited).toBeGreaterThanOrEqual(limit - 5);
-      expect(waited).toBeLessThan(limit * 1.25 + 1_000);
+      expect(waited).toBeLessThan(limit * 1.5 + 1_000);
 
       // The stuck connection is gone; the pool's next one answers.
       proxy.freeze(false);

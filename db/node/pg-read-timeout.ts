@@ -28,8 +28,8 @@ export interface ReadTimeoutWatch {
  * generation, and the first page of items cost 235 to 240 CPU µs per request instead of
  * 198 to 201, with twice the time collecting garbage and p99 7 ms instead of 5 (scratch
  * A/B runs of the bench's load, two rounds each). Here one timer per pool looks at each
- * connection every `limitMs / 4` (at most 1 s): a query is given up on between `limitMs`
- * and `limitMs` plus one look after it was sent.
+ * connection every `limitMs / 4` (at most 1 s): a query is given up on no sooner than
+ * `limitMs` after it was sent, and at most two looks later.
  */
 export function watchReadTimeouts(pool: pg.Pool, limitMs: number): ReadTimeoutWatch {
   const progress = new Map<WatchedClient, Progress>();
