@@ -4,15 +4,14 @@ import { describe, expect, it } from 'vitest';
 
 const MODULE = fileURLToPath(new URL('./stdout-lines.ts', import.meta.url));
 
-/** Runs `body` in a Node process of its own with `write` = stdoutLines(); resolves with its stdout as it arrived. */
-function run(body: string): Promise<{ chunks: { at: number; text: string }[]; code: number | null }> {
+/** Runs `body` in a Node process of its own with `write` = stdoutLines(); resolves with its stdout, chunk by chunk as it arrived. */
+function run(body: string): Promise<{ chunks: { text: string }[]; code: number | null }> {
   const script = `import { stdoutLines } from ${JSON.stringify(MODULE)};\nconst write = stdoutLines();\n${body}`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const chunks: { at: number; text: string }[] = [];
-  const started = performance.now();
-  child.stdout.on('data', (data: Buffer) => chunks.push({ at: performance.now() - started, text: data.toString() }));
+  const chunks: { text: string }[] = [];
+  child.stdout.on('data', (data: Buffer) => chunks.push({ text: data.toString() }));
   return new Promise((resolve) => child.on('close', (code) => resolve({ chunks, code })));
 }
 

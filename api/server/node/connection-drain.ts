@@ -8,8 +8,8 @@ import {
 } from 'node:http';
 import type { ServerType } from '@hono/node-server';
 
-type Headers = OutgoingHttpHeaders | OutgoingHttpHeader[];
-type WriteHeadRest = [statusMessage?: string | Headers, headers?: Headers];
+type HeadFields = OutgoingHttpHeaders | OutgoingHttpHeader[];
+type WriteHeadRest = [statusMessage?: string | HeadFields, headers?: HeadFields];
 
 /** How often, while draining, connections that have finished their response are closed. */
 const IDLE_SWEEP_MS = 50;
@@ -51,7 +51,7 @@ export function connectionDrain(): ConnectionDrain {
     // Both of writeHead's forms (with and without a status message) pass through as they are.
     override writeHead(statusCode: number, ...rest: WriteHeadRest): this {
       if (draining && !this.headersSent) this.setHeader('connection', 'close');
-      return super.writeHead(statusCode, ...(rest as [string?, Headers?]));
+      return super.writeHead(statusCode, ...(rest as [string?, HeadFields?]));
     }
   }
 
