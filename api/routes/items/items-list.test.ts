@@ -1,6 +1,9 @@
+import { inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Item } from '../../../core/items.ts';
+import { items } from '../../../db/schema.ts';
 import { backend, unique, useTestApp } from '../../../test/support/harness.ts';
+import { encodeCursor } from '../../lib/cursor.ts';
 
 describe.skipIf(backend.skip)(`items: list, filter, search, sort [${backend.label}]`, () => {
   const t = useTestApp();
@@ -15,6 +18,15 @@ describe.skipIf(backend.skip)(`items: list, filter, search, sort [${backend.labe
     expect(res.status).toBe(200);
     return (await res.json()) as { data: Item[]; nextCursor: string | null };
   };
+  /**
+   * The list's default order: newest first by creation time (kept to the millisecond),
+   * items created in the same millisecond by id, descending. Uuids compare as their
+   * lowercase text does.
+   */
+  const newestFirst = (created: Item[]) =>
+    [...created]
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .map((i) => i.id);
   /** Follows cursors to the end, returning every page. */
   const allPages = async (query: string) => {
     const pages: Item[][] = [];
@@ -35,7 +47,42 @@ describe.skipIf(backend.skip)(`items: list, filter, search, sort [${backend.labe
     for (let i = 0; i < 7; i++) created.push(await create({ title: `${tag} ${i}`, tags: [tag] }));
     const pages = await allPages(`tag=${tag}&limit=3`);
     expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
-    expect(pages.flat().map((i) => i.id)).toEqual(created.map((i) => i.id).reverse());
+    expect(pages.flat().map((i) => i.id)).toEqual(newestFirst(created));
+  });
+
+  it('Should page through items created in the same millisecond exactly once, by id, filtered or not', async () => {
+    const tag = unique('tied');
+    const created: Item[] = [];
+    for (let i = 0; i < 5; i++) created.push(await create({ title: `${tag} ${i}`, tags: [tag] }));
+    // A millisecond of its own, long past, so no other row shares it.
+    const at = new Date(Date.UTC(2001, 0, 1) + Math.floor(Math.random() * 1e10));
+    await t.handle.db
+      .update(items)
+      .set({ createdAt: at })
+      .where(
+        inArray(
+          items.id,
+          created.map((i) => i.id),
+        ),
+      );
+    const expected = newestFirst(created.map((i) => ({ ...i, createdAt: at.toISOString() })));
+
+    const filtered = await allPages(`tag=${tag}&limit=2`);
+    expect(filtered.map((p) => p.length)).toEqual([2, 2, 1]);
+    expect(filtered.flat().map((i) => i.id)).toEqual(expected);
+
+    // Without filters, starting just after the next millisecond: the statement built once per sort.
+    let cursor: string | null = encodeCursor('-created', {
+      value: new Date(at.getTime() + 1).toISOString(),
+      id: '00000000-0000-4000-8000-000000000000',
+    });
+    const unfiltered: string[] = [];
+    while (unfiltered.length < expected.length && cursor) {
+      const page = await list(`limit=2&cursor=${encodeURIComponent(cursor)}`);
+      unfiltered.push(...page.data.map((i) => i.id));
+      cursor = page.nextCursor;
+    }
+    expect(unfiltered.slice(0, expected.length)).toEqual(expected);
   });
 
   it('Should count every matching item on each page when asked for the total, and only then', async () => {
@@ -59,7 +106,7 @@ describe.skipIf(backend.skip)(`items: list, filter, search, sort [${backend.labe
     const first = await list(`tag=${tag}&limit=3`);
     await create({ title: `${tag} late`, tags: [tag] });
     const second = await list(`tag=${tag}&limit=3&cursor=${encodeURIComponent(first.nextCursor as string)}`);
-    expect([...first.data, ...second.data].map((i) => i.id)).toEqual(created.map((i) => i.id).reverse());
+    expect([...first.data, ...second.data].map((i) => i.id)).toEqual(newestFirst(created));
     expect(second.nextCursor).toBeNull();
   });
 
