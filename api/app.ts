@@ -1,6 +1,4 @@
 import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from '../core/deps.ts';
 import { createRouter } from './lib/create-router.ts';
 import { ApiError, handleError, problemResponse } from './lib/errors.ts';
@@ -11,6 +9,7 @@ import { limitBody } from './middleware/body-limit.ts';
 import { appContext } from './middleware/context.ts';
 import { httpMetrics } from './middleware/http-metrics.ts';
 import { apiRateLimit } from './middleware/rate-limit.ts';
+import { responseHeaders } from './middleware/response-headers.ts';
 import { startupGate } from './middleware/startup-gate.ts';
 import { strictText } from './middleware/strict-text.ts';
 import { traceRequests } from './middleware/trace-requests.ts';
@@ -43,13 +42,12 @@ function isApiPath(path: string): boolean {
 export function createApp(deps: AppDeps) {
   const app = createRouter();
 
-  app.use(requestId({ headerName: 'X-Request-Id' }));
+  app.use(responseHeaders());
   app.use(appContext(deps));
   // What a request needs is known now: no middleware decides it again per request.
   app.use(traceRequests(Boolean(deps.telemetry?.tracer)));
   if (deps.telemetry?.metrics) app.use(httpMetrics());
   if (deps.config.accessLog && deps.logger.enabled('info')) app.use(accessLog());
-  app.use(secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
   if (deps.config.corsOrigins.length) {
     app.use(
       '/api/*',

@@ -1,10 +1,11 @@
 import type { Context } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { generateCookie } from 'hono/cookie';
 import type { AppDeps } from '../../core/deps.ts';
 import { randomToken, sha256Hex } from '../../core/encoding.ts';
 import { storeRefreshToken } from '../../db/queries/auth.ts';
 import type { UserRow } from '../../db/schema.ts';
 import { SESSION_HINT_COOKIE } from '../../vocabulary/session.ts';
+import { addResponseCookie } from '../lib/respond.ts';
 import type { AppEnv } from '../lib/types.ts';
 import { ISSUER, signJwt } from './jwt.ts';
 
@@ -63,6 +64,11 @@ export function refreshExpiry(deps: AppDeps): Date {
   return new Date(deps.clock().getTime() + deps.config.auth.refreshTokenTtlDays * 86_400_000);
 }
 
+/** A cookie on the response, as `hono/cookie` serializes it. */
+function putCookie(c: Context<AppEnv>, name: string, value: string, options: Parameters<typeof generateCookie>[2]) {
+  addResponseCookie(c, generateCookie(name, value, options));
+}
+
 /**
  * Session cookies for the dashboard: httpOnly, SameSite=Strict, Secure when served over
  * https; and the session hint beside them, readable by script and as long-lived as the
@@ -72,13 +78,13 @@ export function setSessionCookies(c: Context<AppEnv>, session: Session): void {
   const secure = new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
   const common = { httpOnly: true, secure, sameSite: 'Strict' } as const;
   const refreshMaxAge = c.get('deps').config.auth.refreshTokenTtlDays * 86_400;
-  setCookie(c, ACCESS_COOKIE, session.accessToken, { ...common, path: '/', maxAge: session.expiresIn });
-  setCookie(c, REFRESH_COOKIE, session.refreshToken, { ...common, path: REFRESH_COOKIE_PATH, maxAge: refreshMaxAge });
-  setCookie(c, SESSION_HINT_COOKIE, '1', { ...common, httpOnly: false, path: '/', maxAge: refreshMaxAge });
+  putCookie(c, ACCESS_COOKIE, session.accessToken, { ...common, path: '/', maxAge: session.expiresIn });
+  putCookie(c, REFRESH_COOKIE, session.refreshToken, { ...common, path: REFRESH_COOKIE_PATH, maxAge: refreshMaxAge });
+  putCookie(c, SESSION_HINT_COOKIE, '1', { ...common, httpOnly: false, path: '/', maxAge: refreshMaxAge });
 }
 
 export function clearSessionCookies(c: Context<AppEnv>): void {
-  deleteCookie(c, ACCESS_COOKIE, { path: '/' });
-  deleteCookie(c, REFRESH_COOKIE, { path: REFRESH_COOKIE_PATH });
-  deleteCookie(c, SESSION_HINT_COOKIE, { path: '/' });
+  putCookie(c, ACCESS_COOKIE, '', { path: '/', maxAge: 0 });
+  putCookie(c, REFRESH_COOKIE, '', { path: REFRESH_COOKIE_PATH, maxAge: 0 });
+  putCookie(c, SESSION_HINT_COOKIE, '', { path: '/', maxAge: 0 });
 }

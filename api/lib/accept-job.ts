@@ -4,6 +4,7 @@ import type { JobRow } from '../../db/schema.ts';
 import { type EnqueueRequest, enqueue } from '../../jobs/enqueue.ts';
 import { auditContext } from './audit-context.ts';
 import { ApiError } from './errors.ts';
+import type { HeaderFields } from './respond.ts';
 import { stableJson } from './stable-json.ts';
 import type { AppEnv } from './types.ts';
 
@@ -33,7 +34,7 @@ export const jobAcceptedHeaders = {
 export async function acceptJob(
   c: Context<AppEnv>,
   request: EnqueueRequest,
-): Promise<{ job: JobRow; headers: Record<string, string> }> {
+): Promise<{ job: JobRow; headers: HeaderFields }> {
   const { job, created } = await enqueue(c.get('deps'), request, auditContext(c));
   if (!created && (job.type !== request.type || stableJson(job.payload) !== stableJson(request.payload))) {
     throw new ApiError('conflict', {
@@ -41,7 +42,7 @@ export async function acceptJob(
       errors: [{ field: 'idempotency-key', in: 'header', message: `already used by job ${job.id}` }],
     });
   }
-  const headers: Record<string, string> = { Location: `/api/v1/jobs/${job.id}` };
-  if (!created) headers['Idempotent-Replayed'] = 'true';
+  const headers: HeaderFields = { location: `/api/v1/jobs/${job.id}` };
+  if (!created) headers['idempotent-replayed'] = 'true';
   return { job, headers };
 }

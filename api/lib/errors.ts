@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { FieldError } from '../../core/field-errors.ts';
 import { classifyDbError, SCHEMA_FIX } from '../../db/errors.ts';
 import { CheckSchema } from './check-schema.ts';
+import { type HeaderFields, send } from './respond.ts';
 import { routeTemplate } from './route-template.ts';
 import type { AppEnv } from './types.ts';
 
@@ -50,7 +51,8 @@ const TITLES: Record<ErrorCode, string> = {
 export interface ApiErrorOptions {
   detail?: string;
   errors?: FieldError[];
-  headers?: Record<string, string>;
+  /** Headers of the problem response, lower case. */
+  headers?: HeaderFields;
   /** Extra members added to the problem document. */
   extensions?: Record<string, unknown>;
   cause?: unknown;
@@ -120,8 +122,7 @@ export function problemResponse(c: Context<AppEnv>, error: ApiError): Response {
     errors: error.options.errors,
     ...error.options.extensions,
   };
-  // c.body keeps headers set earlier in the chain (X-Request-Id, CORS).
-  return c.body(JSON.stringify(body), error.status, {
+  return send(c, JSON.stringify(body), error.status, {
     'content-type': 'application/problem+json',
     ...error.options.headers,
   });

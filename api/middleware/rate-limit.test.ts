@@ -11,6 +11,7 @@ import { unreachableStore } from '../../test/support/unreachable-store.ts';
 import { createRouter } from '../lib/create-router.ts';
 import { handleError } from '../lib/errors.ts';
 import { type RateLimitOptions, rateLimit } from './rate-limit.ts';
+import { responseHeaders } from './response-headers.ts';
 
 /** Window-aligned, so a test knows how far into the window each request falls. */
 const START = Date.parse('2030-01-01T00:00:00Z');
@@ -68,6 +69,8 @@ function limitedApp(store: KeyValueStore, options: Partial<RateLimitOptions> = {
   const logs: string[] = [];
   const served = { count: 0 };
   const app = createRouter();
+  // As in the app: the limit's headers ride on the request's response headers.
+  app.use(responseHeaders());
   app.use(async (c, next) => {
     const id = c.req.header('x-test-actor');
     c.set('actor', (id ? { type: 'user', id, role: 'viewer' } : { type: 'anonymous', id: null }) as Actor);

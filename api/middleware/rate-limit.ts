@@ -7,6 +7,7 @@ import type { AppMetrics } from '../../core/observability/app-metrics.ts';
 import type { KeyValueStore } from '../../db/kv/port.ts';
 import { type ClientIpOptions, clientIp } from '../lib/client-ip.ts';
 import { ApiError, problemResponse } from '../lib/errors.ts';
+import { addResponseHeaders } from '../lib/respond.ts';
 import { RATE_LIMIT_EXEMPT, routeKey } from '../lib/route-key.ts';
 import { routeTemplate } from '../lib/route-template.ts';
 import type { AppEnv } from '../lib/types.ts';
@@ -93,10 +94,10 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
     }
 
     const headers = {
-      'RateLimit-Limit': String(verdict.limit),
-      'RateLimit-Remaining': String(verdict.remaining),
-      'RateLimit-Reset': String(verdict.resetSeconds),
-      'RateLimit-Policy': `${verdict.limit};w=${windowSeconds}`,
+      'ratelimit-limit': String(verdict.limit),
+      'ratelimit-remaining': String(verdict.remaining),
+      'ratelimit-reset': String(verdict.resetSeconds),
+      'ratelimit-policy': `${verdict.limit};w=${windowSeconds}`,
     };
     if (!verdict.allowed) {
       options.metrics?.rateLimited.inc({ bucket: bucket.kind });
@@ -104,14 +105,13 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
         c,
         new ApiError('rate_limited', {
           detail: `Too many requests: the limit is ${verdict.limit} per ${windowSeconds} seconds. Retry after ${verdict.retryAfterSeconds} seconds.`,
-          headers: { ...headers, 'Retry-After': String(verdict.retryAfterSeconds) },
+          headers: { ...headers, 'retry-after': String(verdict.retryAfterSeconds) },
         }),
       );
     }
-    await next();
-    // Set on the final response: a handler may return a Response of its own, which
-    // headers prepared before it ran would not reach.
-    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    // On whatever response the request gets, the handler's own included.
+    addResponseHeaders(c, headers);
+    return next();
   };
 }
 

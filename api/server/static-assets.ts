@@ -37,6 +37,8 @@ export function staticAssets(root: string): AssetFetcher | undefined {
     if (/\.[a-z0-9]+$/i.test(c.req.path)) return c.notFound();
     return serveStatic({ root, path: 'index.html' })(c, next);
   });
-  files.notFound((c) => c.text('Not found', 404));
+  files.notFound(
+    () => new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=UTF-8' } }),
+  );
   return { fetch: async (request) => files.fetch(request) };
 }

@@ -4,6 +4,7 @@ import { ROLES, type Role } from '../../../vocabulary/permissions.ts';
 import { API_KEY_PREFIX } from '../../auth/session.ts';
 import { auditContext } from '../../lib/audit-context.ts';
 import { ApiError } from '../../lib/errors.ts';
+import { empty, json } from '../../lib/respond.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
 import type { CreateRoute, ListRoute, RevokeRoute } from './api-keys.routes.ts';
 import { toApiKey } from './api-keys.schemas.ts';
@@ -38,19 +39,19 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
     },
     auditContext(c),
   );
-  return c.json({ ...toApiKey(row), key }, 201);
+  return json(c, { ...toApiKey(row), key }, 201);
 };
 
 export const list: AppRouteHandler<ListRoute> = async (c) => {
   const rows = await queries.listApiKeys(c.get('deps').db);
-  return c.json({ data: rows.map(toApiKey) }, 200);
+  return json(c, { data: rows.map(toApiKey) }, 200);
 };
 
 export const revoke: AppRouteHandler<RevokeRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const { db } = c.get('deps');
-  if (await queries.revokeApiKey(db, id, auditContext(c))) return c.body(null, 204);
+  if (await queries.revokeApiKey(db, id, auditContext(c))) return empty(c, 204);
   // Revoking twice is not an error, but there is nothing to audit the second time.
-  if (await queries.getApiKey(db, id)) return c.body(null, 204);
+  if (await queries.getApiKey(db, id)) return empty(c, 204);
   throw new ApiError('not_found', { detail: `API key ${id} does not exist.` });
 };

@@ -1,5 +1,6 @@
 import { listAuditLogs } from '../../../db/queries/audit-log.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { json } from '../../lib/respond.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
 import type { ListRoute } from './audit.routes.ts';
 import { toAuditEntry } from './audit.schemas.ts';
@@ -14,7 +15,8 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
     from: from ? new Date(from) : undefined,
     to: to ? new Date(to) : undefined,
   });
-  return c.json(
+  return json(
+    c,
     { data: page.rows.map(toAuditEntry), nextCursor: page.next ? encodeCursor(SORT, page.next) : null },
     200,
   );

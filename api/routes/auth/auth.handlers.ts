@@ -13,6 +13,7 @@ import {
   setSessionCookies,
 } from '../../auth/session.ts';
 import { ApiError } from '../../lib/errors.ts';
+import { empty, json } from '../../lib/respond.ts';
 import type { AppEnv, AppRouteHandler } from '../../lib/types.ts';
 import type {
   login as LoginRoute,
@@ -46,7 +47,7 @@ export const login: AppRouteHandler<typeof LoginRoute> = async (c) => {
   }
   const session = await issueSession(deps, user);
   setSessionCookies(c, session);
-  return c.json({ ...session, user: toUser(user) }, 200);
+  return json(c, { ...session, user: toUser(user) }, 200);
 };
 
 function presentedRefreshToken(c: Context<AppEnv>, body: { refreshToken?: string } | undefined): string | undefined {
@@ -73,21 +74,21 @@ export const refresh: AppRouteHandler<typeof RefreshRoute> = async (c) => {
   }
   const session = await sessionOf(deps, result.user, next);
   setSessionCookies(c, session);
-  return c.json({ ...session, user: toUser(result.user) }, 200);
+  return json(c, { ...session, user: toUser(result.user) }, 200);
 };
 
 export const logout: AppRouteHandler<typeof LogoutRoute> = async (c) => {
   const token = presentedRefreshToken(c, await optionalJson(c));
   if (token) await revokeByToken(c.get('deps').db, await sha256Hex(token));
   clearSessionCookies(c);
-  return c.body(null, 204);
+  return empty(c, 204);
 };
 
 export const me: AppRouteHandler<typeof MeRoute> = async (c) => {
   const actor = c.get('actor');
   if (!('role' in actor)) throw new ApiError('unauthorized');
   const user = actor.type === 'user' ? await findUser(c.get('deps').db, actor.id) : undefined;
-  return c.json({ type: actor.type, id: actor.id, role: actor.role, user: user ? toUser(user) : null }, 200);
+  return json(c, { type: actor.type, id: actor.id, role: actor.role, user: user ? toUser(user) : null }, 200);
 };
 
 /** The body of a request whose JSON body is optional (validated already when present). */

@@ -13,6 +13,7 @@ import {
 import type { AuditLogRow } from '../../../db/schema.ts';
 import { allows, type Permission, type Role } from '../../../vocabulary/permissions.ts';
 import { ApiError } from '../../lib/errors.ts';
+import { addResponseHeaders } from '../../lib/respond.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
 import type { StreamRoute } from './events.routes.ts';
 import type { ChangeEvent } from './events.schemas.ts';
@@ -110,7 +111,7 @@ export const stream: AppRouteHandler<StreamRoute> = async (c) => {
   const start = await startPosition(deps, resumeAfter);
   openStreams.set(caller, open + 1);
 
-  c.header('x-accel-buffering', 'no');
+  addResponseHeaders(c, { 'x-accel-buffering': 'no' });
   return streamSSE(c, async (sse) => {
     const closed = new AbortController();
     sse.onAbort(() => closed.abort());

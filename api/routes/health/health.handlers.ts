@@ -3,6 +3,7 @@ import type { AppDeps } from '../../../core/deps.ts';
 import type { KeyValueStore } from '../../../db/kv/port.ts';
 import { queueStats } from '../../../db/queries/jobs.ts';
 import { ApiError } from '../../lib/errors.ts';
+import { json } from '../../lib/respond.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
 import type { live as LiveRoute, ready as ReadyRoute } from './health.routes.ts';
 
@@ -44,7 +45,7 @@ async function probe(deps: AppDeps, run: () => Promise<unknown>): Promise<Check>
   }
 }
 
-export const live: AppRouteHandler<typeof LiveRoute> = (c) => c.json({ status: 'ok' as const }, 200);
+export const live: AppRouteHandler<typeof LiveRoute> = (c) => json(c, { status: 'ok' as const }, 200);
 
 export function readyHandler(startedAt: Date): AppRouteHandler<typeof ReadyRoute> {
   return async (c) => {
@@ -90,6 +91,6 @@ export function readyHandler(startedAt: Date): AppRouteHandler<typeof ReadyRoute
             oldest === undefined ? null : Math.max(0, Math.round((deps.clock().getTime() - oldest) / 1000)),
         }
       : null;
-    return c.json({ status: 'ok' as const, version: deps.config.version, uptimeSeconds, checks, queue }, 200);
+    return json(c, { status: 'ok' as const, version: deps.config.version, uptimeSeconds, checks, queue }, 200);
   };
 }

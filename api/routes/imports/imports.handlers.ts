@@ -1,6 +1,7 @@
 import { ImportFileError, type ImportFormat, readImportFile } from '../../../jobs/lib/import-file.ts';
 import { acceptJob } from '../../lib/accept-job.ts';
 import { ApiError } from '../../lib/errors.ts';
+import { json } from '../../lib/respond.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
 import { toJob } from '../jobs/jobs.schemas.ts';
 import type { ImportItemsRoute } from './imports.routes.ts';
@@ -25,7 +26,7 @@ export const importItems: AppRouteHandler<ImportItemsRoute> = async (c) => {
     payload: { format, content },
     idempotencyKey: c.req.valid('header')['idempotency-key'],
   });
-  return c.json(toJob(job), 202, headers);
+  return json(c, toJob(job), 202, headers);
 };
 
 /** The import format a Content-Type names; only UTF-8 text is read correctly, so only it is accepted. */

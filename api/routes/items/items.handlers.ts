@@ -7,6 +7,7 @@ import { auditContext } from '../../lib/audit-context.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { etag, parseEntityTags, strongVersions, weaklyMatches } from '../../lib/etag.ts';
+import { empty, json } from '../../lib/respond.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
 import { forgetItem, readItem } from './items.cache.ts';
 import type { CreateRoute, GetRoute, ListRoute, RemoveRoute, UpdateRoute } from './items.routes.ts';
@@ -31,7 +32,8 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
     // Counting reads every matching row, which a keyset page does not: only when asked.
     query.total ? queries.countItems(db, filters) : undefined,
   ]);
-  return c.json(
+  return json(
+    c,
     {
       data: page.rows.map(toItem),
       nextCursor: page.next ? encodeCursor(query.sort, page.next) : null,
@@ -51,9 +53,9 @@ export const get: AppRouteHandler<GetRoute> = async (c) => {
     // If-None-Match uses weak comparison: W/"3" and "3" both match version 3. A list
     // that cannot be parsed is ignored, as a cache would (RFC 9110 §13.1.2).
     const tags = parseEntityTags(ifNoneMatch);
-    if (tags && weaklyMatches(tags, item.version)) return c.body(null, 304, { ETag: tag });
+    if (tags && weaklyMatches(tags, item.version)) return empty(c, 304, { etag: tag });
   }
-  return c.json(item, 200, { ETag: tag });
+  return json(c, item, 200, { etag: tag });
 };
 
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
@@ -64,7 +66,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
     queries.createItem(deps.db, { ...body, ownerId, dueAt: toDate(body.dueAt) }, auditContext(c)),
   );
   if (jobsQueued) await flushQueue(deps);
-  return c.json(toItem(item), 201, { ETag: etag(item.version), Location: `/api/v1/items/${item.id}` });
+  return json(c, toItem(item), 201, { etag: etag(item.version), location: `/api/v1/items/${item.id}` });
 };
 
 /** Whoever creates an item in person owns it unless the body names an owner; a machine (API key) owns nothing. */
@@ -93,7 +95,7 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
   if (!result.ok) throw changeFailed(id, result);
   await forgetItem(c.get('deps'), id);
   if (result.jobsQueued) await flushQueue(c.get('deps'));
-  return c.json(toItem(result.item), 200, { ETag: etag(result.item.version) });
+  return json(c, toItem(result.item), 200, { etag: etag(result.item.version) });
 };
 
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
@@ -104,7 +106,7 @@ export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   if (!result.ok) throw changeFailed(id, result);
   await forgetItem(c.get('deps'), id);
   if (result.jobsQueued) await flushQueue(c.get('deps'));
-  return c.body(null, 204);
+  return empty(c, 204);
 };
 
 /**
@@ -148,7 +150,7 @@ function changeFailed(id: string, result: Exclude<queries.ChangeResult, { ok: tr
   if (result.reason === 'not_found') return notFound(id);
   return new ApiError('precondition_failed', {
     detail: `Item ${id} has changed: it is at version ${result.current.version}. Reload it and apply your change again.`,
-    headers: { ETag: etag(result.current.version) },
+    headers: { etag: etag(result.current.version) },
     extensions: { currentVersion: result.current.version },
   });
 }

@@ -7,6 +7,7 @@ import { acceptJob } from '../../lib/accept-job.ts';
 import { auditContext } from '../../lib/audit-context.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ApiError } from '../../lib/errors.ts';
+import { json } from '../../lib/respond.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
 import type { CancelRoute, DeliverRoute, EnqueueRoute, GetRoute, ListRoute, RetryRoute } from './jobs.routes.ts';
 import { toJob } from './jobs.schemas.ts';
@@ -22,7 +23,7 @@ export const enqueue: AppRouteHandler<EnqueueRoute> = async (c) => {
     maxAttempts: body.maxAttempts,
     idempotencyKey: c.req.valid('header')['idempotency-key'],
   });
-  return c.json(toJob(job), 202, headers);
+  return json(c, toJob(job), 202, headers);
 };
 
 export const list: AppRouteHandler<ListRoute> = async (c) => {
@@ -33,14 +34,18 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
     status: query.status,
     after: query.cursor ? decodeCursor(query.cursor, LIST_SORT) : undefined,
   });
-  return c.json({ data: page.rows.map(toJob), nextCursor: page.next ? encodeCursor(LIST_SORT, page.next) : null }, 200);
+  return json(
+    c,
+    { data: page.rows.map(toJob), nextCursor: page.next ? encodeCursor(LIST_SORT, page.next) : null },
+    200,
+  );
 };
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const row = await queries.getJob(c.get('deps').db, id);
   if (!row) throw notFound(id);
-  return c.json(toJob(row), 200);
+  return json(c, toJob(row), 200);
 };
 
 export const retry: AppRouteHandler<RetryRoute> = async (c) => {
@@ -48,14 +53,14 @@ export const retry: AppRouteHandler<RetryRoute> = async (c) => {
   const result = await queries.retryJob(c.get('deps').db, id, auditContext(c));
   if (!result.ok) throw transitionRefused(id, result.current?.status, 'retried', 'failed or dead');
   await flushQueue(c.get('deps'));
-  return c.json(toJob(result.job), 200);
+  return json(c, toJob(result.job), 200);
 };
 
 export const cancel: AppRouteHandler<CancelRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const result = await queries.cancelJob(c.get('deps').db, id, auditContext(c));
   if (!result.ok) throw transitionRefused(id, result.current?.status, 'cancelled', 'queued');
-  return c.json(toJob(result.job), 200);
+  return json(c, toJob(result.job), 200);
 };
 
 export const deliver: AppRouteHandler<DeliverRoute> = async (c) => {
@@ -80,7 +85,7 @@ export const deliver: AppRouteHandler<DeliverRoute> = async (c) => {
     case 'dead':
     case 'already-finished':
     case 'missing':
-      return c.json({ jobId, outcome }, 200);
+      return json(c, { jobId, outcome }, 200);
     case 'failed':
       throw new ApiError('job_attempt_failed', {
         detail: `Job ${jobId} failed this attempt; QStash retries it.`,

@@ -1,6 +1,7 @@
 import { constantTimeEqual } from '../../../core/encoding.ts';
 import { PROMETHEUS_CONTENT_TYPE } from '../../../core/observability/metrics-registry.ts';
 import { ApiError } from '../../lib/errors.ts';
+import { text } from '../../lib/respond.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
 import type { ScrapeRoute } from './metrics.routes.ts';
 
@@ -28,7 +29,7 @@ export const scrape: AppRouteHandler<ScrapeRoute> = async (c) => {
       });
     }
   }
-  return c.text(await telemetry.metrics.registry.render(), 200, {
+  return text(c, await telemetry.metrics.registry.render(), 200, {
     'content-type': PROMETHEUS_CONTENT_TYPE,
     'cache-control': 'no-store',
   });

@@ -3,6 +3,7 @@ import { getReport } from '../../../db/queries/reports.ts';
 import type { Database } from '../../../db/types.ts';
 import { acceptJob } from '../../lib/accept-job.ts';
 import { ApiError } from '../../lib/errors.ts';
+import { json, send } from '../../lib/respond.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
 import { toJob } from '../jobs/jobs.schemas.ts';
 import type { CreateRoute, GetRoute } from './reports.routes.ts';
@@ -13,14 +14,14 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
     payload: c.req.valid('json'),
     idempotencyKey: c.req.valid('header')['idempotency-key'],
   });
-  return c.json(toJob(job), 202, headers);
+  return json(c, toJob(job), 202, headers);
 };
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const report = await getReport(c.get('deps').db, id);
   if (!report) throw await missing(c.get('deps').db, id);
-  return c.body(report.content, 200, {
+  return send(c, report.content, 200, {
     'content-type': report.contentType,
     'content-disposition': `attachment; filename="${report.filename}"`,
   });

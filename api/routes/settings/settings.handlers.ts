@@ -3,6 +3,7 @@ import { fieldErrors } from '../../../core/field-errors.ts';
 import * as queries from '../../../db/queries/settings.ts';
 import { auditContext } from '../../lib/audit-context.ts';
 import { ApiError } from '../../lib/errors.ts';
+import { empty, json } from '../../lib/respond.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
 import {
   effectiveValue,
@@ -36,7 +37,7 @@ function knownKey(key: string): SettingKey {
 
 export const list: AppRouteHandler<ListRoute> = async (c) => {
   const rows = new Map((await queries.listSettings(c.get('deps').db)).map((r) => [r.key, r]));
-  return c.json({ data: SETTING_KEYS.map((key) => toSetting(key, rows.get(key), c.get('deps').config)) }, 200);
+  return json(c, { data: SETTING_KEYS.map((key) => toSetting(key, rows.get(key), c.get('deps').config)) }, 200);
 };
 
 export const put: AppRouteHandler<PutRoute> = async (c) => {
@@ -52,11 +53,11 @@ export const put: AppRouteHandler<PutRoute> = async (c) => {
     throw new ApiError('validation_failed', { detail: `Invalid value for ${key}.`, errors });
   }
   const row = await queries.putSetting(db, key, parsed.data, SETTINGS[key].default(config), auditContext(c));
-  return c.json(toSetting(key, row, config), 200);
+  return json(c, toSetting(key, row, config), 200);
 };
 
 export const reset: AppRouteHandler<ResetRoute> = async (c) => {
   const key = knownKey(c.req.valid('param').key);
   await queries.resetSetting(c.get('deps').db, key, SETTINGS[key].default(c.get('deps').config), auditContext(c));
-  return c.body(null, 204);
+  return empty(c, 204);
 };

@@ -1,6 +1,7 @@
 import { appCache } from '../../../core/kv/cache.ts';
 import { DURATION_WINDOW_DAYS, readStats } from '../../../db/queries/stats.ts';
 import { JOB_DEFINITIONS } from '../../../jobs/registry.ts';
+import { json } from '../../lib/respond.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
 import type { GetRoute } from './stats.routes.ts';
 import type { Stats } from './stats.schemas.ts';
@@ -30,5 +31,5 @@ export const get: AppRouteHandler<GetRoute> = async (c) => {
   }
   // A cached copy is only current for what is left of its TTL.
   const ageSeconds = Math.max(0, Math.floor((now.getTime() - Date.parse(stats.generatedAt)) / 1000));
-  return c.json(stats, 200, { 'Cache-Control': `private, max-age=${Math.max(0, ttl - ageSeconds)}` });
+  return json(c, stats, 200, { 'cache-control': `private, max-age=${Math.max(0, ttl - ageSeconds)}` });
 };

@@ -6,6 +6,7 @@ import * as queries from '../../../db/queries/users.ts';
 import { auditContext } from '../../lib/audit-context.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ApiError } from '../../lib/errors.ts';
+import { json } from '../../lib/respond.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
 import { toUser } from '../auth/auth.handlers.ts';
 import type { CreateRoute, GetRoute, ListRoute, LookupRoute, UpdateRoute } from './users.routes.ts';
@@ -20,19 +21,19 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
     role: query.role,
     disabled: query.disabled,
   });
-  return c.json({ data: page.rows.map(toUser), nextCursor: page.next ? encodeCursor(SORT, page.next) : null }, 200);
+  return json(c, { data: page.rows.map(toUser), nextCursor: page.next ? encodeCursor(SORT, page.next) : null }, 200);
 };
 
 export const lookup: AppRouteHandler<LookupRoute> = async (c) => {
   const { ids } = c.req.valid('query');
-  return c.json({ data: await queries.userNames(c.get('deps').db, [...new Set(ids)]) }, 200);
+  return json(c, { data: await queries.userNames(c.get('deps').db, [...new Set(ids)]) }, 200);
 };
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const row = await findUser(c.get('deps').db, id);
   if (!row) throw notFound(id);
-  return c.json(toUser(row), 200);
+  return json(c, toUser(row), 200);
 };
 
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
@@ -54,7 +55,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
     });
   }
   const invitation = oneTime ? { invitation: { password: oneTime } } : {};
-  return c.json({ ...toUser(row), ...invitation }, 201, { Location: `/api/v1/users/${row.id}` });
+  return json(c, { ...toUser(row), ...invitation }, 201, { location: `/api/v1/users/${row.id}` });
 };
 
 export const update: AppRouteHandler<UpdateRoute> = async (c) => {
@@ -76,7 +77,7 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
     action,
   );
   if (!result.ok) throw result.reason === 'not_found' ? notFound(id) : lastAdmin();
-  return c.json(toUser(result.user), 200);
+  return json(c, toUser(result.user), 200);
 };
 
 function notFound(id: string) {

@@ -4,6 +4,7 @@ import { generateWebhookSecret } from '../../../jobs/webhook-signature.ts';
 import { isPrivateTarget } from '../../../jobs/webhook-target.ts';
 import { auditContext } from '../../lib/audit-context.ts';
 import { ApiError } from '../../lib/errors.ts';
+import { empty, json } from '../../lib/respond.ts';
 import type { AppRouteHandler } from '../../lib/types.ts';
 import type {
   CreateRoute,
@@ -20,19 +21,19 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
   assertAllowedTarget(c.get('deps').config, body.url);
   const secret = generateWebhookSecret();
   const row = await queries.createWebhook(c.get('deps').db, { ...body, secret }, auditContext(c));
-  return c.json({ ...toWebhook(row), secret }, 201, { Location: `/api/v1/webhooks/${row.id}` });
+  return json(c, { ...toWebhook(row), secret }, 201, { location: `/api/v1/webhooks/${row.id}` });
 };
 
 export const list: AppRouteHandler<ListRoute> = async (c) => {
   const rows = await queries.listWebhooks(c.get('deps').db);
-  return c.json({ data: rows.map(toWebhook) }, 200);
+  return json(c, { data: rows.map(toWebhook) }, 200);
 };
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const row = await queries.getWebhook(c.get('deps').db, id);
   if (!row) throw notFound(id);
-  return c.json(toWebhook(row), 200);
+  return json(c, toWebhook(row), 200);
 };
 
 export const update: AppRouteHandler<UpdateRoute> = async (c) => {
@@ -47,13 +48,13 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
   if (patch.url) assertAllowedTarget(c.get('deps').config, patch.url);
   const row = await queries.updateWebhook(c.get('deps').db, id, patch, auditContext(c));
   if (!row) throw notFound(id);
-  return c.json(toWebhook(row), 200);
+  return json(c, toWebhook(row), 200);
 };
 
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { id } = c.req.valid('param');
   if (!(await queries.deleteWebhook(c.get('deps').db, id, auditContext(c)))) throw notFound(id);
-  return c.body(null, 204);
+  return empty(c, 204);
 };
 
 export const rotateSecret: AppRouteHandler<RotateSecretRoute> = async (c) => {
@@ -61,7 +62,7 @@ export const rotateSecret: AppRouteHandler<RotateSecretRoute> = async (c) => {
   const secret = generateWebhookSecret();
   const row = await queries.rotateWebhookSecret(c.get('deps').db, id, secret, auditContext(c));
   if (!row) throw notFound(id);
-  return c.json({ ...toWebhook(row), secret }, 200);
+  return json(c, { ...toWebhook(row), secret }, 200);
 };
 
 function notFound(id: string) {
