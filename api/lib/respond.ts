@@ -35,7 +35,9 @@ export function addResponseHeaders(c: Context<AppEnv>, headers: HeaderFields): v
 /** Sets a cookie (a serialized `Set-Cookie` value) on whatever response the request gets. */
 export function addResponseCookie(c: Context<AppEnv>, cookie: string): void {
   const state = c.get('response');
-  if (state) (state.cookies ??= []).push(cookie);
+  if (!state) return;
+  state.cookies ??= [];
+  state.cookies.push(cookie);
 }
 
 /**
