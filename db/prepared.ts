@@ -63,9 +63,19 @@ interface Decoder {
 /** An SQL fragment's decoder (`.mapWith`), which drizzle's types keep internal. */
 const decoderOfSql = (fragment: SQL) => (fragment as unknown as { decoder: Decoder }).decoder;
 
+/**
+ * A column read through a CTE or an alias is a Proxy (drizzle's alias handler) that
+ * forwards every property but `table`: decoding a value through it ran the trap for the
+ * method and again for each property the method reads, per value of every row. A plain
+ * copy of the column (same prototype, same own properties, read once here) decodes alike.
+ */
+function plainColumn(column: Column): Decoder {
+  return Object.assign(Object.create(Object.getPrototypeOf(column) as object) as Decoder, column);
+}
+
 /** The decoder drizzle's own row mapping picks for a selected field, in the same order. */
 function decoderOf(field: unknown): Decoder {
-  if (is(field, Column)) return field;
+  if (is(field, Column)) return plainColumn(field);
   if (is(field, SQL)) return decoderOfSql(field);
   if (is(field, Subquery)) return decoderOfSql((field._ as unknown as { sql: SQL }).sql);
   return decoderOfSql((field as SQL.Aliased).sql);
