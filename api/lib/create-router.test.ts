@@ -76,3 +76,63 @@ describe('route parameters', () => {
     ]);
   });
 });
+
+/** A route with a required JSON body, as item and job writes declare theirs. */
+function bodyRoute() {
+  const router = createRouter();
+  const route = createRoute({
+    method: 'post',
+    path: '/things',
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': { schema: z.object({ name: z.string().min(1), size: z.number().int().default(1) }) },
+        },
+      },
+    },
+    responses: { 201: { description: 'Made.' } },
+  });
+  router.openapi(route, (c) => c.json({ body: c.req.valid('json') }, 201));
+  router.onError(handleError);
+  router.doc31('/doc', { openapi: '3.1.0', info: { title: 't', version: '1' } });
+  return router;
+}
+
+const post = (body: BodyInit | null, type?: string) =>
+  bodyRoute().request('/things', { method: 'POST', body, headers: type ? { 'content-type': type } : {} });
+
+describe('route bodies', () => {
+  it('Should hand the handler the parsed body with defaults applied, whatever parameters its JSON type has', async () => {
+    for (const type of ['application/json', 'application/json; charset=utf-8', 'application/merge-patch+json']) {
+      const res = await post(JSON.stringify({ name: 'a' }), type);
+      expect(res.status, type).toBe(201);
+      expect(await res.json()).toEqual({ body: { name: 'a', size: 1 } });
+    }
+  });
+
+  it('Should answer 415 for another media type or a body without one, 400 for malformed JSON, 422 naming the field', async () => {
+    expect((await post('name=a', 'text/plain')).status).toBe(415);
+    expect((await post('{"name":"a"}')).status).toBe(415);
+    const malformed = await post('{"name":', 'application/json');
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toBe('application/problem+json');
+    const invalid = await post(JSON.stringify({ name: '', size: 1.5 }), 'application/json');
+    expect(invalid.status).toBe(422);
+    expect(((await invalid.json()) as { errors: Array<{ field: string; in: string }> }).errors).toEqual([
+      expect.objectContaining({ field: 'name', in: 'body' }),
+      expect.objectContaining({ field: 'size', in: 'body' }),
+    ]);
+    // No body and no type: the body's required fields are what is missing.
+    expect((await post(null)).status).toBe(422);
+  });
+
+  it('Should document the body as declared', async () => {
+    const doc = (await (await bodyRoute().request('/doc')).json()) as {
+      paths: Record<string, { post: { requestBody: { required: boolean; content: Record<string, unknown> } } }>;
+    };
+    const body = doc.paths['/things']?.post.requestBody;
+    expect(body?.required).toBe(true);
+    expect(Object.keys(body?.content ?? {})).toEqual(['application/json']);
+  });
+});
