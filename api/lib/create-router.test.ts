@@ -99,7 +99,7 @@ function bodyRoute() {
   return router;
 }
 
-const post = (body: BodyInit | null, type?: string) =>
+const post = (body: string | null, type?: string) =>
   bodyRoute().request('/things', { method: 'POST', body, headers: type ? { 'content-type': type } : {} });
 
 describe('route bodies', () => {
