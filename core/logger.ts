@@ -46,8 +46,11 @@ export function createLogger(options: LoggerOptions): Logger {
   const threshold = RANK[options.level];
   const log = (level: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: LogFields) => {
     if (RANK[level] < threshold) return;
-    const safe = fields ? (redact(fields) as LogFields) : undefined;
-    write(JSON.stringify({ time: clock().toISOString(), level, msg, ...safe }));
+    const line: LogFields = { time: clock().toISOString(), level, msg };
+    // Fields land in the line itself; an error or a list given as fields is spread as before.
+    const safe = fields ? redact(fields, line) : line;
+    if (safe !== line && typeof safe === 'object') Object.assign(line, safe);
+    write(JSON.stringify(line));
   };
   const warn = log('warn');
   const throttleMs = options.throttleMs ?? DEFAULT_THROTTLE_MS;

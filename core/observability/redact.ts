@@ -28,10 +28,13 @@ const MAX_DEPTH = 6;
 const MAX_REMEMBERED_KEYS = 1_000;
 
 /**
- * A redactor for `keys` (plus the defaults): returns a copy of a value with secret-looking
- * keys blanked and errors described without their statements or values.
+ * A redactor for `keys` (plus the defaults): copies a value with secret-looking keys
+ * blanked and errors described without their statements or values. Given `into`, an
+ * object's fields are copied into that object (a log line's) instead of a new one.
  */
-export function createRedactor(extraKeys: readonly string[] = []): (value: unknown) => unknown {
+export function createRedactor(
+  extraKeys: readonly string[] = [],
+): (value: unknown, into?: Record<string, unknown>) => unknown {
   const needles = [...DEFAULT_REDACT_KEYS, ...extraKeys.map((k) => k.toLowerCase())];
   // Log lines repeat the same few keys: remember each verdict (a bounded number of them).
   const verdicts = new Map<string, boolean>();
@@ -44,18 +47,21 @@ export function createRedactor(extraKeys: readonly string[] = []): (value: unkno
     }
     return verdict;
   };
-  const walk = (value: unknown, depth: number): unknown => {
+  const walk = (value: unknown, depth: number, into?: Record<string, unknown>): unknown => {
     if (value === null || typeof value !== 'object') return value;
     if (depth >= MAX_DEPTH) return '[nested]';
     if (Array.isArray(value)) return value.map((v) => walk(v, depth + 1));
     if (value instanceof Date) return value;
     // By class, code and a value-free reason: an error's message can quote a failed statement.
     if (value instanceof Error) return describeError(value);
-    const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) {
+    const out: Record<string, unknown> = into ?? {};
+    // A key loop, not Object.entries: no array of pairs per object of every log line.
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const v = (value as Record<string, unknown>)[key];
       out[key] = secret(key) && v !== undefined && v !== null ? REDACTED : walk(v, depth + 1);
     }
     return out;
   };
-  return (value) => walk(value, 0);
+  return (value, into) => walk(value, 0, into);
 }
