@@ -41,19 +41,23 @@ export function addResponseCookie(c: Context<AppEnv>, cookie: string): void {
 }
 
 /**
- * Builds a response with the request's headers and `headers` in one plain object. Not
- * `c.body`: Hono gathers more than one header in a `Headers`, and middleware then sets
- * each later one on it; on Node the adapter copies a plain object straight into the
- * response head, where a `Headers` costs validation, sorting and a copy per header.
+ * Builds a response with the request's headers, a default content type (`headers` may
+ * name another) and `headers` in one plain object, copied once. Not `c.body`: Hono
+ * gathers more than one header in a `Headers`, and middleware then sets each later one
+ * on it; on Node the adapter copies a plain object straight into the response head,
+ * where a `Headers` costs validation, sorting and a copy per header.
  */
-export function send(
+function build(
   c: Context<AppEnv>,
   body: string | Uint8Array<ArrayBuffer> | null,
   status: StatusCode,
-  headers?: HeaderFields,
+  type: string | undefined,
+  headers: HeaderFields | undefined,
 ): Response {
   const state = c.get('response');
-  const fields = state ? (headers ? { ...state.headers, ...headers } : state.headers) : (headers ?? {});
+  const fields: HeaderFields = { ...state?.headers };
+  if (type) fields['content-type'] = type;
+  if (headers) Object.assign(fields, headers);
   const response = new Response(body, {
     status,
     headers: state?.cookies ? withCookies(fields, state.cookies) : fields,
@@ -66,10 +70,20 @@ export function send(
 }
 
 /** `fields` and a `Set-Cookie` header per cookie: a plain object holds one value per name. */
-export function withCookies(fields: HeaderFields, cookies: string[]): Headers {
+function withCookies(fields: HeaderFields, cookies: string[]): Headers {
   const headers = new Headers(fields);
   for (const cookie of cookies) headers.append('set-cookie', cookie);
   return headers;
+}
+
+/** A response with the request's headers and `headers`, its body as given. */
+export function send(
+  c: Context<AppEnv>,
+  body: string | Uint8Array<ArrayBuffer> | null,
+  status: StatusCode,
+  headers?: HeaderFields,
+): Response {
+  return build(c, body, status, undefined, headers);
 }
 
 /** A JSON response, typed for the route's declared responses as `c.json` is. */
@@ -79,7 +93,7 @@ export function json<T extends JSONValue | object | InvalidJSONValue, U extends 
   status: U,
   headers?: HeaderFields,
 ): Response & TypedResponse<JSONParsed<T>, U, 'json'> {
-  return send(c, JSON.stringify(object), status, { 'content-type': 'application/json', ...headers }) as Response &
+  return build(c, JSON.stringify(object), status, 'application/json', headers) as Response &
     TypedResponse<JSONParsed<T>, U, 'json'>;
 }
 
@@ -89,7 +103,7 @@ export function empty<U extends StatusCode>(
   status: U,
   headers?: HeaderFields,
 ): Response & TypedResponse<null, U, 'body'> {
-  return send(c, null, status, headers) as Response & TypedResponse<null, U, 'body'>;
+  return build(c, null, status, undefined, headers) as Response & TypedResponse<null, U, 'body'>;
 }
 
 /** A text response (`text/plain` unless `headers` name another type), typed as `c.text` is. */
@@ -99,6 +113,5 @@ export function text<T extends string, U extends ContentfulStatusCode>(
   status: U,
   headers?: HeaderFields,
 ): Response & TypedResponse<T, U, 'text'> {
-  return send(c, body, status, { 'content-type': 'text/plain; charset=UTF-8', ...headers }) as Response &
-    TypedResponse<T, U, 'text'>;
+  return build(c, body, status, 'text/plain; charset=UTF-8', headers) as Response & TypedResponse<T, U, 'text'>;
 }
