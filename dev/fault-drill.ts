@@ -22,8 +22,14 @@ export type FaultName = 'postgres stop' | 'postgres freeze' | 'redis stop';
 
 export interface FaultFigures {
   fault: FaultName;
-  /** From the fault to the first readiness answer that shows it (503, or the cache check down). */
+  /**
+   * From the fault to the first readiness answer that shows it (503, or the cache check
+   * down), among probes sent after it: one already in flight may have read the dependency
+   * before the fault and answer up to the probe limit later, rightly saying it was up.
+   */
   timeToDetectMs: number | null;
+  /** Probes sent during the fault and answered before the dependency began to come back that did not show it. */
+  missedProbes: number;
   /** From the dependency's return to readiness answering as before the fault. */
   recoveryMs: number | null;
   /** Answers during the window, by status (`error` for a reset or a time-out of the client). */
@@ -82,6 +88,8 @@ const FINAL_JOB_STATES = new Set(['succeeded', 'dead', 'cancelled']);
 const ADMIN = { email: 'drill-admin@edgeplane.test', password: 'drill-admin-password-7f3k' };
 
 interface Sample {
+  /** When the probe was sent, and when its answer came. */
+  sentAt: number;
   at: number;
   status: number | 'error';
   cacheUp?: boolean;
@@ -170,6 +178,7 @@ export async function runFaultDrill(options: DrillOptions = {}): Promise<DrillRe
     const alive = () => exited === undefined;
     const load = startLoad(api, { token, apiKey, concurrency: options.concurrency ?? 4 });
     const readiness = watchReadiness(base, alive);
+    stack.push(() => readiness.stop());
 
     const faults: FaultFigures[] = [];
     const scenario = async (
@@ -188,6 +197,8 @@ export async function runFaultDrill(options: DrillOptions = {}): Promise<DrillRe
       const injectedAt = Date.now();
       await during?.();
       await sleep(Math.max(0, holdMs - (Date.now() - injectedAt)));
+      // The fault ends as the dependency starts to come back, which may answer before `restore` returns.
+      const restoringAt = Date.now();
       await restore();
       const restoredAt = Date.now();
       log(`${fault}: restored`);
@@ -197,10 +208,12 @@ export async function runFaultDrill(options: DrillOptions = {}): Promise<DrillRe
       const after = load.answers.filter((a) => a.startedAt >= from);
       const statuses: Record<string, number> = {};
       for (const a of after) statuses[String(a.status)] = (statuses[String(a.status)] ?? 0) + 1;
-      const firstDetected = readiness.samples.find((s) => s.at >= injectedAt && detected(s));
+      const probes = readiness.samples.filter((s) => s.sentAt >= injectedAt);
+      const firstDetected = probes.find(detected);
       faults.push({
         fault,
         timeToDetectMs: firstDetected ? firstDetected.at - injectedAt : null,
+        missedProbes: probes.filter((s) => s.at <= restoringAt && !detected(s)).length,
         recoveryMs: recoveredAt === undefined ? null : recoveredAt - restoredAt,
         statuses,
         unavailableWithoutRetryAfter: after.filter((a) => a.status === 503 && !a.retryAfter).length,
@@ -235,7 +248,7 @@ export async function runFaultDrill(options: DrillOptions = {}): Promise<DrillRe
     );
 
     await load.stop();
-    readiness.stop();
+    await readiness.stop();
     log(`load stopped: ${load.acknowledged.length} writes acknowledged`);
     const outcome = await settle(postgres, load.acknowledged, alive);
     return {
@@ -387,22 +400,28 @@ function startLoad(api: Client, options: { token: string; apiKey: string; concur
   };
 }
 
+/**
+ * Readiness probed on a fixed period, as the kubelet does: a probe is sent every
+ * READY_POLL_MS whether or not the one before has answered, so a probe held by a fault
+ * does not delay the next. Samples are kept in the order their answers came.
+ */
 function watchReadiness(base: string, alive: () => boolean) {
   const samples: Sample[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const at = Date.now();
-      try {
-        const res = await fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(5_000) });
-        const body = (await res.json().catch(() => ({}))) as { checks?: { cache?: { status?: string } } };
-        samples.push({ at: Date.now(), status: res.status, cacheUp: body.checks?.cache?.status !== 'down' });
-      } catch {
-        samples.push({ at, status: 'error' });
-      }
-      await sleep(READY_POLL_MS);
+  const inFlight = new Set<Promise<void>>();
+  const probe = async () => {
+    const sentAt = Date.now();
+    try {
+      const res = await fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(5_000) });
+      const body = (await res.json().catch(() => ({}))) as { checks?: { cache?: { status?: string } } };
+      samples.push({ sentAt, at: Date.now(), status: res.status, cacheUp: body.checks?.cache?.status !== 'down' });
+    } catch {
+      samples.push({ sentAt, at: Date.now(), status: 'error' });
     }
-  })();
+  };
+  const timer = setInterval(() => {
+    const sent = probe().finally(() => inFlight.delete(sent));
+    inFlight.add(sent);
+  }, READY_POLL_MS);
   return {
     samples,
     /** The time of the first sample after `from` that satisfies `ok`, waiting for it up to a limit. */
@@ -415,9 +434,9 @@ function watchReadiness(base: string, alive: () => boolean) {
       }
       return undefined;
     },
-    stop() {
-      running = false;
-      return loop;
+    async stop() {
+      clearInterval(timer);
+      await Promise.all(inFlight);
     },
   };
 }

@@ -113,6 +113,36 @@ async function exec(command: string, args: string[]): Promise<string> {
   }
 }
 
+/** Sends a signal to a process that may have exited since it was listed. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+/** Whether a process is stopped by a signal (state T in /proc/<pid>/stat), or gone. */
+function stoppedOrGone(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return true;
+  }
+  // The state follows the command name, which is in parentheses and may hold any character.
+  return stat[stat.lastIndexOf(')') + 2] === 'T';
+}
+
+/** Resolves once every process has stopped (a signal is delivered when its process next runs). */
+async function untilStopped(pids: number[], limitMs = 10_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!pids.every(stoppedOrGone)) {
+    if (Date.now() > deadline) throw new Error(`processes ${pids.join(', ')} did not stop within ${limitMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 /**
  * A new Postgres cluster (trust auth, fsync off) listening on 127.0.0.1 only: initdb'd, or
  * made from what `populate` puts in its data directory.
@@ -156,17 +186,16 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions = {})
       },
     );
   const postmasterPid = () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  /** The postmaster and its backends: a freeze must stop them all, or open connections still answer. */
-  const clusterPids = async () => {
-    const pid = postmasterPid();
+  const childPids = async (pid: number) => {
     const { stdout } = await run('pgrep', ['-P', String(pid)]).catch(() => ({ stdout: '' }));
-    return [pid, ...stdout.split('\n').filter(Boolean).map(Number)];
+    return stdout.split('\n').filter(Boolean).map(Number);
   };
   let frozen = false;
   const thaw = async () => {
     if (!frozen) return;
     frozen = false;
-    for (const pid of await clusterPids()) process.kill(pid, 'SIGCONT');
+    const pid = postmasterPid();
+    for (const each of [pid, ...(await childPids(pid))]) signal(each, 'SIGCONT');
   };
   const stop = async () => {
     await thaw();
@@ -188,9 +217,15 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions = {})
       }
     },
     async freeze() {
-      // Backends first: one left running would answer while its postmaster sleeps.
-      for (const pid of (await clusterPids()).reverse()) process.kill(pid, 'SIGSTOP');
+      // The postmaster first, and only once it has stopped the list of its children: a
+      // backend forked while the list was read would keep answering through the freeze.
+      const pid = postmasterPid();
+      signal(pid, 'SIGSTOP');
       frozen = true;
+      await untilStopped([pid]);
+      const children = await childPids(pid);
+      for (const child of children) signal(child, 'SIGSTOP');
+      await untilStopped(children);
     },
     thaw,
     async destroy() {

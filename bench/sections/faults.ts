@@ -17,6 +17,7 @@ export const faults: Section = {
     const rows = report.faults.map((f) => [
       f.fault,
       ms(f.timeToDetectMs),
+      num(f.missedProbes),
       num(f.statuses['503'] ?? 0),
       num(
         Object.entries(f.statuses)
@@ -32,9 +33,18 @@ export const faults: Section = {
         caption: [
           'A private Postgres and Redis, 4 writers (POST /api/v1/items, each queueing a webhook delivery),',
           'DATABASE_STATEMENT_TIMEOUT_MS=2000; each fault lasts 3 s. "time to detect": readiness shows the fault',
-          '(503, or its cache check down for Redis); "recovery": from the dependency’s return to readiness as before.',
+          '(503, or its cache check down for Redis) to a probe sent after it; "missed probes": probes sent during',
+          'the fault that did not show it; "recovery": from the dependency’s return to readiness as before.',
         ],
-        columns: ['fault', 'time to detect', '503 answers', 'other failures', 'slowest answer ms', 'recovery'],
+        columns: [
+          'fault',
+          'time to detect',
+          'missed probes',
+          '503 answers',
+          'other failures',
+          'slowest answer ms',
+          'recovery',
+        ],
         rows,
         notes: [
           `Start-up with Postgres down: live ${report.startup.liveWhileDown ? 'yes' : 'NO'}, readiness ${report.startup.readyStatus}, API ${report.startup.apiStatus}; ready ${ms(report.startup.readyAfterDatabaseMs)} after Postgres started.`,

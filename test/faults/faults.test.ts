@@ -35,11 +35,12 @@ describe.skipIf(missing)(`dependency faults${missing ? ` (skipped: ${missing})` 
     expect(startup.readyAfterDatabaseMs).not.toBeNull();
   });
 
-  it('Should show each fault in readiness within 2 s and recover by itself', () => {
+  it('Should show each fault in readiness within 2 s and on every probe sent during it, and recover by itself', () => {
     if (!report) return expect.unreachable('the drill did not run');
     for (const f of report.faults) {
       expect(f.timeToDetectMs, `${f.fault}: readiness showed it`).not.toBeNull();
       expect(f.timeToDetectMs as number, `${f.fault}: time to detect`).toBeLessThanOrEqual(2_000);
+      expect(f.missedProbes, `${f.fault}: probes sent during it that said ready`).toBe(0);
       expect(f.recoveryMs, `${f.fault}: readiness recovered`).not.toBeNull();
     }
   });
