@@ -21,13 +21,26 @@ const TARGET_NAMES: Record<string, string> = {
   cookie: 'cookie',
 };
 
-/** Flattens a zod error into one entry per offending field. */
+/** Flattens a zod error into one entry per offending field, an unknown key included. */
 export function fieldErrors(error: ZodError, target: string): FieldError[] {
   // A query, path or header value is one parameter even when it parses into a list.
   const depth = target === 'json' || target === 'form' ? Number.POSITIVE_INFINITY : 1;
-  return error.issues.map((issue) => ({
-    field: issue.path.length ? issue.path.slice(0, depth).join('.') : '(root)',
-    in: TARGET_NAMES[target] ?? target,
-    message: issue.message,
-  }));
+  const located = TARGET_NAMES[target] ?? target;
+  const entry = (path: PropertyKey[], message: string): FieldError => ({
+    field: path.length ? path.slice(0, depth).map(String).join('.') : '(root)',
+    in: located,
+    message,
+  });
+  // A strict object names the keys it refuses in one issue at their parent: each is a field of its own.
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => entry([...issue.path, key], 'Unknown field'))
+      : [entry(issue.path, issue.message)],
+  );
+}
+
+/** A validation problem's detail: each offending field once, in order, the whole body or value as itself. */
+export function invalidFields(errors: readonly FieldError[]): string {
+  const names = new Set(errors.map((e) => (e.field === '(root)' ? e.in : e.field)));
+  return `Invalid ${[...names].join(', ')}.`;
 }

@@ -2,14 +2,14 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError, ZodType } from 'zod';
-import { fieldErrors } from '../../core/field-errors.ts';
+import { fieldErrors, invalidFields } from '../../core/field-errors.ts';
 import { ApiError } from './errors.ts';
 import type { AppEnv } from './types.ts';
 
 /** A route's validation failure as the 422 problem naming each field. */
 function refuse(error: ZodError, target: string): never {
   const errors = fieldErrors(error, target);
-  throw new ApiError('validation_failed', { detail: `Invalid ${errors.map((e) => e.field).join(', ')}.`, errors });
+  throw new ApiError('validation_failed', { detail: invalidFields(errors), errors });
 }
 
 type ParameterTarget = 'query' | 'param' | 'header';

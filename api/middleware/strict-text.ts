@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
-import type { FieldError } from '../../core/field-errors.ts';
+import { type FieldError, invalidFields } from '../../core/field-errors.ts';
 import { ApiError } from '../lib/errors.ts';
 import type { AppEnv } from '../lib/types.ts';
 
@@ -43,7 +43,7 @@ function badStrings(value: unknown, check: (text: string) => string | undefined)
 }
 
 function refuse(errors: FieldError[]): never {
-  throw new ApiError('validation_failed', { detail: `Invalid ${errors.map((e) => e.field).join(', ')}.`, errors });
+  throw new ApiError('validation_failed', { detail: invalidFields(errors), errors });
 }
 
 /** True when `bytes` holds an encoded U+FFFD (EF BF BD) the client sent on purpose. */

@@ -47,8 +47,29 @@ describe.skipIf(backend.skip)(`items: create and read [${backend.label}]`, () =>
       json: { title: 'x'.repeat(201), status: 'nope', tags: [''], dueAt: 'tomorrow', extra: 1 },
     });
     expect(res.status).toBe(422);
-    const fields = (await res.json()).errors.map((e: { field: string }) => e.field);
-    expect(fields).toEqual(expect.arrayContaining(['title', 'status', 'tags.0', 'dueAt']));
+    const problem = await res.json();
+    const fields = problem.errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['title', 'status', 'tags.0', 'dueAt', 'extra']));
+    expect(problem.errors).toContainEqual({ field: 'extra', in: 'body', message: 'Unknown field' });
+    expect(problem.detail).toMatch(/^Invalid .*\bextra\b.*\.$/);
+  });
+
+  it('Should name each unknown field, __proto__ included, and store nothing', async () => {
+    const marker = unique('unknown');
+    const res = await t.request('/api/v1/items', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"title":"${marker}","__proto__":{"role":"admin"},"owner":"x"}`,
+    });
+    expect(res.status).toBe(422);
+    const problem = await res.json();
+    expect(problem.errors).toEqual([
+      { field: '__proto__', in: 'body', message: 'Unknown field' },
+      { field: 'owner', in: 'body', message: 'Unknown field' },
+    ]);
+    expect(problem.detail).toBe('Invalid __proto__, owner.');
+    const list = await (await t.request(`/api/v1/items?q=${marker}`)).json();
+    expect(list.data).toHaveLength(0);
   });
 
   it('Should reject an unknown owner as a field error, not a server error', async () => {
