@@ -17,6 +17,40 @@ describe.skipIf(backend.skip)(`app: errors, request ids, headers, OpenAPI [${bac
     });
   });
 
+  it('Should answer a method a path does not take with 405 and Allow, and change nothing', async () => {
+    const created = await t.request('/api/v1/items', { method: 'POST', json: { title: 'method check' } });
+    const { id, version } = (await created.json()) as { id: string; version: number };
+    for (const method of ['PUT', 'POST']) {
+      const res = await t.request(`/api/v1/items/${id}`, { method, json: { title: 'replaced' } });
+      expect(res.status, method).toBe(405);
+      expect(res.headers.get('allow')).toBe('GET, HEAD, PATCH, DELETE, OPTIONS');
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(await res.json()).toMatchObject({
+        code: 'method_not_allowed',
+        status: 405,
+        detail: `/api/v1/items/${id} does not answer ${method}; it answers GET, HEAD, PATCH, DELETE, OPTIONS.`,
+      });
+    }
+    const after = (await (await t.request(`/api/v1/items/${id}`)).json()) as { title: string; version: number };
+    expect(after).toMatchObject({ title: 'method check', version });
+    const collection = await t.request('/api/v1/items/', { method: 'DELETE' });
+    expect(collection.status).toBe(405);
+    expect(collection.headers.get('allow')).toBe('GET, HEAD, POST, OPTIONS');
+    expect((await t.request('/health/live', { method: 'POST' })).headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+  });
+
+  it('Should answer a plain OPTIONS with 204 and Allow, and an unknown path with 404 whatever the method', async () => {
+    const options = await t.request('/api/v1/webhooks/00000000-0000-4000-8000-000000000000', { method: 'OPTIONS' });
+    expect(options.status).toBe(204);
+    expect(options.headers.get('allow')).toBe('GET, HEAD, PATCH, DELETE, OPTIONS');
+    expect(await options.text()).toBe('');
+    for (const method of ['OPTIONS', 'DELETE']) {
+      const res = await t.request('/api/v1/nothing-here', { method });
+      expect(res.status, method).toBe(404);
+      expect(res.headers.get('allow')).toBeNull();
+    }
+  });
+
   it('Should echo a valid X-Request-Id and put it in problem documents', async () => {
     const res = await t.request('/api/v1/nothing', { headers: { 'x-request-id': 'abc-123' } });
     expect(res.headers.get('x-request-id')).toBe('abc-123');

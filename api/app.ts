@@ -1,8 +1,10 @@
 import { cors } from 'hono/cors';
 import type { AppDeps } from '../core/deps.ts';
+import { allowedMethods } from './lib/allowed-methods.ts';
 import { createRouter } from './lib/create-router.ts';
 import { ApiError, handleError, problemResponse } from './lib/errors.ts';
 import { registerDocs } from './lib/openapi.ts';
+import { empty } from './lib/respond.ts';
 import { accessLog } from './middleware/access-log.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { limitBody } from './middleware/body-limit.ts';
@@ -103,13 +105,27 @@ export function createApp(deps: AppDeps) {
     .route('/', metricsRouter);
   registerDocs(app, deps);
 
+  const allowed = allowedMethods(() => app.routes);
   app.notFound((c) => {
     const { method, path } = c.req;
     if (deps.assets && (method === 'GET' || method === 'HEAD') && !isApiPath(path)) {
       // A copy: a binding's response has immutable headers, and middleware adds its own.
       return deps.assets.fetch(c.req.raw).then((res) => new Response(res.body, res));
     }
-    return problemResponse(c, new ApiError('not_found', { detail: `No route for ${method} ${path}.` }));
+    const methods = allowed(path);
+    if (methods.length === 0) {
+      return problemResponse(c, new ApiError('not_found', { detail: `No route for ${method} ${path}.` }));
+    }
+    const allow = methods.join(', ');
+    // A CORS preflight is answered before this, by the cors middleware.
+    if (method === 'OPTIONS') return empty(c, 204, { allow });
+    return problemResponse(
+      c,
+      new ApiError('method_not_allowed', {
+        detail: `${path} does not answer ${method}; it answers ${allow}.`,
+        headers: { allow },
+      }),
+    );
   });
   app.onError(handleError);
   return routes;
