@@ -14,7 +14,13 @@ declare const Bun: {
 /** Bun entry (`bun api/entries/bun.ts`): the shared server on `Bun.serve`, at HOST:PORT from the configuration. */
 const server = await startAppServer({ name: 'bun', env: Bun.env, getConnInfo }).catch(exitOnStartupError);
 // Bun binds every interface without a hostname; the schema's default is 127.0.0.1.
-const http = Bun.serve({ hostname: server.config.host, port: server.config.port, fetch: server.fetch });
+let http: ReturnType<typeof Bun.serve>;
+try {
+  http = Bun.serve({ hostname: server.config.host, port: server.config.port, fetch: server.fetch });
+} catch (error) {
+  // The address in use, say: Bun throws where Node emits an event.
+  exitOnStartupError(error);
+}
 server.listening({ hostname: http.hostname, port: http.port });
 server.stopOnSignals({
   // stop() refuses new connections, closes idle ones, and resolves once answered requests have closed theirs.

@@ -11,6 +11,9 @@ async function main(): Promise<void> {
   const http = serve({ fetch: server.fetch, port, hostname: host, serverOptions: connections.serverOptions }, (info) =>
     server.listening({ hostname: host, port: info.port }),
   );
+  // Binding fails after `serve` returns, as an event: the address in use, say.
+  http.once('error', exitOnStartupError);
+  http.once('listening', () => http.off('error', exitOnStartupError));
   server.stopOnSignals({ drain: (timeoutMs) => connections.drain(http, timeoutMs) });
 }
 

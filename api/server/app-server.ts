@@ -183,10 +183,32 @@ export async function startAppServer(runtime: ServerRuntime): Promise<AppServer>
   };
 }
 
-/** Ends a process whose start-up failed: a configuration error prints the fields it names, anything else its stack. */
+/** Why an address cannot be listened on, by the error code the runtimes give. */
+const LISTEN_FAILURES: Record<string, string> = {
+  EADDRINUSE: 'the address is in use',
+  EACCES: 'this process may not bind it',
+  EADDRNOTAVAIL: 'no interface of this machine has the address',
+};
+
+/** A listener that could not bind: which address, why, and what to change, or undefined for any other error. */
+function listenFailure(error: unknown): string | undefined {
+  const e = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  const why = e instanceof Error && e.code ? LISTEN_FAILURES[e.code] : undefined;
+  if (!why) return undefined;
+  const where = e.address === undefined ? '' : ` on ${e.address}:${e.port}`;
+  return `cannot listen${where}: ${why} (${e.code}). Stop what holds it, or set HOST and PORT to another address.`;
+}
+
+/**
+ * Ends a process whose start-up failed: a configuration error prints the fields it names,
+ * an address that cannot be bound says which and why, anything else prints its stack.
+ */
 export function exitOnStartupError(error: unknown): never {
+  const listen = listenFailure(error);
   if (error instanceof ConfigError) {
     console.error(error.message);
+  } else if (listen) {
+    console.error(listen);
   } else {
     console.error('start-up failed:', error instanceof Error ? (error.stack ?? error.message) : error);
   }
