@@ -9,18 +9,15 @@ import {
   pgEnum,
   pgTable,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { ITEM_PRIORITIES, ITEM_STATUSES, JOB_STATUSES } from '../vocabulary/enums.ts';
 import { ROLES } from '../vocabulary/permissions.ts';
+import { timestamptz } from './timestamptz.ts';
 
 /** A 64-bit transaction id (`xid8`), read as its decimal text. */
 const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
-
-/** Millisecond precision keeps database timestamps and JavaScript `Date` values identical. */
-const timestamptz = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
 
 export const userRole = pgEnum('user_role', ROLES);
 export const itemStatus = pgEnum('item_status', ITEM_STATUSES);

@@ -16,9 +16,11 @@ import { REPO_ROOT } from './child-process.ts';
  * The uploaded script's gzip budget, in KiB: what it measures plus a little room, so an
  * unplanned growth fails CI. Lowered from 240 to 183 (measured: 181.2) when the Worker got
  * its own Neon SQL-over-HTTP and Upstash REST clients in place of the whole packages
- * (wrangler.toml [alias]: 238.8 → 199.1 → 181.2 KiB gzip).
+ * (wrangler.toml [alias]: 238.8 → 199.1 → 181.2 KiB gzip). Raised to 185 (measured:
+ * 183.4) for 405 answers with Allow, unknown fields and instants named in 422s, and
+ * timestamps of years 1-99 read back as stored.
  */
-export const WORKER_BUDGET_KIB = 183;
+export const WORKER_BUDGET_KIB = 185;
 
 export interface WorkerSize {
   bytes: number;
