@@ -7,6 +7,7 @@
 import { z } from '@hono/zod-openapi';
 import type { ItemRow } from '../db/schema.ts';
 import { ITEM_PRIORITIES, ITEM_STATUSES } from '../vocabulary/enums.ts';
+import { instant } from './instant.ts';
 
 export const ItemSchema = z
   .object({
@@ -32,9 +33,7 @@ const tags = z
   .array(z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters'))
   .max(20, 'at most 20 tags')
   .transform((list) => [...new Set(list)]);
-const dueAt = z.iso
-  .datetime({ offset: true, error: 'must be a date and time such as 2030-07-01T09:00:00Z' })
-  .nullable();
+const dueAt = instant().nullable();
 // The messages name what is allowed: zod's own ("Invalid option") do not say it in words.
 const status = z.enum(ITEM_STATUSES, { error: `must be one of ${ITEM_STATUSES.join(', ')}` });
 const priority = z.enum(ITEM_PRIORITIES, { error: `must be one of ${ITEM_PRIORITIES.join(', ')}` });

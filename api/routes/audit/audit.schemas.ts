@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { instant } from '../../../core/instant.ts';
 import type { AuditLogRow } from '../../../db/schema.ts';
 import { pageParams } from '../../lib/query.ts';
 
@@ -36,8 +37,8 @@ export const ListAuditQuerySchema = z
       .openapi({ ...param('action', 'An exact action, or a prefix ending in `.*`.'), example: 'item.*' }),
     entityType: text.optional().openapi(param('entityType', 'e.g. `item`, `user`, `setting`.')),
     entityId: text.optional().openapi(param('entityId', 'The entity id (for settings: the key).')),
-    from: z.iso.datetime({ offset: true }).optional().openapi(param('from', 'Entries at or after this instant.')),
-    to: z.iso.datetime({ offset: true }).optional().openapi(param('to', 'Entries before this instant.')),
+    from: instant().optional().openapi(param('from', 'Entries at or after this instant.')),
+    to: instant().optional().openapi(param('to', 'Entries before this instant.')),
   })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), {
     message: 'must not be after to',

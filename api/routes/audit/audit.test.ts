@@ -112,6 +112,9 @@ describe.skipIf(backend.skip)(`audit API [${backend.label}]`, () => {
     expect(res.status).toBe(422);
     const fields = (await res.json()).errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['action', 'from', 'actorType', 'limit']));
+    const yearZero = await t.request('/api/v1/audit?from=0000-01-01T00:00:00Z&to=0001-01-01T00:00:00%2B01:00');
+    expect(yearZero.status).toBe(422);
+    expect((await yearZero.json()).errors.map((e: { field: string }) => e.field)).toEqual(['from', 'to']);
     const reversed = await t.request('/api/v1/audit?from=2020-01-02T00:00:00Z&to=2020-01-01T00:00:00Z');
     expect(reversed.status).toBe(422);
     expect((await t.request('/api/v1/audit?cursor=garbage')).status).toBe(400);

@@ -72,6 +72,19 @@ describe.skipIf(backend.skip)(`items: create and read [${backend.label}]`, () =>
     expect(list.data).toHaveLength(0);
   });
 
+  it('Should refuse a due date Postgres cannot store (year 0, or past 9999 in UTC) with 422 naming dueAt', async () => {
+    const marker = unique('year');
+    for (const dueAt of ['0000-01-01T00:00:00Z', '+010000-01-01T00:00:00Z', '9999-12-31T23:59:59.999-00:01']) {
+      const res = await t.request('/api/v1/items', { method: 'POST', json: { title: marker, dueAt } });
+      expect(res.status, dueAt).toBe(422);
+      expect((await res.json()).errors).toEqual([expect.objectContaining({ field: 'dueAt', in: 'body' })]);
+    }
+    const list = await (await t.request(`/api/v1/items?q=${marker}`)).json();
+    expect(list.data).toHaveLength(0);
+    const { item } = await create({ title: marker, dueAt: '0001-01-01T00:00:00Z' });
+    expect(item.dueAt).toBe('0001-01-01T00:00:00.000Z');
+  });
+
   it('Should reject an unknown owner as a field error, not a server error', async () => {
     const res = await t.request('/api/v1/items', {
       method: 'POST',

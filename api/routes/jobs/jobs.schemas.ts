@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { instant } from '../../../core/instant.ts';
 import type { JobRow } from '../../../db/schema.ts';
 import type { JobDefinition } from '../../../jobs/define.ts';
 import { JOB_DEFINITIONS } from '../../../jobs/registry.ts';
@@ -38,10 +39,7 @@ export const JobSchema = z
 export type Job = z.infer<typeof JobSchema>;
 
 const common = {
-  runAt: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .openapi({ description: 'Run no earlier than this time (default: now).' }),
+  runAt: instant().optional().openapi({ description: 'Run no earlier than this time (default: now).' }),
   maxAttempts: z.number().int().min(1).max(50).optional().openapi({ description: 'Attempts before the job is dead.' }),
 };
 

@@ -39,6 +39,19 @@ describe.skipIf(backend.skip)(`jobs API [${backend.label}]`, () => {
     expect((await badMax.json()).errors[0].field).toBe('maxAttempts');
   });
 
+  it('Should refuse a run time Postgres cannot store with 422 naming runAt, and queue nothing', async () => {
+    const before = await t.handle.db.$count(jobs);
+    for (const runAt of ['0000-06-01T00:00:00Z', '0001-01-01T00:30:00+01:00', '9999-12-31T23:30:00-01:00']) {
+      const res = await enqueue({ type: 'cleanup', runAt });
+      expect(res.status, runAt).toBe(422);
+      expect((await res.json()).errors).toEqual([
+        { field: 'runAt', in: 'body', message: 'must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z' },
+      ]);
+    }
+    expect(await t.handle.db.$count(jobs)).toBe(before);
+    expect((await enqueue({ type: 'cleanup', runAt: '9999-12-31T23:59:59.999Z' })).status).toBe(202);
+  });
+
   it('Should return the original job for a repeated Idempotency-Key, and 409 for a different request', async () => {
     const key = unique('idem');
     const first = await enqueue({ type: 'cleanup', runAt: later() }, { 'idempotency-key': key });
