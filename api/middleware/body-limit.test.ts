@@ -46,4 +46,31 @@ describe.skipIf(backend.skip)(`body limits [${backend.label}]`, () => {
     });
     expect(res.status).toBe(413);
   });
+
+  it('Should refuse a gzip body with 415 and Accept-Encoding: identity, and create nothing', async () => {
+    const title = `gzipped ${crypto.randomUUID()}`;
+    const gzipped = await new Response(
+      new Blob([JSON.stringify({ title })]).stream().pipeThrough(new CompressionStream('gzip')),
+    ).arrayBuffer();
+    for (const path of ['/api/v1/items', '/api/v1/items/import']) {
+      const res = await t.request(path, {
+        method: 'POST',
+        body: gzipped,
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      });
+      expect(res.status, path).toBe(415);
+      expect(res.headers.get('accept-encoding')).toBe('identity');
+      expect((await res.json()).detail).toBe(
+        'The request body is in the content coding "gzip": send it unencoded (identity).',
+      );
+    }
+    const list = await (await t.request(`/api/v1/items?q=${encodeURIComponent(title)}`)).json();
+    expect(list.data).toHaveLength(0);
+    const identity = await t.request('/api/v1/items', {
+      method: 'POST',
+      body: JSON.stringify({ title }),
+      headers: { 'content-type': 'application/json', 'content-encoding': 'identity' },
+    });
+    expect(identity.status).toBe(201);
+  });
 });

@@ -16,7 +16,9 @@ export interface LimitBodyOptions {
 /**
  * Refuses request bodies over a size limit with a 413 problem, before a handler
  * reads them. One middleware for every limit, so a route with a larger one is not
- * first cut off by the general limit.
+ * first cut off by the general limit. A body in a content coding (gzip, say) is refused
+ * with 415 and `Accept-Encoding: identity` (RFC 9110 §15.5.16): nothing here decodes one,
+ * and read as it is, it would be taken for bytes that are not text.
  */
 export function limitBody(options: LimitBodyOptions): MiddlewareHandler<AppEnv> {
   const tooLarge = (c: Context<AppEnv>, maxBytes: number) => {
@@ -37,11 +39,21 @@ export function limitBody(options: LimitBodyOptions): MiddlewareHandler<AppEnv> 
     // Counts a body of unknown length as it streams in, and stops it at the limit.
     streaming: bodyLimit({ maxSize: maxBytes, onError: (c) => tooLarge(c, maxBytes) }),
   });
+  const encoded = (c: Context<AppEnv>, coding: string) =>
+    problemResponse(
+      c,
+      new ApiError('unsupported_media_type', {
+        detail: `The request body is in the content coding "${coding}": send it unencoded (identity).`,
+        headers: { 'accept-encoding': 'identity' },
+      }),
+    );
   const general = limiter(options.maxBytes);
   const byRoute = new Map(Object.entries(options.routes ?? {}).map(([route, max]) => [route, limiter(max)]));
   return function limitBody(c, next) {
     // No handler reads the body of these.
     if (BODILESS.has(c.req.method)) return next();
+    const coding = c.req.header('content-encoding')?.trim();
+    if (coding && coding.toLowerCase() !== 'identity') return Promise.resolve(encoded(c, coding.slice(0, 40)));
     const limit = byRoute.get(routeKey(c)) ?? general;
     // A declared length is all it takes (the HTTP parser never reads past it), and reading
     // only headers keeps the Node adapter from building a full Request and a body stream,
