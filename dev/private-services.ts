@@ -217,8 +217,8 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions = {})
       }
     },
     async freeze() {
-      // The postmaster first, and only once it has stopped the list of its children: a
-      // backend forked while the list was read would keep answering through the freeze.
+      // The postmaster first, and its children listed only once it has stopped: a backend
+      // forked while the list was read would keep answering through the freeze.
       const pid = postmasterPid();
       signal(pid, 'SIGSTOP');
       frozen = true;
