@@ -18,7 +18,7 @@ import { startWebhookReceiver } from './webhook-receiver.ts';
 const STATEMENT_TIMEOUT_MS = 2_000;
 const FROZEN_QUERY_LIMIT_MS = STATEMENT_TIMEOUT_MS + CLIENT_TIMEOUT_MARGIN_MS;
 
-export type FaultName = 'postgres stop' | 'postgres freeze' | 'redis stop';
+export type FaultName = 'postgres stop' | 'postgres freeze' | 'redis stop' | 'redis freeze';
 
 export interface FaultFigures {
   fault: FaultName;
@@ -244,6 +244,14 @@ export async function runFaultDrill(options: DrillOptions = {}): Promise<DrillRe
       'redis stop',
       () => redis.stop(),
       () => redis.start(),
+      (s) => s.cacheUp === false,
+    );
+    // Connections stay open and nothing answers: rate limits and the cache must give up
+    // on it rather than hold every request.
+    await scenario(
+      'redis freeze',
+      () => redis.freeze(),
+      () => redis.thaw(),
       (s) => s.cacheUp === false,
     );
 

@@ -240,6 +240,9 @@ export interface PrivateRedis {
   url: string;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** SIGSTOP the server: connections stay open and nothing answers. */
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -265,12 +268,26 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     }
     throw new Error(`redis-server on port ${port} did not answer:\n${child.output()}`);
   };
+  let frozen = false;
+  const thaw = async () => {
+    if (!frozen || child?.process.pid === undefined) return;
+    frozen = false;
+    signal(child.process.pid, 'SIGCONT');
+  };
   const stop = async () => {
+    await thaw();
     await child?.stop();
     child = undefined;
   };
+  const freeze = async () => {
+    const pid = child?.process.pid;
+    if (pid === undefined) throw new Error('redis-server is not running');
+    signal(pid, 'SIGSTOP');
+    frozen = true;
+    await untilStopped([pid]);
+  };
   await start();
-  return { port, url: `redis://127.0.0.1:${port}`, start, stop, destroy: stop };
+  return { port, url: `redis://127.0.0.1:${port}`, start, stop, freeze, thaw, destroy: stop };
 }
 
 function pingRedis(port: number): Promise<boolean> {

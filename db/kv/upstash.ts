@@ -3,6 +3,7 @@
 // ./upstash-redis-client.ts (wrangler.toml [alias]), a client for the commands used here.
 import { Redis } from '@upstash/redis/cloudflare';
 import type { KeyValueStore } from './port.ts';
+import { limitReplies } from './reply-limit.ts';
 import { checkTtl } from './ttl.ts';
 
 export interface UpstashStoreOptions {
@@ -15,6 +16,8 @@ export interface UpstashStoreOptions {
   retries?: number;
   /** Gives up on one HTTP request after this long; default 5 s, so an outage fails fast. */
   timeoutMs?: number;
+  /** How long a call (its retries included) waits for its answer; default 1 s (`limitReplies`). */
+  replyLimitMs?: number;
 }
 
 /** A store on Upstash Redis over its REST API: one HTTP request per call, nothing to close. */
@@ -35,7 +38,7 @@ export function createUpstashStore(options: UpstashStoreOptions): KeyValueStore 
   });
   const k = (key: string) => keyPrefix + key;
 
-  return {
+  const store: KeyValueStore = {
     kind: 'upstash',
     async get(key) {
       return redis.get<string>(k(key));
@@ -73,4 +76,5 @@ export function createUpstashStore(options: UpstashStoreOptions): KeyValueStore 
       // Stateless HTTP: no connection to release.
     },
   };
+  return limitReplies(store, { name: 'Upstash', limitMs: options.replyLimitMs ?? 1_000 });
 }

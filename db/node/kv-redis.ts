@@ -1,5 +1,6 @@
 import { createClient } from 'redis';
 import type { KeyValueStore } from '../kv/port.ts';
+import { limitReplies } from '../kv/reply-limit.ts';
 import { checkTtl } from '../kv/ttl.ts';
 
 export interface RedisStoreOptions {
@@ -9,7 +10,13 @@ export interface RedisStoreOptions {
   keyPrefix: string;
   /** How long opening waits for the first connection before going on without it; default 2 s. */
   connectWaitMs?: number;
-  /** Told when the connection is lost (once per outage, not per reconnect attempt). */
+  /**
+   * How long a command waits for its reply; default 500 ms. node-redis's own command
+   * timeout ends once the command is written: a written command would wait as long as
+   * the connection stays open.
+   */
+  replyLimitMs?: number;
+  /** Told when the connection is lost or stops answering (once per outage, not per attempt). */
   onError?: (error: Error) => void;
 }
 
@@ -17,7 +24,9 @@ export interface RedisStoreOptions {
  * A store on Redis over TCP (node-redis), for self-hosted Node. Resolves once connected,
  * or after `connectWaitMs` with the client still reconnecting in the background: a Redis
  * outage at start-up shows in readiness instead of stopping the app. Commands fail at
- * once while disconnected rather than queueing, so callers never hang on an outage.
+ * once while disconnected rather than queueing, and after `replyLimitMs` on a connection
+ * that stays open but no longer answers (`limitReplies`), so callers never hang on an
+ * outage.
  */
 export async function openRedisStore(options: RedisStoreOptions): Promise<KeyValueStore> {
   const { keyPrefix } = options;
@@ -50,7 +59,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<KeyVal
   clearTimeout(timer);
 
   const k = (key: string) => keyPrefix + key;
-  return {
+  const store: KeyValueStore = {
     kind: 'redis',
     async get(key) {
       return client.get(k(key));
@@ -88,4 +97,5 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<KeyVal
       else client.destroy();
     },
   };
+  return limitReplies(store, { name: 'Redis', limitMs: options.replyLimitMs ?? 500, onStall: options.onError });
 }

@@ -15,7 +15,7 @@ const missing = 'missing' in pgBin ? pgBin.missing : 'missing' in redisBin ? red
 describe.skipIf(missing)(`dependency faults${missing ? ` (skipped: ${missing})` : ''}`, () => {
   let report: DrillReport | undefined;
 
-  it('Should survive a Postgres stop, a Postgres freeze and a Redis stop with the dispatcher busy', async () => {
+  it('Should survive a Postgres stop and freeze and a Redis stop and freeze with the dispatcher busy', async () => {
     report = await runFaultDrill({ log: (m) => process.stderr.write(`[faults] ${m}\n`) });
     process.stderr.write(
       `[faults] ${JSON.stringify({ ...report, logLines: report.logLines.length, secrets: report.secrets.length })}\n`,
@@ -54,6 +54,14 @@ describe.skipIf(missing)(`dependency faults${missing ? ` (skipped: ${missing})` 
     }
     const postgresDown = report.faults.filter((f) => f.fault.startsWith('postgres'));
     for (const f of postgresDown) expect(f.statuses['503'] ?? 0, `${f.fault}: some writes refused`).toBeGreaterThan(0);
+  });
+
+  it('Should hold no request for Redis: rate limits and the cache give up on it within the command limit', () => {
+    if (!report) return expect.unreachable('the drill did not run');
+    const redisDown = report.faults.filter((f) => f.fault.startsWith('redis'));
+    expect(redisDown.map((f) => f.fault)).toEqual(['redis stop', 'redis freeze']);
+    // Each fault lasts 3 s: an answer held until Redis is back would take about that long.
+    for (const f of redisDown) expect(f.slowestMs, `${f.fault}: slowest answer`).toBeLessThan(2_000);
   });
 
   it('Should lose no acknowledged write and leave no job unfinished', () => {
