@@ -30,6 +30,16 @@ export function readTimestamptz(text: string): Date {
 
 type TimestampConfig = ColumnBaseConfig<'date', 'PgTimestamp'>;
 
+/** The builder config of drizzle's `timestamp(name, { mode: 'date' })`, by its own type. */
+interface DateTimestampConfig {
+  name: string;
+  dataType: 'date';
+  columnType: 'PgTimestamp';
+  data: Date;
+  driverParam: string;
+  enumValues: undefined;
+}
+
 /** drizzle's timestamp column, reading its values with `readTimestamptz`. */
 class PgTimestamptz<T extends TimestampConfig> extends PgTimestamp<T> {
   override mapFromDriverValue(value: Date | string): Date {
@@ -37,14 +47,7 @@ class PgTimestamptz<T extends TimestampConfig> extends PgTimestamp<T> {
   }
 }
 
-class PgTimestamptzBuilder extends PgTimestampBuilder<{
-  name: string;
-  dataType: 'date';
-  columnType: 'PgTimestamp';
-  data: Date;
-  driverParam: string;
-  enumValues: undefined;
-}> {
+class PgTimestamptzBuilder extends PgTimestampBuilder<DateTimestampConfig> {
   /** drizzle builds a table's columns with this (internal in its types). */
   build(table: ConstructorParameters<typeof PgTimestamp>[0]) {
     return new PgTimestamptz(table, this.config as ConstructorParameters<typeof PgTimestamp>[1]);
@@ -52,13 +55,6 @@ class PgTimestamptzBuilder extends PgTimestampBuilder<{
 }
 
 /** A `timestamp(3) with time zone` column of Dates: milliseconds, as a JavaScript Date holds them. */
-export function timestamptz(name: string): PgTimestampBuilder<{
-  name: string;
-  dataType: 'date';
-  columnType: 'PgTimestamp';
-  data: Date;
-  driverParam: string;
-  enumValues: undefined;
-}> {
+export function timestamptz(name: string): PgTimestampBuilder<DateTimestampConfig> {
   return new PgTimestamptzBuilder(name, true, 3);
 }
