@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { AppDeps } from '../../../core/deps.ts';
 import type { KeyValueStore } from '../../../db/kv/port.ts';
+import { KeyValueTimeoutError } from '../../../db/kv/reply-limit.ts';
 import { queueStats } from '../../../db/queries/jobs.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { json } from '../../lib/respond.ts';
@@ -39,8 +40,11 @@ async function probe(deps: AppDeps, run: () => Promise<unknown>): Promise<Check>
     return { status: 'up', latencyMs: Date.now() - started };
   } catch (error) {
     deps.logger.warnThrottled('readiness probe failed', { error });
-    // The message says what failed without leaking SQL or connection strings.
-    const reason = error instanceof Error && error.message.startsWith('no answer') ? error.message : 'unreachable';
+    // The message says what failed without leaking SQL or connection strings: only the
+    // limits' own messages (this probe's, the key-value store's) are passed on.
+    const timedOut =
+      error instanceof KeyValueTimeoutError || (error instanceof Error && error.message.startsWith('no answer'));
+    const reason = timedOut ? (error as Error).message : 'unreachable';
     return { status: 'down', latencyMs: Date.now() - started, error: reason };
   }
 }

@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUpstashStore } from '../../../db/kv/upstash.ts';
 import { openPg } from '../../../db/node/pg.ts';
 import { backend, testDeps, useIsolatedDatabase, useTestApp } from '../../../test/support/harness.ts';
@@ -101,6 +103,41 @@ describe.skipIf(backend.skip)(`health with the cache store down [${backend.label
       cache: { status: 'down', kind: 'upstash', error: 'unreachable' },
     });
     expect(JSON.stringify(body)).not.toContain('127.0.0.1');
+  });
+});
+
+describe.skipIf(backend.skip)(`health with a cache store that stops answering [${backend.label}]`, () => {
+  // An HTTP endpoint that accepts connections and never answers, as a stalled Upstash would.
+  const silent = createServer(() => {});
+  beforeAll(() => new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve)));
+  afterAll(() => {
+    silent.closeAllConnections?.();
+    return new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
+  const t = useTestApp(
+    {},
+    {
+      prepare: (deps) => ({
+        ...deps,
+        kv: createUpstashStore({
+          url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+          token: 'unused',
+          keyPrefix: 'test:',
+          retries: 0,
+          replyLimitMs: 300,
+        }),
+      }),
+    },
+  );
+
+  it('Should stay ready, reporting the cache down with the limit it did not answer within', async () => {
+    const res = await t.request('/health/ready');
+    expect(res.status).toBe(200);
+    expect((await res.json()).checks.cache).toMatchObject({
+      status: 'down',
+      kind: 'upstash',
+      error: 'Upstash did not answer within 300 ms',
+    });
   });
 });
 
