@@ -44,11 +44,38 @@ export async function enqueue(
   return result;
 }
 
-/** Hands queued jobs to the queue, logging (not throwing) when it is unreachable. */
-export async function flushQueue(deps: AppDeps): Promise<void> {
-  try {
-    await deps.queue.flush();
-  } catch (error) {
-    deps.logger.warnThrottled('job queue flush failed; queued jobs will be relayed later', { error });
+/** How long a request waits for the queue to take its jobs before answering without it. */
+export const FLUSH_WAIT_MS = 2_000;
+
+/**
+ * Hands queued jobs to the queue, logging (not throwing) when it is unreachable, and
+ * waiting for it at most FLUSH_WAIT_MS: the QStash SDK sets no time limit on a publish
+ * (and retries a refused one for about 4 s), so a QStash that stalls would hold every
+ * request that enqueues a job. A flush still running then goes on by itself; whatever it
+ * does not publish stays queued in Postgres for the relay. The relay itself (upkeep, no
+ * request waiting) passes `waitMs: Infinity`.
+ */
+export async function flushQueue(deps: AppDeps, waitMs = FLUSH_WAIT_MS): Promise<void> {
+  const flushing = deps.queue.flush().then(
+    () => 'done' as const,
+    (error: unknown) => {
+      deps.logger.warnThrottled('job queue flush failed; queued jobs will be relayed later', { error });
+      return 'done' as const;
+    },
+  );
+  if (!Number.isFinite(waitMs)) {
+    await flushing;
+    return;
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(resolve, waitMs, 'late');
+  });
+  const outcome = await Promise.race([flushing, late]);
+  clearTimeout(timer);
+  if (outcome === 'late') {
+    deps.logger.warnThrottled(
+      `job queue did not take the jobs within ${waitMs} ms; answering without it, queued jobs will be relayed later`,
+    );
   }
 }

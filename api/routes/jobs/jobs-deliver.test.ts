@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { eq, sql } from 'drizzle-orm';
@@ -208,5 +209,45 @@ describe.skipIf(backend.skip)(`QStash delivery [${backend.label}]`, () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ jobId: job.id, outcome: 'dead' });
     expect((await getJob(t.deps.db, job.id))?.lastError).toContain('invalid payload');
+  });
+});
+
+/** A QStash that accepts connections and never answers: requests that enqueue must not wait for it. */
+describe.skipIf(backend.skip)(`QStash that stops answering [${backend.label}]`, () => {
+  const t = useTestApp({}, { isolated: true });
+  const silent = createServer(() => {});
+  let app: ReturnType<typeof createApp>;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const config = parseConfig({
+      APP_ENV: 'test',
+      ACCESS_LOG: 'false',
+      LOG_LEVEL: 'silent',
+      PUBLIC_URL: 'http://127.0.0.1:9',
+      QSTASH_URL: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      QSTASH_TOKEN: 'unused-token',
+      QSTASH_CURRENT_SIGNING_KEY: 'unused-current',
+      QSTASH_NEXT_SIGNING_KEY: 'unused-next',
+      JWT_SIGNING_KEYS: TEST_JWT_KEYS,
+    });
+    app = createApp({ ...t.deps, config, queue: qstashQueue({ db: t.deps.db, config, logger: t.deps.logger }) });
+  });
+  afterAll(() => {
+    silent.closeAllConnections();
+    return new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
+
+  it('Should accept the job, leave it queued for the relay and answer without waiting for QStash', {
+    timeout: 15_000,
+  }, async () => {
+    const res = await app.request('/api/v1/jobs', {
+      method: 'POST',
+      body: JSON.stringify({ type: 'cleanup' }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.credentials.admin}` },
+    });
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    const [row] = await t.handle.db.select().from(jobs).where(eq(jobs.id, id));
+    expect(row).toMatchObject({ status: 'queued', publishedAt: null });
   });
 });
