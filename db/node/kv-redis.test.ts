@@ -66,6 +66,8 @@ describe.skipIf('missing' in redisBin)(
         expect(await store.get('k')).toBe('before');
         expect(await store.incr('n', 60)).toBe(1);
       } finally {
+        // Thawed first: closing waits for the replies in flight.
+        await server.thaw();
         await store.close();
         await server.destroy();
       }
