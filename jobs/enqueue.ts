@@ -1,4 +1,5 @@
 import type { AppDeps } from '../core/deps.ts';
+import { beforeDeadline, LATE } from '../db/deadline.ts';
 import type { AuditContext } from '../db/queries/audit.ts';
 import { enqueueJob } from '../db/queries/jobs.ts';
 import type { JobRow } from '../db/schema.ts';
@@ -56,24 +57,14 @@ export const FLUSH_WAIT_MS = 2_000;
  * request waiting) passes `waitMs: Infinity`.
  */
 export async function flushQueue(deps: AppDeps, waitMs = FLUSH_WAIT_MS): Promise<void> {
-  const flushing = deps.queue.flush().then(
-    () => 'done' as const,
-    (error: unknown) => {
-      deps.logger.warnThrottled('job queue flush failed; queued jobs will be relayed later', { error });
-      return 'done' as const;
-    },
-  );
+  const flushing = deps.queue.flush().catch((error: unknown) => {
+    deps.logger.warnThrottled('job queue flush failed; queued jobs will be relayed later', { error });
+  });
   if (!Number.isFinite(waitMs)) {
     await flushing;
     return;
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(resolve, waitMs, 'late');
-  });
-  const outcome = await Promise.race([flushing, late]);
-  clearTimeout(timer);
-  if (outcome === 'late') {
+  if ((await beforeDeadline(flushing, waitMs)) === LATE) {
     deps.logger.warnThrottled(
       `job queue did not take the jobs within ${waitMs} ms; answering without it, queued jobs will be relayed later`,
     );

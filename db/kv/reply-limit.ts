@@ -1,3 +1,4 @@
+import { beforeDeadline, LATE } from '../deadline.ts';
 import type { KeyValueStore } from './port.ts';
 
 /** A call given up on: the store took longer than the limit, or did not answer a moment ago. */
@@ -16,8 +17,6 @@ export interface ReplyLimitOptions {
   onStall?: (error: KeyValueTimeoutError) => void;
 }
 
-const LATE: unique symbol = Symbol('late');
-
 /**
  * The store with a limit on each call's wait for its answer. A store whose connection
  * stays open but no longer answers (a frozen server, a partition, a REST endpoint that
@@ -34,18 +33,10 @@ export function limitReplies(store: KeyValueStore, options: ReplyLimitOptions): 
       throw new KeyValueTimeoutError(`${name} did not answer within ${limitMs} ms a moment ago`);
     }
     const pending = call();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<typeof LATE>((resolve) => {
-      timer = setTimeout(resolve, limitMs, LATE);
-    });
-    try {
-      const first = await Promise.race([pending, late]);
-      if (first !== LATE) {
-        stalledUntil = 0;
-        return first;
-      }
-    } finally {
-      clearTimeout(timer);
+    const answer = await beforeDeadline(pending, limitMs);
+    if (answer !== LATE) {
+      stalledUntil = 0;
+      return answer;
     }
     // Its outcome no longer matters, but a rejection must not go unhandled.
     pending.catch(() => {});

@@ -2,6 +2,7 @@ import { streamSSE } from 'hono/streaming';
 import { createChangeSignal } from '../../../core/change-signal.ts';
 import type { AppDeps } from '../../../core/deps.ts';
 import { itemFromSnapshot } from '../../../core/items.ts';
+import { beforeDeadline, LATE } from '../../../db/deadline.ts';
 import {
   type FeedPosition,
   feedFilter,
@@ -117,13 +118,7 @@ export const stream: AppRouteHandler<StreamRoute> = async (c) => {
     sse.onAbort(() => closed.abort());
     const send = async (write: Promise<void>) => {
       // A client that stops reading holds the write: drop it instead of buffering for it.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<'late'>((resolve) => {
-        timer = setTimeout(resolve, feed.writeTimeoutMs, 'late');
-      });
-      const outcome = await Promise.race([write.then(() => 'written' as const), late]);
-      clearTimeout(timer);
-      if (outcome === 'late') {
+      if ((await beforeDeadline(write, feed.writeTimeoutMs)) === LATE) {
         deps.logger.warnThrottled('event stream dropped: the client stopped reading', { caller });
         closed.abort();
         await sse.abort();

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { AppDeps } from '../../../core/deps.ts';
+import { beforeDeadline, LATE } from '../../../db/deadline.ts';
 import type { KeyValueStore } from '../../../db/kv/port.ts';
 import { KeyValueTimeoutError } from '../../../db/kv/reply-limit.ts';
 import { queueStats } from '../../../db/queries/jobs.ts';
@@ -20,17 +21,9 @@ interface Check {
 
 /** `work`, or a rejection once PROBE_TIMEOUT_MS has passed without an answer. */
 async function withinProbeLimit<T>(work: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const answer = await beforeDeadline(work, PROBE_TIMEOUT_MS);
+  if (answer === LATE) throw new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`);
+  return answer;
 }
 
 async function probe(deps: AppDeps, run: () => Promise<unknown>): Promise<Check> {
